@@ -1,0 +1,9 @@
+"""rnnshape_docs: the helper package behind the rnnshape book.
+
+Importing it is cheap: the shape rules are pure Python, and everything that needs Keras
+(and so TensorFlow) lives in `rnnshape_docs.keras_models`, imported only when used.
+"""
+
+from rnnshape_docs.shapes import Shape, ShapeError, Step, Trace, trace
+
+__all__ = ["Shape", "ShapeError", "Step", "Trace", "trace"]
