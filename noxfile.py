@@ -23,8 +23,7 @@ SPHINX_ARGS = ["-W", "--keep-going", "-n", "-b", "html", "-d", str(BUILD / "doct
 
 def _install(session: nox.Session, *groups: str) -> None:
     # Editable, so the kernels executing the pages always see the current helper code.
-    session.install(*nox.project.dependency_groups(PYPROJECT, *groups))
-    session.install("-e", ".")
+    session.install(*nox.project.dependency_groups(PYPROJECT, *groups), "-e", ".[keras]")
 
 
 @nox.session(default=True)
