@@ -1,0 +1,171 @@
+"""The seed notebook's experiment, on Keras 3: what shape comes out of one LSTM layer.
+
+The notebook's ``show_output_shapes(data_shape)`` built a model holding a single
+``LSTM(4)``, fed it zeros of ``data_shape`` and printed the shape of the prediction,
+once with ``return_sequences=False`` and once with ``True``. This module does the same
+with Keras 3 (``keras.Input`` instead of ``input_shape=`` on the layer, no progress bar)
+and returns the result as an object instead of printing it, so a page can show it as
+text or as an HTML table.
+
+Keras is imported inside the functions, so ``import rnnshape_docs.experiment`` stays
+light; only calling them starts TensorFlow.
+
+>>> result = show_output_shapes((1, 3, 1))
+>>> print(result)
+Input shape: (1, 3, 1)
+  Without sequences: (1, 4)
+  With sequences: (1, 3, 4)
+>>> result.with_sequences
+(1, 3, 4)
+>>> print(run_experiment([(2, 5, 2), (3, 3, 3)], units=8))
+Input shape  Without sequences  With sequences
+(2, 5, 2)    (2, 8)             (2, 5, 8)
+(3, 3, 3)    (3, 8)             (3, 3, 8)
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+Shape = tuple[int, ...]
+
+#: The ten input shapes (samples, time steps, features) the seed notebook tries, in its order.
+SEED_SHAPES: tuple[Shape, ...] = (
+    (1, 3, 1),
+    (1, 5, 1),
+    (1, 3, 2),
+    (1, 5, 2),
+    (2, 3, 2),
+    (2, 5, 2),
+    (2, 3, 1),
+    (2, 5, 1),
+    (3, 3, 3),
+    (3, 5, 3),
+)
+
+_HEADERS = ("Input shape", "Without sequences", "With sequences")
+
+
+def _shape(values: Iterable[int | None]) -> Shape:
+    return tuple(int(v) for v in values)
+
+
+def _html_table(rows: Sequence[tuple[Shape, Shape, Shape]], caption: str) -> str:
+    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in _HEADERS)
+    body = "".join(
+        "<tr>" + "".join(f"<td><code>{html.escape(str(c))}</code></td>" for c in row) + "</tr>"
+        for row in rows
+    )
+    return (
+        '<table class="rnnshape-experiment table">'
+        f"<caption>{html.escape(caption)}</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+def _text_table(rows: Sequence[tuple[Shape, Shape, Shape]]) -> str:
+    cells = [_HEADERS, *((str(a), str(b), str(c)) for a, b, c in rows)]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(_HEADERS))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+@dataclass(frozen=True)
+class OutputShapes:
+    """The shapes one LSTM layer returns for one input shape, with both settings."""
+
+    input: Shape
+    units: int
+    without_sequences: Shape  # return_sequences=False: (samples, units)
+    with_sequences: Shape  # return_sequences=True: (samples, time steps, units)
+
+    def __str__(self) -> str:
+        return (
+            f"Input shape: {self.input}\n"
+            f"  Without sequences: {self.without_sequences}\n"
+            f"  With sequences: {self.with_sequences}"
+        )
+
+    def _repr_html_(self) -> str:
+        return _html_table(
+            [(self.input, self.without_sequences, self.with_sequences)],
+            f"LSTM({self.units}) fed zeros of shape {self.input}",
+        )
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """The results of `show_output_shapes` for several input shapes: one table."""
+
+    units: int
+    results: tuple[OutputShapes, ...]
+
+    @property
+    def rows(self) -> list[tuple[Shape, Shape, Shape]]:
+        return [(r.input, r.without_sequences, r.with_sequences) for r in self.results]
+
+    def __str__(self) -> str:
+        return _text_table(self.rows)
+
+    def _repr_html_(self) -> str:
+        return _html_table(
+            self.rows,
+            f"What LSTM({self.units}) returns, with return_sequences=False and True",
+        )
+
+
+def make_model(input_shape: Sequence[int], units: int = 4, return_sequences: bool = False):
+    """The notebook's model in Keras 3: an input of ``input_shape`` and one LSTM layer.
+
+    ``input_shape`` is the full shape of the data, batch included; the batch size is
+    left out of the model's input, as in the notebook (``input_shape=X_train[0].shape``).
+    The model is checked against the pure shape rules when
+    `rnnshape_docs.keras_models.check_model` is available.
+    """
+    import keras
+
+    model = keras.Sequential(
+        [
+            keras.Input(shape=tuple(input_shape[1:])),
+            keras.layers.LSTM(units, return_sequences=return_sequences),
+        ]
+    )
+    try:
+        from rnnshape_docs.keras_models import check_model
+    except ImportError:  # the Keras side of the helpers is optional here
+        pass
+    else:
+        check_model(model)
+    return model
+
+
+def show_output_shapes(data_shape: Sequence[int], units: int = 4) -> OutputShapes:
+    """Feed zeros of ``data_shape`` to ``LSTM(units)`` with both settings of return_sequences.
+
+    >>> show_output_shapes([2, 5, 1]).without_sequences
+    (2, 4)
+    >>> show_output_shapes([2, 5, 1], units=3).with_sequences
+    (2, 5, 3)
+    """
+    import numpy as np
+
+    data = np.zeros(tuple(data_shape), dtype="float32")
+    shapes = []
+    for return_sequences in (False, True):
+        model = make_model(data.shape, units, return_sequences)
+        shapes.append(_shape(model(data).shape))  # a direct call: no progress bar
+    return OutputShapes(_shape(data.shape), units, shapes[0], shapes[1])
+
+
+def run_experiment(shapes: Iterable[Sequence[int]] = SEED_SHAPES, units: int = 4) -> Experiment:
+    """`show_output_shapes` for every shape in ``shapes`` (default: the notebook's ten).
+
+    >>> table = run_experiment()
+    >>> len(table.results)
+    10
+    >>> table.results[-1].with_sequences
+    (3, 5, 4)
+    """
+    return Experiment(units, tuple(show_output_shapes(s, units) for s in shapes))
