@@ -19,6 +19,33 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
 os.environ.setdefault("PYTHONHASHSEED", "0")
+
+
+def _source_date_epoch() -> str:
+    """The last commit's time (a fixed date outside a git checkout).
+
+    Sphinx (the copyright year) and matplotlib (the date in SVG/PDF metadata) read
+    SOURCE_DATE_EPOCH, so two builds of one commit are byte-identical.
+    """
+    import subprocess
+
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(ROOT), "log", "-1", "--format=%ct"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        out = ""
+    return out if out.isdigit() else "1767225600"  # 2026-01-01T00:00:00Z
+
+
+os.environ.setdefault("SOURCE_DATE_EPOCH", _source_date_epoch())
+# Any figure a page draws with plain matplotlib gets a fixed SVG id salt too
+# (rnnshape_docs.diagrams sets its own rcParams and strips the date metadata).
+os.environ.setdefault("MATPLOTLIBRC", str(DOCS / "matplotlibrc"))
 # The kernel imports rnnshape_docs from this checkout even if it is not installed.
 os.environ["PYTHONPATH"] = os.pathsep.join(
     p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p
@@ -54,6 +81,15 @@ author = "the rnnshape team"
 copyright = "2026, the rnnshape team"
 
 extensions = ["myst_nb"]
+try:  # the copy button on code cells; TODO(lead): declare sphinx-copybutton in the docs group
+    import sphinx_copybutton  # noqa: F401
+except ImportError:
+    pass
+else:
+    extensions.append("sphinx_copybutton")
+# No intersphinx: the build must need no network, and nothing links to other projects'
+# inventories. If it ever does, store the objects.inv files under docs/_inventories/ and
+# map them as (url, "_inventories/<name>.inv") so no inventory is fetched at build time.
 
 exclude_patterns = ["_build", "build", "**.ipynb_checkpoints", "Thumbs.db", ".DS_Store"]
 nitpicky = True
@@ -76,8 +112,97 @@ nb_merge_streams = True
 # --- HTML ----------------------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
 html_title = "rnnshape: the shapes of Keras recurrent layers"
+# The theme's layout.html starts every page with
+#   document.documentElement.dataset.theme = localStorage.getItem("theme") || "{{ default_mode }}";
+# and default_mode (an html_context value, not a theme option) is empty unless set, so a
+# first visit logs "Got invalid theme mode: . Resetting to auto." as a console error.
+# "auto" follows the reader's system setting.
+html_context = {"default_mode": "auto"}
+#
+# "Open in Colab" needs the repository: set RNNSHAPE_REPO_URL (e.g.
+# https://github.com/ORG/rnnshape) and optionally RNNSHAPE_REPO_BRANCH (default main).
+# Without it there is no Colab or repository button (sphinx-book-theme 1.4 fails on launch
+# buttons without a repository); the download menu still offers each page's executed
+# notebook as .ipynb (see _offer_notebook below).
+_repo_url = os.environ.get("RNNSHAPE_REPO_URL", "").strip().rstrip("/")
 html_theme_options = {
     "show_toc_level": 2,
     "use_download_button": True,
+    "path_to_docs": "docs",
+    "repository_branch": os.environ.get("RNNSHAPE_REPO_BRANCH", "main"),
 }
+if _repo_url:
+    html_theme_options |= {
+        "repository_url": _repo_url,
+        "use_repository_button": True,
+        "launch_buttons": {"colab_url": "https://colab.research.google.com"},
+    }
+html_static_path = ["_static"]
+# Browsers ask for /favicon.ico when a page names no icon: a failed request on every page.
+html_favicon = "_static/favicon.svg"
 html_last_updated_fmt = None
+
+
+# --- Notebooks paired with the pages (for Colab) -------------------------------------------
+# Colab opens .ipynb files from the repository, and sphinx-book-theme links a page to the
+# .ipynb next to its .md source when one exists. With a repository configured, write that
+# paired notebook (cells only, no outputs) for every MyST notebook page; commit them on the
+# branch Colab reads. Sphinx reads only the .md page of each pair.
+def _paired_notebooks() -> list[str]:
+    import nbformat
+    from myst_nb.core.read import is_myst_markdown_notebook, read_myst_markdown_notebook
+
+    paired = []
+    for md in sorted(DOCS.glob("*/*.md")):
+        text = md.read_text(encoding="utf-8")
+        if not is_myst_markdown_notebook(text):
+            continue
+        ipynb = md.with_suffix(".ipynb")
+        nb = read_myst_markdown_notebook(text)
+        for i, cell in enumerate(nb.cells):  # nbformat's cell ids are random: pin them
+            cell["id"] = f"cell-{i}"
+        new = nbformat.writes(nb, version=4) + "\n"
+        if not ipynb.exists() or ipynb.read_text(encoding="utf-8") != new:
+            ipynb.write_text(new, encoding="utf-8")
+        paired.append(ipynb.relative_to(DOCS).as_posix())
+    return paired
+
+
+if _repo_url:
+    _paired_notebooks()
+# An .ipynb beside a page of the same name is its pair, never a page of its own.
+exclude_patterns += [
+    p.relative_to(DOCS).as_posix() for p in DOCS.glob("*/*.ipynb") if p.with_suffix(".md").exists()
+]
+
+
+# --- The executed notebook, downloadable from every notebook page --------------------------
+def _offer_notebook(app, pagename, templatename, context, doctree) -> None:
+    """Copy the page's executed notebook to _sources/ and name it in the download menu.
+
+    sphinx-book-theme does this only when launch buttons are configured. Cell ids are
+    pinned (nbformat makes random ones) so the download is identical from build to build.
+    Connected before the theme builds its buttons (priority 500) and again after its
+    launch buttons copy the raw notebook (502), which this rewrites.
+    """
+    import json
+
+    if "kernelspec" not in app.env.metadata.get(pagename, {}):
+        return
+    executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+    if not executed.is_file():
+        return
+    nb = json.loads(executed.read_text(encoding="utf-8"))
+    for i, cell in enumerate(nb.get("cells", [])):
+        if "id" in cell:
+            cell["id"] = f"cell-{i}"
+    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    context["ipynb_source"] = f"{pagename}.ipynb"
+
+
+def setup(app):
+    app.connect("html-page-context", _offer_notebook, priority=500)
+    app.connect("html-page-context", _offer_notebook, priority=502)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
