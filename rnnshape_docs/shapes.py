@@ -3,12 +3,29 @@
 `trace(layers, input_shape)` walks a stack of layers and returns one `Step` per layer,
 with its input shape, its output shape(s) and a one-line reason. A layer that cannot take
 its input raises `ShapeError` naming the layer and the fix.
+
+>>> t = trace(["LSTM(4, return_sequences=True)", "LSTM(8)", "Dense(1)"], (2, 5, 3))
+>>> [s.outputs for s in t.steps]
+[((2, 5, 4),), ((2, 8),), ((2, 1),)]
+>>> t.steps[1].why
+'return_sequences=False: only the last of the 5 outputs is kept, 8 wide'
+>>> trace(["LSTM(4)", "LSTM(8)"], (2, 5, 3))  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+rnnshape_docs.shapes.ShapeError: layer 2, LSTM(8): a recurrent layer needs 3-D input ...
+
+The rules were checked against Keras 3 (TensorFlow backend), tensor for tensor, by
+``tests/test_agreement.py``; where the two disagreed the rules were changed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import html
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from rnnshape_docs.specs import RECURRENT, LayerSpec, SpecError, parse
 
 #: A tensor shape including the batch axis; ``None`` is an unknown size.
 Shape = tuple[int | None, ...]
@@ -17,8 +34,9 @@ Shape = tuple[int | None, ...]
 class ShapeError(ValueError):
     """A layer cannot take the shape it is given (or the stack is malformed).
 
-    ``index`` is the position of the offending layer in the stack (``None`` when the
-    problem is the input shape itself); ``layer`` is its text.
+    ``index`` is the position of the offending layer in the stack, counted from 0 (``None``
+    when the problem is the input shape itself); ``layer`` is its text. Messages count
+    layers from 1, as people do.
     """
 
     def __init__(self, message: str, *, index: int | None = None, layer: str | None = None):
@@ -35,6 +53,8 @@ class Step:
     input: Shape
     outputs: tuple[Shape, ...]  # one shape per output tensor, in Keras's order
     why: str  # one line in plain words
+    spec: LayerSpec | None = field(default=None, compare=False, repr=False)  # the parsed layer
+    names: tuple[str, ...] = field(default=(), compare=False)  # what each output is
 
 
 @dataclass(frozen=True)
@@ -64,7 +84,559 @@ class Trace:
             "outputs": [list(o) for o in self.outputs],
         }
 
+    def rows(self) -> list[tuple[str, str, str, str]]:
+        """Table rows as text: (layer, input shape, output shape(s), why)."""
+        return [(s.layer, format_shape(s.input), format_outputs(s), s.why) for s in self.steps]
 
-def trace(layers: Sequence[str], input_shape: Sequence[int | None]) -> Trace:
-    """Trace ``layers`` (Keras constructor syntax) applied to ``input_shape``."""
-    raise NotImplementedError  # being written: see the tracer issue
+    def __str__(self) -> str:
+        """A plain-text table, one row per layer.
+
+        >>> print(trace(["LSTM(4)"], (2, 5, 3)))  # doctest: +ELLIPSIS +NORMALIZE_WHITESPACE
+        layer    input      output  why
+        -------  ---------  ------  ----------------------------------------------------------------------
+        LSTM(4)  (2, 5, 3)  (2, 4)  return_sequences=False: only the last of the 5 outputs is kept, 4 wide
+        """
+        header = ("layer", "input", "output", "why")
+        rows = [header, *self.rows()]
+        widths = [max(len(r[i]) for r in rows) for i in range(3)]
+        lines = []
+        for n, row in enumerate(rows):
+            cells = [row[i].ljust(widths[i]) for i in range(3)]
+            lines.append("  ".join([*cells, row[3]]).rstrip())
+            if n == 0:
+                rule_width = max(len(r[3]) for r in rows)
+                lines.append("  ".join(["-" * w for w in widths] + ["-" * rule_width]))
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        """An HTML table for notebooks and the book."""
+        head = "".join(f"<th>{h}</th>" for h in ("layer", "input", "output", "why"))
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
+            for row in self.rows()
+        )
+        return f'<table class="rnnshape-trace"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def format_shape(shape: Shape) -> str:
+    """``(None, 5, 3)`` written as Keras writes it (a 1-tuple keeps its comma)."""
+    return str(tuple(shape))
+
+
+def format_outputs(step: Step) -> str:
+    if len(step.outputs) == 1:
+        return format_shape(step.outputs[0])
+    if step.names:
+        return ", ".join(
+            f"{n} {format_shape(o)}" for n, o in zip(step.names, step.outputs, strict=True)
+        )
+    return ", ".join(format_shape(o) for o in step.outputs)
+
+
+# --------------------------------------------------------------------------- the walk
+
+
+def parse_shape(text: str) -> Shape:
+    """Read a shape written as ``2,5,3`` or ``None,None,1`` (brackets allowed).
+
+    >>> parse_shape("None,7,3")
+    (None, 7, 3)
+    """
+    body = text.strip().strip("()[]").strip()
+    if not body:
+        raise ShapeError(
+            f"input shape {text!r} is empty; give the batch and every other axis, e.g. 2,5,3"
+        )
+    sizes: list[int | None] = []
+    for part in body.split(","):
+        part = part.strip()
+        if part.lower() in ("none", "?", "null"):
+            sizes.append(None)
+        elif part.isdigit() and int(part) > 0:
+            sizes.append(int(part))
+        else:
+            raise ShapeError(
+                f"input shape {text!r}: {part!r} is not a size; write positive whole numbers "
+                "or None for an unknown size, batch first, e.g. 2,5,3 or None,None,1"
+            )
+    return tuple(sizes)
+
+
+def _check_input(input_shape: Sequence[int | None] | str) -> Shape:
+    if isinstance(input_shape, str):
+        return parse_shape(input_shape)
+    try:
+        shape = tuple(input_shape)
+    except TypeError:
+        raise ShapeError(
+            f"input shape {input_shape!r} is not a sequence of sizes; give e.g. (2, 5, 3)"
+        ) from None
+    if not shape:
+        raise ShapeError("the input shape is empty; give the batch and every other axis")
+    for size in shape:
+        if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size <= 0):
+            raise ShapeError(
+                f"input shape {shape}: {size!r} is not a size; use positive whole numbers "
+                "or None for an unknown size"
+            )
+    return shape
+
+
+def trace(layers: Sequence[str | LayerSpec], input_shape: Sequence[int | None] | str) -> Trace:
+    """Trace ``layers`` (Keras constructor syntax) applied to ``input_shape``.
+
+    ``input_shape`` includes the batch axis, ``None`` for an unknown size. Raises
+    `ShapeError` for a layer that cannot take its input, naming the layer and the fix.
+
+    >>> trace(["GRU(8, return_state=True)"], (None, None, 1)).outputs
+    ((None, 8), (None, 8))
+    """
+    if isinstance(layers, str | LayerSpec):
+        layers = [layers]
+    shape = _check_input(input_shape)
+    steps: list[Step] = []
+    current = shape
+    for index, text in enumerate(layers):
+        where = f"layer {index + 1}"
+        try:
+            spec = parse(text)
+        except SpecError as exc:
+            raise ShapeError(f"{where}: {exc}", index=index, layer=str(text)) from None
+        if steps and len(steps[-1].outputs) > 1:
+            prev = steps[-1]
+            raise ShapeError(
+                f"{where}, {spec.text}: the stack cannot continue after layer {index}, "
+                f"{prev.layer}, which returns {len(prev.outputs)} tensors "
+                f"({', '.join(prev.names) or 'several outputs'}); make that layer the last "
+                "one, or drop return_state=True / merge_mode=None there (route states with "
+                "the functional API)",
+                index=index,
+                layer=spec.text,
+            )
+        try:
+            outputs, names, why = _apply(spec, current)
+        except _Refusal as exc:
+            message = f"{where}, {spec.text}: {exc}"
+            if exc.after_rnn and steps:
+                message += _return_sequences_hint(steps, index)
+            raise ShapeError(message, index=index, layer=spec.text) from None
+        steps.append(Step(spec.text, current, outputs, why, spec=spec, names=names))
+        current = outputs[0]
+    return Trace(shape, tuple(steps))
+
+
+def _return_sequences_hint(steps: list[Step], index: int) -> str:
+    """The classic fix: the previous recurrent layer should pass on its whole sequence."""
+    prev = steps[-1]
+    inner = prev.spec
+    if inner is not None and inner.name == "Bidirectional":
+        inner = inner.params["layer"]
+    if inner is None or inner.name not in RECURRENT or inner.get("return_sequences", False):
+        return ""
+    return (
+        f"; layer {index}, {prev.layer}, returns only its last output "
+        f"{format_shape(prev.outputs[0])}: set return_sequences=True on it to pass on "
+        "one output per time step"
+    )
+
+
+class _Refusal(Exception):
+    """A rule refuses its input; ``after_rnn`` asks for the return_sequences hint."""
+
+    def __init__(self, message: str, after_rnn: bool = False):
+        super().__init__(message)
+        self.after_rnn = after_rnn
+
+
+Result = tuple[tuple[Shape, ...], tuple[str, ...], str]
+
+
+def _apply(spec: LayerSpec, shape: Shape) -> Result:
+    return _RULES[spec.name](spec, shape)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _positive_int(spec: LayerSpec, key: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise _Refusal(f"{key} must be a positive whole number, got {value!r}")
+    return value
+
+
+def _one_int(spec: LayerSpec, key: str, default: object) -> int:
+    """An int-or-1-tuple argument (kernel_size, strides, ...), as a positive int."""
+    value = spec.get(key, default)
+    if isinstance(value, tuple | list) and len(value) == 1:
+        value = value[0]
+    return _positive_int(spec, key, value)
+
+
+def _flag(spec: LayerSpec, key: str) -> bool:
+    value = spec.get(key, False)
+    if not isinstance(value, bool):
+        raise _Refusal(f"{key} must be True or False, got {value!r}")
+    return value
+
+
+def _data_format(spec: LayerSpec) -> str:
+    value = spec.get("data_format", None) or "channels_last"
+    if value not in ("channels_last", "channels_first"):
+        raise _Refusal(f"data_format must be 'channels_last' or 'channels_first', got {value!r}")
+    return value
+
+
+def _ndim_name(n: int) -> str:
+    return f"{n}-D"
+
+
+def _steps_text(t: int | None) -> str:
+    return f"the {t} time steps" if t is not None else "all time steps"
+
+
+# --------------------------------------------------------------------------- recurrent
+
+_STATE_NAMES = {"LSTM": ("h", "c"), "GRU": ("h",), "SimpleRNN": ("h",)}
+
+
+def _rnn_core(spec: LayerSpec, shape: Shape) -> tuple[tuple[Shape, ...], tuple[str, ...], int]:
+    """Outputs of a plain recurrent layer, without the reason (Bidirectional reuses it)."""
+    units = _positive_int(spec, "units", spec.get("units"))
+    if len(shape) != 3:
+        axes = "(batch, time steps, features)"
+        if len(shape) == 2:
+            raise _Refusal(
+                f"a recurrent layer needs 3-D input {axes} but gets 2-D {format_shape(shape)}; "
+                "for a plain series of values add a features axis of size 1, e.g. "
+                f"{format_shape((*shape, 1))}",
+                after_rnn=True,
+            )
+        raise _Refusal(
+            f"a recurrent layer needs 3-D input {axes} but gets "
+            f"{_ndim_name(len(shape))} {format_shape(shape)}; reshape the data to 3 axes"
+        )
+    batch, steps, features = shape
+    if features is None:
+        raise _Refusal(
+            f"the features axis (last) must be known to size the weights, got {format_shape(shape)}"
+        )
+    stateful = _flag(spec, "stateful")
+    for key in ("return_sequences", "return_state", "go_backwards"):
+        _flag(spec, key)
+    if stateful and batch is None:
+        raise _Refusal(
+            "stateful=True needs a known batch size (the states are kept per sample between "
+            "batches), but the batch is None; give a fixed batch size, e.g. "
+            f"{format_shape((32, steps, features))}"
+        )
+    out = (batch, steps, units) if spec.get("return_sequences", False) else (batch, units)
+    outputs: tuple[Shape, ...] = (out,)
+    names: tuple[str, ...] = ("output",)
+    if spec.get("return_state", False):
+        states = _STATE_NAMES[spec.name]
+        outputs += tuple((batch, units) for _ in states)
+        names += states
+    return outputs, names, units
+
+
+def _rnn(spec: LayerSpec, shape: Shape) -> Result:
+    outputs, names, units = _rnn_core(spec, shape)
+    steps = shape[1]
+    if spec.get("return_sequences", False):
+        each = f"each of the {steps} time steps" if steps is not None else "every time step"
+        why = f"return_sequences=True: one {units}-wide output for {each}"
+    else:
+        which = f"the last of the {steps} outputs" if steps is not None else "the last output"
+        why = f"return_sequences=False: only {which} is kept, {units} wide"
+    why += _rnn_extras(spec)
+    return outputs, names, why
+
+
+def _rnn_extras(spec: LayerSpec) -> str:
+    extra = ""
+    if spec.get("return_state", False):
+        states = " and ".join(_STATE_NAMES[spec.name])
+        extra += (
+            f"; return_state=True adds the final state{'s' if spec.name == 'LSTM' else ''} {states}"
+        )
+    if spec.get("stateful", False):
+        extra += "; stateful=True keeps the states for the next batch"
+    if spec.get("go_backwards", False):
+        extra += "; go_backwards=True reads the steps last to first"
+    return extra
+
+
+_MERGE_MODES = ("concat", "sum", "mul", "ave", None)
+
+
+def _bidirectional(spec: LayerSpec, shape: Shape) -> Result:
+    inner: LayerSpec = spec.params["layer"]
+    if "backward_layer" in spec.params:
+        raise _Refusal(
+            "backward_layer= is not supported by rnnshape; trace one direction at a time"
+        )
+    merge = spec.get("merge_mode", "concat")
+    if merge not in _MERGE_MODES:
+        raise _Refusal(f"unknown merge_mode {merge!r}; use 'concat', 'sum', 'mul', 'ave' or None")
+    if inner.name not in RECURRENT:
+        raise _Refusal(
+            f"Bidirectional wraps a recurrent layer (SimpleRNN, LSTM, GRU), not {inner.name}"
+        )
+    if inner.get("go_backwards", False):
+        raise _Refusal(
+            "the wrapped layer has go_backwards=True, which Keras refuses here "
+            "(Bidirectional makes the backward copy itself); drop go_backwards=True"
+        )
+    try:
+        outputs, names, units = _rnn_core(inner, shape)
+    except _Refusal as exc:
+        raise _Refusal(f"(wrapped {inner.text}) {exc}", exc.after_rnn) from None
+    out, states = outputs[0], outputs[1:]
+    state_names = names[1:]
+    both = f"a forward and a backward {inner.name} of {units} units read the sequence"
+    if merge is None:
+        merged: tuple[Shape, ...] = (out, out)
+        merged_names: tuple[str, ...] = ("forward", "backward")
+        why = f"{both}; merge_mode=None keeps both outputs apart"
+    elif merge == "concat":
+        merged = ((*out[:-1], 2 * units),)
+        merged_names = ("output",)
+        why = f"{both}; merge_mode='concat' joins them: {units} + {units} = {2 * units} wide"
+    else:
+        merged = (out,)
+        merged_names = ("output",)
+        why = f"{both}; merge_mode={merge!r} combines them value by value: still {units} wide"
+    if states:
+        why += "; return_state=True adds forward states, then backward ones"
+    names_out = (
+        merged_names + tuple(f"{n}_fw" for n in state_names) + tuple(f"{n}_bw" for n in state_names)
+    )
+    return merged + states + states, names_out, why
+
+
+# --------------------------------------------------------------------------- wrappers
+
+
+def _time_distributed(spec: LayerSpec, shape: Shape) -> Result:
+    inner: LayerSpec = spec.params["layer"]
+    if len(shape) < 3:
+        raise _Refusal(
+            f"TimeDistributed needs input with at least 3 axes (batch, time steps, ...) but "
+            f"gets {_ndim_name(len(shape))} {format_shape(shape)}",
+            after_rnn=True,
+        )
+    child = (shape[0], *shape[2:])
+    try:
+        outputs, _names, _why = _apply(inner, child)
+    except _Refusal as exc:
+        raise _Refusal(
+            f"(wrapped {inner.text}, given one time step {format_shape(child)}) {exc}"
+        ) from None
+    if len(outputs) != 1:
+        raise _Refusal(f"TimeDistributed cannot wrap {inner.text}, which returns several tensors")
+    out = outputs[0]
+    steps = shape[1]
+    result = (out[0], steps, *out[1:])
+    why = (
+        f"applies {inner.text} to each of {_steps_text(steps)} on its own: "
+        f"{format_shape(child)} -> {format_shape(out)} per step"
+    )
+    return (result,), ("output",), why
+
+
+# --------------------------------------------------------------------------- core layers
+
+
+def _dense(spec: LayerSpec, shape: Shape) -> Result:
+    units = _positive_int(spec, "units", spec.get("units"))
+    if len(shape) < 2:
+        raise _Refusal(
+            f"Dense needs at least 2 axes (batch, features) but gets {format_shape(shape)}"
+        )
+    if shape[-1] is None:
+        raise _Refusal(
+            f"the last axis must be known to size the weights, got {format_shape(shape)}"
+        )
+    out = (*shape[:-1], units)
+    if len(shape) == 2:
+        why = f"Dense maps the {shape[-1]} features of each sample to {units} output{'s' * (units != 1)}"
+    else:
+        why = (
+            f"Dense acts on the last axis only ({shape[-1]} -> {units}), "
+            f"at every position of the other axes"
+        )
+    return (out,), ("output",), why
+
+
+def _repeat_vector(spec: LayerSpec, shape: Shape) -> Result:
+    n = _positive_int(spec, "n", spec.get("n"))
+    if len(shape) != 2:
+        raise _Refusal(
+            f"RepeatVector needs 2-D input (batch, features) but gets "
+            f"{_ndim_name(len(shape))} {format_shape(shape)}; put it after a layer that "
+            "returns one vector per sample (e.g. an RNN with return_sequences=False)"
+        )
+    why = f"copies each {shape[1]}-wide vector {n} times along a new time axis"
+    return ((shape[0], n, shape[1]),), ("output",), why
+
+
+def _masking(spec: LayerSpec, shape: Shape) -> Result:
+    value = spec.get("mask_value", 0.0)
+    why = f"marks time steps whose features all equal {value!r} as padding to skip; shape unchanged"
+    return (shape,), ("output",), why
+
+
+def _dropout(spec: LayerSpec, shape: Shape) -> Result:
+    rate = spec.get("rate")
+    if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 <= rate <= 1:
+        raise _Refusal(f"rate must be a number between 0 and 1, got {rate!r}")
+    why = f"during training zeroes a fraction {rate} of the values at random; shape unchanged"
+    return (shape,), ("output",), why
+
+
+def _flatten(spec: LayerSpec, shape: Shape) -> Result:
+    _data_format(spec)
+    rest = shape[1:]
+    if not rest:
+        return ((shape[0], 1),), ("output",), "a batch of single values becomes (batch, 1)"
+    size = None if any(s is None for s in rest) else math.prod(rest)
+    if len(rest) == 1:
+        why = "already one axis per sample; nothing to join"
+    else:
+        joined = " x ".join(str(s) for s in rest)
+        why = f"joins every axis after the batch into one: {joined} = {size}"
+    return ((shape[0], size),), ("output",), why
+
+
+def _global_pooling(spec: LayerSpec, shape: Shape) -> Result:
+    fmt = _data_format(spec)
+    keepdims = _flag(spec, "keepdims")
+    if len(shape) != 3:
+        raise _Refusal(
+            f"{spec.name} needs 3-D input (batch, time steps, features) but gets "
+            f"{_ndim_name(len(shape))} {format_shape(shape)}",
+            after_rnn=True,
+        )
+    batch, a, b = shape
+    how = "averages" if "Average" in spec.name else "takes the maximum"
+    if fmt == "channels_last":
+        out = (batch, 1, b) if keepdims else (batch, b)
+        why = f"{how} over {_steps_text(a)}: one {b}-wide vector per sample"
+    else:
+        out = (batch, a, 1) if keepdims else (batch, a)
+        why = f"channels_first: {how} over the last axis ({b}), keeping {a} channels"
+    if keepdims:
+        why += "; keepdims=True keeps the pooled axis with size 1"
+    return (out,), ("output",), why
+
+
+def _embedding(spec: LayerSpec, shape: Shape) -> Result:
+    _positive_int(spec, "input_dim", spec.get("input_dim"))
+    dim = _positive_int(spec, "output_dim", spec.get("output_dim"))
+    why = f"replaces each integer id by a learned {dim}-wide vector"
+    return ((*shape, dim),), ("output",), why
+
+
+_PADDINGS = ("valid", "same", "causal")
+
+
+def _length(size: int | None, window: int, stride: int, padding: str) -> int | None:
+    """Output length of a 1-D convolution/pooling (Keras's formula)."""
+    if size is None:
+        return None
+    if padding == "valid":
+        return (size - window) // stride + 1
+    return (size - 1) // stride + 1  # same, causal
+
+
+def _conv1d(spec: LayerSpec, shape: Shape) -> Result:
+    filters = _positive_int(spec, "filters", spec.get("filters"))
+    kernel = _one_int(spec, "kernel_size", spec.get("kernel_size"))
+    strides = _one_int(spec, "strides", 1)
+    dilation = _one_int(spec, "dilation_rate", 1)
+    groups = _positive_int(spec, "groups", spec.get("groups", 1))
+    padding = spec.get("padding", "valid")
+    padding = padding.lower() if isinstance(padding, str) else padding
+    if padding not in _PADDINGS:
+        raise _Refusal(f"unknown padding {padding!r}; use 'valid', 'same' or 'causal'")
+    if strides > 1 and dilation > 1:
+        raise _Refusal("strides > 1 cannot be combined with dilation_rate > 1; choose one")
+    fmt = _data_format(spec)
+    if len(shape) != 3:
+        raise _Refusal(
+            f"Conv1D needs 3-D input (batch, time steps, channels) but gets "
+            f"{_ndim_name(len(shape))} {format_shape(shape)}",
+            after_rnn=True,
+        )
+    batch, steps, channels = shape if fmt == "channels_last" else (shape[0], shape[2], shape[1])
+    if channels is None:
+        raise _Refusal(
+            f"the channels axis must be known to size the kernel, got {format_shape(shape)}"
+        )
+    if filters % groups or channels % groups:
+        raise _Refusal(
+            f"groups={groups} must divide both the {channels} input channels and filters={filters}"
+        )
+    window = dilation * (kernel - 1) + 1
+    length = _length(steps, window, strides, padding)
+    if length is not None and length <= 0:
+        raise _Refusal(
+            f"the kernel spans {window} steps but the input has only {steps} "
+            "(output size would be zero or negative); use a smaller kernel_size or dilation_rate, "
+            "or padding='same'"
+        )
+    out = (batch, length, filters) if fmt == "channels_last" else (batch, filters, length)
+    span = f"{kernel}-step kernel" + (
+        f" (dilation {dilation}: spans {window})" if dilation > 1 else ""
+    )
+    change = f"{steps} steps -> {length}" if steps is not None else "length stays unknown"
+    stride_text = f", stride {strides}" if strides > 1 else ""
+    why = f"slides a {span}{stride_text}, padding={padding!r}: {change}; {filters} filters"
+    return (out,), ("output",), why
+
+
+def _max_pooling1d(spec: LayerSpec, shape: Shape) -> Result:
+    pool = _one_int(spec, "pool_size", 2)
+    strides = spec.get("strides", None)
+    strides = pool if strides is None else _one_int(spec, "strides", strides)
+    padding = spec.get("padding", "valid")
+    padding = padding.lower() if isinstance(padding, str) else padding
+    if padding not in ("valid", "same"):
+        raise _Refusal(f"unknown padding {padding!r}; use 'valid' or 'same'")
+    fmt = _data_format(spec)
+    if len(shape) != 3:
+        raise _Refusal(
+            f"MaxPooling1D needs 3-D input (batch, time steps, features) but gets "
+            f"{_ndim_name(len(shape))} {format_shape(shape)}",
+            after_rnn=True,
+        )
+    batch, steps, features = shape if fmt == "channels_last" else (shape[0], shape[2], shape[1])
+    length = _length(steps, pool, strides, padding)
+    if length is not None and length <= 0:
+        raise _Refusal(
+            f"the pool spans {pool} steps but the input has only {steps}; use a smaller "
+            "pool_size or padding='same'"
+        )
+    out = (batch, length, features) if fmt == "channels_last" else (batch, features, length)
+    change = f"{steps} -> {length}" if steps is not None else "length stays unknown"
+    why = f"keeps the maximum of each window of {pool} steps (stride {strides}): {change}"
+    return (out,), ("output",), why
+
+
+_RULES: dict[str, Callable[[LayerSpec, Shape], Result]] = {
+    "SimpleRNN": _rnn,
+    "LSTM": _rnn,
+    "GRU": _rnn,
+    "Bidirectional": _bidirectional,
+    "TimeDistributed": _time_distributed,
+    "Dense": _dense,
+    "RepeatVector": _repeat_vector,
+    "Masking": _masking,
+    "Dropout": _dropout,
+    "Flatten": _flatten,
+    "GlobalAveragePooling1D": _global_pooling,
+    "GlobalMaxPooling1D": _global_pooling,
+    "Embedding": _embedding,
+    "Conv1D": _conv1d,
+    "MaxPooling1D": _max_pooling1d,
+}

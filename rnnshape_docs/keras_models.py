@@ -1,0 +1,259 @@
+"""Everything that needs Keras: build real models and measure their shapes.
+
+Importing this module imports Keras (and so TensorFlow), which takes seconds; the pure rules
+in `rnnshape_docs.shapes` never import it. Three jobs:
+
+- `build_model(layers, input_shape)`: the real Keras model for the same specs `trace` reads.
+- `measure(layers, input_shape)`: the shapes Keras gives each layer's output(s).
+- `check_model(model)`: for a model a book page built in plain Keras code, trace its
+  layers with the rules, measure the real shapes, and fail loudly on any disagreement.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+# Quiet TensorFlow before it is imported (only if the caller has not chosen).
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+import keras
+import numpy as np
+
+from rnnshape_docs.shapes import Shape, ShapeError, Trace, format_shape, trace
+from rnnshape_docs.specs import LayerSpec, parse
+
+
+class ShapeMismatch(AssertionError):
+    """The shape rules and Keras disagree: a bug in the rules (Keras is the truth)."""
+
+
+# --------------------------------------------------------------------------- specs -> Keras
+
+
+def to_keras_layer(spec: str | LayerSpec) -> keras.layers.Layer:
+    """A fresh Keras layer for one spec (the name is from the allow-list, never looked up freely)."""
+    spec = parse(spec)
+    kwargs: dict[str, Any] = {
+        key: to_keras_layer(value) if isinstance(value, LayerSpec) else value
+        for key, value in spec.params.items()
+    }
+    return getattr(keras.layers, spec.name)(**kwargs)
+
+
+def build_model(
+    layers: Sequence[str | LayerSpec], input_shape: Sequence[int | None]
+) -> keras.Model:
+    """The functional Keras model: ``keras.Input(batch_shape=input_shape)`` then each layer."""
+    inputs = keras.Input(batch_shape=tuple(input_shape))
+    x = inputs
+    for spec in layers:
+        x = to_keras_layer(spec)(x)
+    return keras.Model(inputs, x)
+
+
+def _shapes(tensors: Any) -> tuple[Shape, ...]:
+    if isinstance(tensors, list | tuple):
+        return tuple(tuple(t.shape) for t in tensors)
+    return (tuple(tensors.shape),)
+
+
+def measure(
+    layers: Sequence[str | LayerSpec], input_shape: Sequence[int | None], *, run: bool = True
+) -> list[tuple[Shape, ...]]:
+    """The output shapes Keras gives each layer, one tuple of shapes per layer.
+
+    Shapes come from Keras's symbolic build (what ``model.summary()`` shows). With ``run``
+    and every size known, the model is also run on zeros and the concrete shapes are used.
+    Raises whatever Keras raises when it refuses the stack.
+    """
+    inputs = keras.Input(batch_shape=tuple(input_shape))
+    x = inputs
+    per_layer = []
+    for spec in layers:
+        x = to_keras_layer(spec)(x)
+        per_layer.append(x)
+    symbolic = [_shapes(t) for t in per_layer]
+    if not run or any(s is None for s in input_shape):
+        return symbolic
+    flat = [t for ts in per_layer for t in (ts if isinstance(ts, list | tuple) else [ts])]
+    model = keras.Model(inputs, flat)
+    values = model(np.zeros(tuple(input_shape), dtype="float32"))
+    values = values if isinstance(values, list | tuple) else [values]
+    concrete, i = [], 0
+    for shapes in symbolic:
+        concrete.append(tuple(tuple(v.shape) for v in values[i : i + len(shapes)]))
+        i += len(shapes)
+    return concrete
+
+
+def keras_error(layers: Sequence[str | LayerSpec], input_shape: Sequence[int | None]) -> str | None:
+    """The message Keras raises building this stack (constructing or calling), or None."""
+    try:
+        measure(layers, input_shape, run=False)
+    except Exception as exc:  # noqa: BLE001 (Keras raises ValueError, TypeError, ...: any refusal counts)
+        return f"{type(exc).__name__}: {exc}".strip().splitlines()[0]
+    return None
+
+
+# --------------------------------------------------------------------------- comparison
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Predicted (rules) and measured (Keras) shapes for one stack, layer by layer."""
+
+    trace: Trace
+    measured: tuple[tuple[Shape, ...], ...]
+
+    @property
+    def agrees(self) -> bool:
+        return all(s.outputs == m for s, m in zip(self.trace.steps, self.measured, strict=True))
+
+    def rows(self) -> list[tuple[str, str, str, str]]:
+        """(layer, predicted, measured, "ok" or "DIFFERENT") per layer."""
+        rows = []
+        for step, real in zip(self.trace.steps, self.measured, strict=True):
+            predicted = ", ".join(format_shape(s) for s in step.outputs)
+            actual = ", ".join(format_shape(s) for s in real)
+            rows.append(
+                (step.layer, predicted, actual, "ok" if step.outputs == real else "DIFFERENT")
+            )
+        return rows
+
+    def __str__(self) -> str:
+        rows = [("layer", "rules predict", "Keras measures", ""), *self.rows()]
+        widths = [max(len(r[i]) for r in rows) for i in range(3)]
+        return "\n".join(
+            "  ".join([*(r[i].ljust(widths[i]) for i in range(3)), r[3]]).rstrip() for r in rows
+        )
+
+
+def compare(layers: Sequence[str | LayerSpec], input_shape: Sequence[int | None]) -> Comparison:
+    """Trace with the rules (raising `ShapeError` if they refuse) and measure with Keras."""
+    predicted = trace(layers, input_shape)
+    measured = measure([s.spec or s.layer for s in predicted.steps], predicted.input)
+    return Comparison(predicted, tuple(measured))
+
+
+# --------------------------------------------------------------------------- Keras -> specs
+
+# Constructor arguments that change shapes, per layer, with Keras's defaults.
+_SHAPE_KEYS: dict[str, dict[str, Any]] = {
+    "SimpleRNN": {
+        "return_sequences": False,
+        "return_state": False,
+        "go_backwards": False,
+        "stateful": False,
+    },
+    "Dense": {},
+    "RepeatVector": {},
+    "Masking": {},
+    "Dropout": {},
+    "Flatten": {"data_format": "channels_last"},
+    "GlobalAveragePooling1D": {"data_format": "channels_last", "keepdims": False},
+    "Embedding": {},
+    "Conv1D": {
+        "strides": 1,
+        "padding": "valid",
+        "data_format": "channels_last",
+        "dilation_rate": 1,
+        "groups": 1,
+    },
+    "MaxPooling1D": {"strides": None, "padding": "valid", "data_format": "channels_last"},
+    "Bidirectional": {"merge_mode": "concat"},
+    "TimeDistributed": {},
+}
+_SHAPE_KEYS["LSTM"] = _SHAPE_KEYS["GRU"] = _SHAPE_KEYS["SimpleRNN"]
+_SHAPE_KEYS["GlobalMaxPooling1D"] = _SHAPE_KEYS["GlobalAveragePooling1D"]
+_POSITIONAL = {
+    "SimpleRNN": ("units",),
+    "LSTM": ("units",),
+    "GRU": ("units",),
+    "Dense": ("units",),
+    "RepeatVector": ("n",),
+    "Masking": ("mask_value",),
+    "Dropout": ("rate",),
+    "Embedding": ("input_dim", "output_dim"),
+    "Conv1D": ("filters", "kernel_size"),
+    "MaxPooling1D": ("pool_size",),
+}
+
+
+def _unwrap(value: Any) -> Any:
+    """Keras stores 1-D sizes as 1-tuples (kernel_size=(3,)); the specs write them as ints."""
+    if isinstance(value, list | tuple) and len(value) == 1:
+        return value[0]
+    return value
+
+
+def spec_of(layer: keras.layers.Layer) -> str:
+    """The Keras constructor syntax for a real layer, keeping only what changes shapes.
+
+    Raises `ValueError` for a layer class rnnshape has no rules for.
+    """
+    name = type(layer).__name__
+    if name not in _SHAPE_KEYS:
+        raise ValueError(
+            f"check_model: {layer.name!r} is a {name}, which rnnshape has no rules for"
+        )
+    config = layer.get_config()
+    parts = []
+    if name == "Bidirectional":
+        parts.append(spec_of(layer.forward_layer))
+    elif name == "TimeDistributed":
+        parts.append(spec_of(layer.layer))
+    for key in _POSITIONAL.get(name, ()):
+        parts.append(repr(_unwrap(config[key])))
+    for key, default in _SHAPE_KEYS[name].items():
+        value = _unwrap(config.get(key, default))
+        if value != default and not (
+            key == "strides" and name == "MaxPooling1D" and value == _unwrap(config["pool_size"])
+        ):
+            parts.append(f"{key}={value!r}")
+    return f"{name}({', '.join(parts)})"
+
+
+def check_model(model: keras.Model) -> Trace:
+    """Check a built Keras model against the rules, layer by layer; return the rules' Trace.
+
+    ``model`` is a Sequential or functional model built on a ``keras.Input`` whose layers
+    form one chain (each layer takes the previous one's output). Its layers are turned
+    into specs with `spec_of`, traced with the rules, and compared with the shapes Keras
+    gave each layer. Raises `ShapeMismatch` on any disagreement (so a book page that
+    shows a model fails the build instead of showing wrong shapes).
+    """
+    try:
+        inputs = model.inputs
+    except (AttributeError, ValueError):
+        inputs = None
+    if not inputs or len(inputs) != 1:
+        raise ValueError(
+            "check_model needs a model built on one keras.Input, e.g. "
+            "keras.Sequential([keras.Input(shape=(7, 3)), ...])"
+        )
+    layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
+    specs = [spec_of(layer) for layer in layers]
+    input_shape = tuple(inputs[0].shape)
+    try:
+        predicted = trace(specs, input_shape)
+    except ShapeError as exc:
+        raise ShapeMismatch(f"Keras built this model but the rules refuse it: {exc}") from None
+    for i, (step, layer) in enumerate(zip(predicted.steps, layers, strict=True)):
+        measured_in = tuple(layer.input.shape) if not isinstance(layer.input, list) else None
+        if measured_in is not None and measured_in != step.input:
+            raise ShapeMismatch(
+                f"check_model: layer {i + 1}, {step.layer}, takes {format_shape(measured_in)} in "
+                f"Keras but {format_shape(step.input)} in the chain; the model is not a single chain"
+            )
+        measured = _shapes(layer.output)
+        if measured != step.outputs:
+            raise ShapeMismatch(
+                f"rules and Keras disagree at layer {i + 1}, {step.layer}: rules predict "
+                f"{', '.join(map(format_shape, step.outputs))}, Keras gives "
+                f"{', '.join(map(format_shape, measured))}"
+            )
+    return predicted

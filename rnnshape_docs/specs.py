@@ -1,0 +1,309 @@
+"""Parse a layer written in Keras constructor syntax, safely.
+
+``parse("LSTM(4, return_sequences=True)")`` reads the text with :mod:`ast` and checks it
+against an allow-list of layer names, their keywords and literal values. Nothing is ever
+evaluated, imported or called: text that is not a known layer call with literal arguments
+is refused with a `SpecError` that says what is wrong.
+
+>>> spec = parse("Bidirectional(GRU(8, return_state=True), merge_mode=None)")
+>>> spec.name, spec.params["merge_mode"], spec.params["layer"].text
+('Bidirectional', None, 'GRU(8, return_state=True)')
+>>> parse("__import__('os').system('ls')")  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+rnnshape_docs.specs.SpecError: "__import__('os').system(...)" is not a layer rnnshape knows; ...
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Any
+
+
+class SpecError(ValueError):
+    """The text is not a layer call rnnshape can read."""
+
+
+# Keywords every Keras layer takes; they never change shapes.
+_BASE = ("name", "dtype", "trainable")
+
+_RNN_COMMON = (
+    "activation",
+    "use_bias",
+    "kernel_initializer",
+    "recurrent_initializer",
+    "bias_initializer",
+    "kernel_regularizer",
+    "recurrent_regularizer",
+    "bias_regularizer",
+    "activity_regularizer",
+    "kernel_constraint",
+    "recurrent_constraint",
+    "bias_constraint",
+    "dropout",
+    "recurrent_dropout",
+    "return_sequences",
+    "return_state",
+    "go_backwards",
+    "stateful",
+    "unroll",
+    "seed",
+)
+
+
+@dataclass(frozen=True)
+class _Signature:
+    positional: tuple[str, ...]  # parameters that may be given by position, in order
+    required: tuple[str, ...]
+    keywords: tuple[str, ...]  # further keyword-only parameters
+
+
+#: The allow-list: Keras 3 layer name -> its constructor parameters (Keras 3.x signatures).
+SIGNATURES: dict[str, _Signature] = {
+    "SimpleRNN": _Signature(("units", *_RNN_COMMON), ("units",), ()),
+    "LSTM": _Signature(
+        ("units", "recurrent_activation", "unit_forget_bias", "use_cudnn", *_RNN_COMMON),
+        ("units",),
+        (),
+    ),
+    "GRU": _Signature(
+        ("units", "recurrent_activation", "reset_after", "use_cudnn", *_RNN_COMMON),
+        ("units",),
+        (),
+    ),
+    "Bidirectional": _Signature(("layer", "merge_mode"), ("layer",), ("backward_layer",)),
+    "TimeDistributed": _Signature(("layer",), ("layer",), ()),
+    "Dense": _Signature(
+        (
+            "units",
+            "activation",
+            "use_bias",
+            "kernel_initializer",
+            "bias_initializer",
+            "kernel_regularizer",
+            "bias_regularizer",
+            "activity_regularizer",
+            "kernel_constraint",
+            "bias_constraint",
+            "lora_rank",
+            "lora_alpha",
+        ),
+        ("units",),
+        (),
+    ),
+    "RepeatVector": _Signature(("n",), ("n",), ()),
+    "Masking": _Signature(("mask_value",), (), ()),
+    "Dropout": _Signature(("rate", "noise_shape", "seed"), ("rate",), ()),
+    "Flatten": _Signature(("data_format",), (), ()),
+    "GlobalAveragePooling1D": _Signature(("data_format", "keepdims"), (), ()),
+    "GlobalMaxPooling1D": _Signature(("data_format", "keepdims"), (), ()),
+    "Embedding": _Signature(
+        (
+            "input_dim",
+            "output_dim",
+            "embeddings_initializer",
+            "embeddings_regularizer",
+            "embeddings_constraint",
+            "mask_zero",
+        ),
+        ("input_dim", "output_dim"),
+        ("lora_rank", "lora_alpha", "input_length"),
+    ),
+    "Conv1D": _Signature(
+        (
+            "filters",
+            "kernel_size",
+            "strides",
+            "padding",
+            "data_format",
+            "dilation_rate",
+            "groups",
+            "activation",
+            "use_bias",
+            "kernel_initializer",
+            "bias_initializer",
+            "kernel_regularizer",
+            "bias_regularizer",
+            "activity_regularizer",
+            "kernel_constraint",
+            "bias_constraint",
+        ),
+        ("filters", "kernel_size"),
+        (),
+    ),
+    "MaxPooling1D": _Signature(("pool_size", "strides", "padding", "data_format"), (), ()),
+}
+
+#: The layer names rnnshape knows, in the order design.md lists them.
+KNOWN_LAYERS: tuple[str, ...] = tuple(SIGNATURES)
+RECURRENT = ("SimpleRNN", "LSTM", "GRU")
+WRAPPERS = ("Bidirectional", "TimeDistributed")
+
+# Prefixes people paste from code; the callee is only read, never looked up.
+_PREFIXES = ("keras.layers.", "layers.", "tf.keras.layers.", "keras.src.layers.")
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """One parsed layer: its name, its arguments bound to parameter names, and its text.
+
+    ``params`` holds only what the text gives (positional arguments under their parameter
+    names); wrapped layers (``layer=`` of Bidirectional and TimeDistributed) are LayerSpecs.
+    """
+
+    name: str
+    params: dict[str, Any]
+    text: str  # normalised Keras constructor syntax, e.g. "LSTM(4, return_sequences=True)"
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The value of ``key`` as given, or ``default`` (Keras's default) when absent."""
+        return self.params.get(key, default)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def parse(text: str | LayerSpec) -> LayerSpec:
+    """Parse one layer in Keras constructor syntax; raise `SpecError` when it is not one.
+
+    >>> parse("LSTM(4, return_sequences=True)").params
+    {'units': 4, 'return_sequences': True}
+    >>> parse("keras.layers.Dense(1)").text
+    'Dense(1)'
+    """
+    if isinstance(text, LayerSpec):
+        return text
+    if not isinstance(text, str):
+        raise SpecError(f"a layer must be given as text such as 'LSTM(4)', got {text!r}")
+    source = text.strip()
+    if not source:
+        raise SpecError("empty layer text: write a layer call such as 'LSTM(4)'")
+    try:
+        tree = ast.parse(source, mode="eval")
+    except SyntaxError as exc:
+        raise SpecError(
+            f"{source!r} is not valid Keras constructor syntax ({exc.msg}); "
+            "write a layer call such as 'LSTM(4, return_sequences=True)'"
+        ) from None
+    return _layer(tree.body, source)
+
+
+def _callee(node: ast.expr) -> str | None:
+    """The layer name a call's callee spells (``LSTM`` or ``keras.layers.LSTM``), or None."""
+    if isinstance(node, ast.Name):
+        return node.id
+    dotted = []
+    while isinstance(node, ast.Attribute):
+        dotted.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        dotted.append(node.id)
+        full = ".".join(reversed(dotted))
+        for prefix in _PREFIXES:
+            if full.startswith(prefix) and "." not in full[len(prefix) :]:
+                return full[len(prefix) :]
+    return None
+
+
+def _describe(node: ast.expr) -> str:
+    """A short rendering of a node for error messages."""
+    if isinstance(node, ast.Call):
+        return f"{ast.unparse(node.func)}(...)"
+    text = ast.unparse(node)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _layer(node: ast.expr, source: str) -> LayerSpec:
+    known = ", ".join(KNOWN_LAYERS)
+    if not isinstance(node, ast.Call):
+        raise SpecError(
+            f"{_describe(node)!r} is not a layer call; write one such as 'LSTM(4)' "
+            f"(known layers: {known})"
+        )
+    name = _callee(node.func)
+    if name not in SIGNATURES:
+        raise SpecError(f"{_describe(node)!r} is not a layer rnnshape knows; known layers: {known}")
+    sig = SIGNATURES[name]
+    params: dict[str, Any] = {}
+    if any(isinstance(a, ast.Starred) for a in node.args) or any(
+        k.arg is None for k in node.keywords
+    ):
+        raise SpecError(f"{name}: *args and **kwargs are not allowed; write each argument out")
+    if len(node.args) > len(sig.positional):
+        raise SpecError(
+            f"{name} takes at most {len(sig.positional)} positional arguments "
+            f"({', '.join(sig.positional[:3])}, ...), got {len(node.args)}"
+        )
+    given = list(zip(sig.positional, node.args, strict=False))
+    given += [(k.arg, k.value) for k in node.keywords]
+    allowed = set(sig.positional) | set(sig.keywords) | set(_BASE)
+    for key, value in given:
+        if key == "input_shape" or key == "batch_input_shape":
+            raise SpecError(
+                f"{name}: {key}= is Keras 2 style; give the input shape separately "
+                "(rnnshape: --input; Keras 3: keras.Input(shape=...))"
+            )
+        if key not in allowed:
+            raise SpecError(
+                f"{name} has no keyword {key!r}; it takes: {', '.join(sorted(allowed))}"
+            )
+        if key in params:
+            raise SpecError(f"{name}: {key!r} is given twice")
+        if key in ("layer", "backward_layer") and name in WRAPPERS:
+            params[key] = _layer(value, source)
+        else:
+            params[key] = _literal(name, key, value)
+    missing = [p for p in sig.required if p not in params]
+    if missing:
+        raise SpecError(f"{name} needs {', '.join(missing)}, e.g. {_example(name)}")
+    return LayerSpec(name, params, _render(name, node, params))
+
+
+def _literal(name: str, key: str, node: ast.expr) -> Any:
+    """A literal argument value: number, string, bool, None, or a tuple/list of those."""
+    try:
+        value = ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        value = _REFUSED
+    if not _plain(value):
+        raise SpecError(
+            f"{name}({key}=...): {_describe(node)!r} is not a literal value; arguments must be "
+            "numbers, strings, True/False/None or tuples of those (names, calls, lambdas and "
+            "comprehensions are never evaluated)"
+        )
+    return value
+
+
+_REFUSED = object()
+
+
+def _plain(value: Any) -> bool:
+    if value is None or isinstance(value, bool | int | float | str):
+        return True
+    if isinstance(value, tuple | list):
+        return all(_plain(v) for v in value)
+    return False
+
+
+def _render(name: str, node: ast.Call, params: dict[str, Any]) -> str:
+    """Normalised text: positional arguments kept as written, keywords after them."""
+    parts = []
+    for i, _arg in enumerate(node.args):
+        value = params[SIGNATURES[name].positional[i]]
+        parts.append(value.text if isinstance(value, LayerSpec) else repr(value))
+    for k in node.keywords:
+        value = params[k.arg]
+        parts.append(f"{k.arg}={value.text if isinstance(value, LayerSpec) else repr(value)}")
+    return f"{name}({', '.join(parts)})"
+
+
+def _example(name: str) -> str:
+    return {
+        "Bidirectional": "Bidirectional(LSTM(4))",
+        "TimeDistributed": "TimeDistributed(Dense(3))",
+        "RepeatVector": "RepeatVector(5)",
+        "Dropout": "Dropout(0.2)",
+        "Embedding": "Embedding(1000, 16)",
+        "Conv1D": "Conv1D(16, 3)",
+    }.get(name, f"{name}(4)")
