@@ -52,24 +52,40 @@ def _shape(values: Iterable[int | None]) -> Shape:
     return tuple(int(v) for v in values)
 
 
-def _html_table(rows: Sequence[tuple[Shape, Shape, Shape]], caption: str) -> str:
-    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in _HEADERS)
-    body = "".join(
-        "<tr>" + "".join(f"<td><code>{html.escape(str(c))}</code></td>" for c in row) + "</tr>"
-        for row in rows
-    )
-    return (
-        '<table class="rnnshape-experiment table">'
-        f"<caption>{html.escape(caption)}</caption>"
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-    )
+@dataclass(frozen=True)
+class Table:
+    """A small table of shapes: plain text when printed, an HTML table in a notebook.
 
+    >>> print(Table(("batch", "output"), [(1, (1, 4)), (32, (32, 4))]))
+    batch  output
+    1      (1, 4)
+    32     (32, 4)
+    """
 
-def _text_table(rows: Sequence[tuple[Shape, Shape, Shape]]) -> str:
-    cells = [_HEADERS, *((str(a), str(b), str(c)) for a, b, c in rows)]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(_HEADERS))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
-    return "\n".join(line.rstrip() for line in lines)
+    headers: tuple[str, ...]
+    rows: Sequence[Sequence[object]]
+    caption: str = ""
+
+    def __str__(self) -> str:
+        cells = [tuple(self.headers), *(tuple(str(c) for c in row) for row in self.rows)]
+        widths = [max(len(row[i]) for row in cells) for i in range(len(self.headers))]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
+        return "\n".join(line.rstrip() for line in lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        head = "".join(f'<th scope="col">{html.escape(str(h))}</th>' for h in self.headers)
+        body = "".join(
+            "<tr>" + "".join(f"<td><code>{html.escape(str(c))}</code></td>" for c in row) + "</tr>"
+            for row in self.rows
+        )
+        caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
+        return (
+            f'<table class="rnnshape-table table">{caption}'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        )
 
 
 @dataclass(frozen=True)
@@ -89,10 +105,10 @@ class OutputShapes:
         )
 
     def _repr_html_(self) -> str:
-        return _html_table(
-            [(self.input, self.without_sequences, self.with_sequences)],
-            f"LSTM({self.units}) fed zeros of shape {self.input}",
-        )
+        row = (self.input, self.without_sequences, self.with_sequences)
+        return Table(
+            _HEADERS, [row], f"LSTM({self.units}) fed zeros of shape {self.input}"
+        )._repr_html_()
 
 
 @dataclass(frozen=True)
@@ -106,14 +122,15 @@ class Experiment:
     def rows(self) -> list[tuple[Shape, Shape, Shape]]:
         return [(r.input, r.without_sequences, r.with_sequences) for r in self.results]
 
+    def table(self) -> Table:
+        caption = f"What LSTM({self.units}) returns, with return_sequences=False and True"
+        return Table(_HEADERS, self.rows, caption)
+
     def __str__(self) -> str:
-        return _text_table(self.rows)
+        return str(self.table())
 
     def _repr_html_(self) -> str:
-        return _html_table(
-            self.rows,
-            f"What LSTM({self.units}) returns, with return_sequences=False and True",
-        )
+        return self.table()._repr_html_()
 
 
 def make_model(input_shape: Sequence[int], units: int = 4, return_sequences: bool = False):
