@@ -217,8 +217,14 @@ def trace(layers: Sequence[str | LayerSpec], input_shape: Sequence[int | None] |
             outputs, names, why = _apply(spec, current)
         except _Refusal as exc:
             message = f"{where}, {spec.text}: {exc}"
-            if exc.after_rnn and steps:
-                message += _return_sequences_hint(steps, index)
+            if index == 0:
+                message += exc.hint  # about the data itself
+            elif exc.after_rnn:
+                message += _return_sequences_hint(steps, index) or (
+                    f"; layer {index} passes on one vector per sample: set "
+                    "return_sequences=True on the recurrent layer before it, or repeat the "
+                    "vector over time steps with RepeatVector(n)"
+                )
             raise ShapeError(message, index=index, layer=spec.text) from None
         steps.append(Step(spec.text, current, outputs, why, spec=spec, names=names))
         current = outputs[0]
@@ -228,24 +234,29 @@ def trace(layers: Sequence[str | LayerSpec], input_shape: Sequence[int | None] |
 def _return_sequences_hint(steps: list[Step], index: int) -> str:
     """The classic fix: the previous recurrent layer should pass on its whole sequence."""
     prev = steps[-1]
-    inner = prev.spec
-    if inner is not None and inner.name == "Bidirectional":
-        inner = inner.params["layer"]
+    spec = prev.spec
+    inner = spec.params["layer"] if spec is not None and spec.name == "Bidirectional" else spec
     if inner is None or inner.name not in RECURRENT or inner.get("return_sequences", False):
         return ""
+    fixed_inner = LayerSpec(inner.name, {**inner.params, "return_sequences": True}, inner.text)
+    fixed = fixed_inner
+    if spec is not inner:
+        fixed = LayerSpec(spec.name, {**spec.params, "layer": fixed_inner}, spec.text)
+    sequence = _apply(fixed, prev.input)[0][0]
     return (
-        f"; layer {index}, {prev.layer}, returns only its last output "
-        f"{format_shape(prev.outputs[0])}: set return_sequences=True on it to pass on "
-        "one output per time step"
+        f"; layer {index}, {prev.layer}, passes on only its last output "
+        f"{format_shape(prev.outputs[0])}: set return_sequences=True on layer {index} "
+        f"so it passes on one output per time step, {format_shape(sequence)}"
     )
 
 
 class _Refusal(Exception):
     """A rule refuses its input; ``after_rnn`` asks for the return_sequences hint."""
 
-    def __init__(self, message: str, after_rnn: bool = False):
+    def __init__(self, message: str, after_rnn: bool = False, hint: str = ""):
         super().__init__(message)
         self.after_rnn = after_rnn
+        self.hint = hint  # a fix about the data, given when the layer is the first one
 
 
 Result = tuple[tuple[Shape, ...], tuple[str, ...], str]
@@ -306,10 +317,10 @@ def _rnn_core(spec: LayerSpec, shape: Shape) -> tuple[tuple[Shape, ...], tuple[s
         axes = "(batch, time steps, features)"
         if len(shape) == 2:
             raise _Refusal(
-                f"a recurrent layer needs 3-D input {axes} but gets 2-D {format_shape(shape)}; "
-                "for a plain series of values add a features axis of size 1, e.g. "
-                f"{format_shape((*shape, 1))}",
+                f"a recurrent layer needs 3-D input {axes} but gets 2-D {format_shape(shape)}",
                 after_rnn=True,
+                hint="; for a plain series of values (one number per step) add a features "
+                f"axis of size 1: {format_shape((*shape, 1))}",
             )
         raise _Refusal(
             f"a recurrent layer needs 3-D input {axes} but gets "
@@ -390,7 +401,7 @@ def _bidirectional(spec: LayerSpec, shape: Shape) -> Result:
     try:
         outputs, names, units = _rnn_core(inner, shape)
     except _Refusal as exc:
-        raise _Refusal(f"(wrapped {inner.text}) {exc}", exc.after_rnn) from None
+        raise _Refusal(f"(wrapped {inner.text}) {exc}", exc.after_rnn, exc.hint) from None
     out, states = outputs[0], outputs[1:]
     state_names = names[1:]
     both = f"a forward and a backward {inner.name} of {units} units read the sequence"

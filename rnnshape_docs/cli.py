@@ -1,0 +1,178 @@
+"""The ``rnnshape`` command (also ``python -m rnnshape_docs``).
+
+``rnnshape trace --input 2,5,3 "LSTM(4, return_sequences=True)" "LSTM(8)" "Dense(1)"``
+prints one row per layer; ``--json`` prints one JSON object; ``--keras`` also builds the
+real model and compares. Exit status: 0 success, 1 the rules and Keras disagree, 2 bad
+input (one line on stderr, never a traceback).
+
+Tracing imports nothing heavy: Keras is imported only for ``--keras``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from rnnshape_docs.shapes import ShapeError, Trace, parse_shape, trace
+
+PROG = "rnnshape"
+EXIT_OK, EXIT_DISAGREE, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class UsageError(Exception):
+    """Bad command-line input: reported as one line on stderr, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr (no usage block) and exit 2."""
+
+    def error(self, message: str):  # type: ignore[override]
+        raise UsageError(f"{message} (see {self.prog} --help)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser; each subcommand sets ``func(args) -> exit status``."""
+    parser = _Parser(
+        prog=PROG,
+        description="What shape comes out of each layer of a Keras stack, and why.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+    add_trace_command(commands)
+    return parser
+
+
+def _add_stack_arguments(parser: argparse.ArgumentParser) -> None:
+    """--input and the layers: shared by every subcommand that reads a stack."""
+    parser.add_argument(
+        "--input",
+        required=True,
+        metavar="SHAPE",
+        help="the full input shape including the batch, comma-separated, None for unknown: "
+        "2,5,3 or None,None,1",
+    )
+    parser.add_argument(
+        "layers",
+        nargs="+",
+        metavar="LAYER",
+        help='one layer in Keras constructor syntax, e.g. "LSTM(4, return_sequences=True)"',
+    )
+
+
+def stack_from_args(args: argparse.Namespace) -> Trace:
+    """Parse --input and the layers and trace them (raises ShapeError on bad input)."""
+    return trace(args.layers, parse_shape(args.input))
+
+
+def add_trace_command(commands) -> None:
+    sub = commands.add_parser(
+        "trace",
+        help="print the shape after each layer, with the reason",
+        description="Print the input and output shape(s) of each layer and why.",
+    )
+    _add_stack_arguments(sub)
+    out = sub.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print one JSON object instead")
+    sub.add_argument(
+        "--keras",
+        action="store_true",
+        help="also build the real Keras model and compare shapes (slow: imports TensorFlow); "
+        "exit 1 if they disagree",
+    )
+    sub.set_defaults(func=run_trace)
+
+
+def run_trace(args: argparse.Namespace) -> int:
+    if args.keras:
+        return _run_keras(args)
+    result = stack_from_args(args)
+    print(json.dumps(result.to_json()) if args.json else str(result))
+    return EXIT_OK
+
+
+def _run_keras(args: argparse.Namespace) -> int:
+    shape = parse_shape(args.input)
+    try:
+        predicted = trace(args.layers, shape)
+    except ShapeError as refused:
+        predicted, refusal = None, refused
+    keras_models = _import_keras_models()
+    if predicted is None:
+        keras_says = keras_models.keras_error(args.layers, shape)
+        if keras_says is None:
+            raise _Disagreement(
+                f"the rules refuse this stack but Keras builds it (a bug in rnnshape): {refusal}"
+            )
+        raise ShapeError(f"{refusal} [Keras refuses too: {keras_says}]")
+    try:
+        comparison = keras_models.compare(args.layers, shape)
+    except ShapeError:
+        raise
+    except Exception as exc:  # noqa: BLE001 (any Keras refusal)
+        message = f"{type(exc).__name__}: {exc}".splitlines()[0]
+        raise _Disagreement(
+            f"the rules accept this stack but Keras refuses it (a bug in rnnshape): {message}"
+        ) from None
+    if args.json:
+        data = predicted.to_json()
+        data["keras"] = {
+            "outputs": [[list(s) for s in shapes] for shapes in comparison.measured],
+            "agrees": comparison.agrees,
+        }
+        print(json.dumps(data))
+    else:
+        print(comparison)
+    if not comparison.agrees:
+        print(f"{PROG}: the rules and Keras disagree (a bug in rnnshape)", file=sys.stderr)
+        return EXIT_DISAGREE
+    return EXIT_OK
+
+
+class _Disagreement(Exception):
+    """Rules and Keras disagree: exit status 1."""
+
+
+def _import_keras_models():
+    try:
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from rnnshape_docs import keras_models
+    except ImportError as exc:
+        raise UsageError(
+            f"--keras needs Keras and TensorFlow ({exc}); install them with "
+            "pip install 'rnnshape-docs[keras]'"
+        ) from None
+    return keras_models
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; return the exit status (never raises, never prints a traceback)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        return args.func(args)
+    except (UsageError, ShapeError, ValueError) as exc:
+        print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+    except _Disagreement as exc:
+        print(f"{PROG}: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_DISAGREE
+    except SystemExit as exc:  # --help and friends
+        return exc.code if isinstance(exc.code, int) else EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 (the contract: never a traceback)
+        print(f"{PROG}: internal error: {type(exc).__name__}: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
