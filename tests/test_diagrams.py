@@ -1,0 +1,291 @@
+"""The figures: each kind renders for typical and edge inputs, carries its labels, is
+byte-identical from render to render, and rejects bad arguments by name."""
+
+from __future__ import annotations
+
+import html
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rnnshape_docs import diagrams as D
+from rnnshape_docs.shapes import Step, Trace
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def text_of(diagram: D.Diagram) -> str:
+    """Every <text> of the SVG, joined (labels are kept as text, not paths)."""
+    svg = diagram.svg().decode()
+    return "\n".join(html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg))
+
+
+def by_hand() -> Trace:
+    """A trace written out by hand, so these tests do not depend on the tracer."""
+    return Trace(
+        (1, 7, 3),
+        (
+            Step("LSTM(4, return_sequences=True)", (1, 7, 3), ((1, 7, 4),), "seq"),
+            Step("LSTM(4)", (1, 7, 4), ((1, 4),), "last"),
+            Step("Dense(1)", (1, 4), ((1, 1),), "dense"),
+        ),
+    )
+
+
+def with_states() -> Trace:
+    return Trace(
+        (None, 10, 3),
+        (
+            Step(
+                "Bidirectional(LSTM(8, return_sequences=True), merge_mode='sum')",
+                (None, 10, 3),
+                ((None, 10, 8),),
+                "bi",
+            ),
+            Step(
+                "LSTM(5, return_state=True)",
+                (None, 10, 8),
+                ((None, 5), (None, 5), (None, 5)),
+                "states",
+            ),
+            Step("RepeatVector(10)", (None, 5), ((None, 10, 5),), "repeat"),
+            Step("TimeDistributed(Dense(2))", (None, 10, 5), ((None, 10, 2),), "td"),
+        ),
+    )
+
+
+TYPICAL = {
+    "unrolled-last": lambda: D.unrolled(7, 3, 4, return_sequences=False),
+    "unrolled-seq": lambda: D.unrolled(7, 3, 4, return_sequences=True),
+    "tensors": lambda: D.tensor_blocks([("input", (1, 7, 3)), ("output", (1, 4))]),
+    "reshape": lambda: D.wrong_vs_right_reshape(7, 4),
+    "stack": lambda: D.stack(by_hand()),
+    "stack-states": lambda: D.stack(with_states()),
+    "seq2seq": lambda: D.seq2seq(None, 40, 1, batch=None),
+    "icons": lambda: D.icons(),
+}
+
+EDGE = {
+    "one-step": lambda: D.unrolled(1, 1, 1, return_sequences=False),
+    "one-step-seq": lambda: D.unrolled(1, 1, 1, return_sequences=True),
+    "long": lambda: D.unrolled(100, 50, 64, return_sequences=True, layer="GRU"),
+    "unknown": lambda: D.unrolled(None, 1, 40, return_sequences=False, batch=None),
+    "tensors-odd": lambda: D.tensor_blocks(
+        [("any", (None, None, 1)), ("big", (32, 100, 40)), ("vector", (5,))]
+    ),
+    "empty-stack": lambda: D.stack(Trace((2, 5, 3), ())),
+    "seq2seq-one": lambda: D.seq2seq(1, 1, 1),
+    "icons-none": lambda: D.icons(layer="GRU", units=40, time_steps=None, batch=None),
+}
+
+
+@pytest.mark.parametrize("make", [*TYPICAL.values(), *EDGE.values()], ids=[*TYPICAL, *EDGE])
+def test_renders_small_deterministic_svg(make):
+    first, second = make(), make()
+    svg = first.svg()
+    assert svg.startswith(b"<?xml")
+    assert svg == second.svg(), "two renders differ"
+    assert b"<dc:date>" not in svg
+    assert len(svg) < 60_000, len(svg)
+    w, h = first.size_inches
+    assert 1 < w < 13
+    assert 0.5 < h < 13
+    assert first.alt
+    assert first.caption
+    assert first.png()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert first.png() == second.png()
+
+
+def test_unrolled_labels_and_text():
+    d = D.unrolled(7, 3, 4, return_sequences=False)
+    text = text_of(d)
+    for label in ("t=1", "t=7", "ignored", "state", "(1, 4)", "(1, 7, 3)", "LSTM"):
+        assert label in text
+    assert "(1, 4)" in d.alt
+    assert "(1, 7, 3)" in d.alt
+    assert "ignored" in d.alt
+    assert d.caption == (
+        "LSTM unrolled over 7 time steps, return_sequences=False: input (1, 7, 3), output (1, 4)."
+    )
+    seq = D.unrolled(7, 3, 4, return_sequences=True)
+    text = text_of(seq)
+    assert "(1, 7, 4)" in text
+    assert "stacked" in text
+    assert "ignored" not in text
+    assert "7 time steps" in text
+
+
+def test_long_sequences_use_an_ellipsis():
+    text = text_of(D.unrolled(100, 3, 4, return_sequences=False, max_steps=5))
+    assert "t=100" in text
+    assert "t=50" not in text
+    assert "…" in text
+    assert text.count("ignored") == 3  # t=1, 2, 3 drawn, t=100 goes on
+
+
+def test_unknown_length():
+    d = D.unrolled(None, 1, 40, return_sequences=True, batch=None)
+    assert "(None, None, 40)" in text_of(d)
+    assert "t=T" in text_of(d)
+    assert "any number of time steps" in d.caption
+
+
+def test_tensor_blocks_and_reshape_labels():
+    text = text_of(D.wrong_vs_right_reshape(7, 4))
+    for label in ("(1, 4)", "(1, 1, 4)", "(1, 7, 4)", "wrong", "right", "7 time steps"):
+        assert label in text
+    text = text_of(D.tensor_blocks([("input", (32, 100, 40), ("samples", "steps", "channels"))]))
+    assert "100 steps" in text
+    assert "40 channels" in text
+    assert "32 samples" in text
+
+
+def test_stack_labels_every_edge_and_state():
+    d = D.stack(by_hand())
+    text = text_of(d)
+    for label in ("(1, 7, 3)", "(1, 7, 4)", "(1, 4)", "(1, 1)", "Dense(1)", "LSTM(4)"):
+        assert label in text
+    assert "small box" in d.alt
+    text = text_of(D.stack(with_states()))
+    assert "state h (None, 5)" in text
+    assert "state c (None, 5)" in text
+    assert "TimeDistributed(Dense(2))" in text
+
+
+def test_stack_from_the_tracer():
+    import rnnshape_docs
+
+    try:
+        trace = rnnshape_docs.trace(
+            ["SimpleRNN(40, return_sequences=True)", "SimpleRNN(40)", "Dense(1)"],
+            (None, None, 1),
+        )
+    except NotImplementedError:  # pragma: no cover - before the tracer exists
+        pytest.skip("tracer not written yet")
+    text = text_of(D.stack(trace))
+    assert "(None, None, 40)" in text
+    assert "(None, 40)" in text
+    unrolled = D.from_trace(trace, "unrolled")
+    assert "SimpleRNN" in unrolled.caption
+    assert "(None, None, 40)" in unrolled.caption
+
+
+def test_seq2seq_and_icons():
+    d = D.seq2seq(30, 40, 1)
+    text = text_of(d)
+    assert "Dense(1): one layer, the same weights at every step" in text
+    assert "(1, 30, 1)" in text
+    assert "(1, 30, 1)" in d.alt
+    icons = D.icons()
+    text = text_of(icons)
+    for label in ("return_sequences=False", "return_sequences=True", "(1, 4)", "(1, 7, 4)"):
+        assert label in text
+    assert "small box" in icons.alt
+
+
+def test_html_repr_is_one_figure_with_alt_and_caption():
+    d = D.tensor_blocks([('a "quoted" <label>', (1, 7, 3))])
+    bundle = d._repr_mimebundle_()
+    assert set(bundle) == {"text/html", "text/plain"}
+    page = bundle["text/html"]
+    assert page.startswith('<figure class="rnnshape-figure"><img src="data:image/svg+xml;base64,')
+    assert 'alt="Tensors drawn' in page
+    assert "&lt;label&gt;" in page
+    assert "&quot;quoted&quot;" in page
+    assert "<figcaption>" in page
+    assert not hasattr(d, "_repr_svg_")
+    assert not hasattr(d, "_repr_png_")
+
+
+def test_save_by_suffix(tmp_path):
+    d = D.icons()
+    assert d.save(tmp_path / "a.svg").read_bytes() == d.svg()
+    assert d.save(tmp_path / "a.png").read_bytes()[:4] == b"\x89PNG"
+    with pytest.raises(ValueError, match="path"):
+        d.save(tmp_path / "a.jpg")
+
+
+@pytest.mark.parametrize(
+    ("call", "argument"),
+    [
+        (lambda: D.unrolled(0, 3, 4, return_sequences=False), "time_steps"),
+        (lambda: D.unrolled(7, None, 4, return_sequences=False), "features"),
+        (lambda: D.unrolled(7, 3, -1, return_sequences=False), "units"),
+        (lambda: D.unrolled(7, 3, 4, return_sequences="yes"), "return_sequences"),
+        (lambda: D.unrolled(7, 3, 4, return_sequences=True, layer="LSTM()"), "layer"),
+        (lambda: D.unrolled(7, 3, 4, return_sequences=True, batch=0), "batch"),
+        (lambda: D.unrolled(7, 3, 4, return_sequences=True, max_steps=2), "max_steps"),
+        (lambda: D.unrolled(7.5, 3, 4, return_sequences=True), "time_steps"),
+        (lambda: D.unrolled(True, 3, 4, return_sequences=True), "time_steps"),
+        (lambda: D.tensor_blocks([]), "items"),
+        (lambda: D.tensor_blocks([("x", (1, 2, 3, 4))]), "items"),
+        (lambda: D.tensor_blocks([("x", (1, 0, 3))]), "items"),
+        (lambda: D.tensor_blocks([("x", (1, 7, 3), ("a", "b"))]), "axis_names"),
+        (lambda: D.tensor_blocks([("x", (1, 7, 3))], max_cells=1), "max_cells"),
+        (lambda: D.wrong_vs_right_reshape(0, 4), "time_steps"),
+        (lambda: D.stack("LSTM(4)"), "trace"),
+        (lambda: D.seq2seq(5, 4, 0), "dense_units"),
+        (lambda: D.icons(units=0), "units"),
+        (lambda: D.from_trace(by_hand(), "sideways"), "kind"),
+        (
+            lambda: D.from_trace(
+                Trace((1, 4), (Step("Dense(2)", (1, 4), ((1, 2),), ""),)), "unrolled"
+            ),
+            "kind",
+        ),
+        (lambda: D.parse_shape("1,x,3"), "--input"),
+    ],
+)
+def test_bad_arguments_raise_naming_the_argument(call, argument):
+    with pytest.raises(ValueError, match=re.escape(argument)):
+        call()
+
+
+def run_draw(*args: str) -> subprocess.CompletedProcess:
+    code = "import sys; from rnnshape_docs.diagrams import draw_command; sys.exit(draw_command())"
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+
+
+def test_draw_command(tmp_path):
+    out = tmp_path / "stack.svg"
+    done = run_draw("--input", "1,7,3", "LSTM(4, return_sequences=True)", "LSTM(4)", "-o", str(out))
+    if "NotImplementedError" in done.stderr:  # pragma: no cover
+        pytest.skip("tracer not written yet")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert b"(1, 7, 4)" in out.read_bytes()
+    png = tmp_path / "unrolled.png"
+    done = run_draw("--input", "1,7,3", "LSTM(4)", "--kind", "unrolled", "-o", str(png))
+    assert done.returncode == 0, done.stderr
+    assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_draw_command_errors_leave_no_file(tmp_path):
+    out = tmp_path / "bad.svg"
+    done = run_draw("--input", "1,7,3", "LSTM(4)", "LSTM(4)", "-o", str(out))
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "return_sequences=True" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert list(tmp_path.iterdir()) == []
+    done = run_draw("--input", "1,7,3", "LSTM(4)", "-o", str(tmp_path / "x.gif"))
+    assert done.returncode == 2
+    assert ".svg or .png" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_no_tensorflow_import():
+    code = (
+        "import sys, rnnshape_docs.diagrams as D; D.icons().svg(); "
+        "print('tensorflow' in sys.modules or 'keras' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout.strip() == "False"
