@@ -39,6 +39,7 @@ import base64
 import html
 import io
 import math
+import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -176,13 +177,24 @@ class Diagram:
 
 
 # --- Validation ----------------------------------------------------------------------------
+def _as_int(value) -> int | None:
+    """``value`` as a Python int if it is an integer (numpy ones too, never a bool)."""
+    if isinstance(value, bool):
+        return None
+    try:
+        return operator.index(value)
+    except TypeError:
+        return None
+
+
 def _size(name: str, value, *, allow_none: bool = False) -> int | None:
     if value is None and allow_none:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    number = _as_int(value)
+    if number is None or number < 1:
         extra = " or None" if allow_none else ""
         raise ValueError(f"{name} must be a positive integer{extra}, got {value!r}")
-    return value
+    return number
 
 
 def _flag(name: str, value) -> bool:
@@ -381,7 +393,7 @@ def _recurrent_row(c, steps, f_slots, u_slots, layer, *, keep_all: bool):
     """Inputs, cells, state arrows and outputs, one column per step; returns x positions."""
     s = CELL
     cell_w = max(0.62, _text_extent(layer, SIZE, "bold")[0] + 0.16)
-    pitch = max(cell_w, len(f_slots) * s, len(u_slots) * s) + 0.34
+    pitch = max(cell_w, len(f_slots) * s, len(u_slots) * s) + 0.52
     xs = [k * pitch for k in range(len(steps))]
     fw, uw = len(f_slots) * s, len(u_slots) * s
     last = len(steps) - 1
@@ -430,13 +442,11 @@ def _stacked_result(c, xs, y_strip, u_slots, time_steps, units, out_shape, max_s
     y_br = y_strip + s + 0.1
     x_a, x_b = xs[0] - uw / 2, xs[-1] + uw / 2
     c.line([x_a, x_a, x_b, x_b], [y_br - 0.05, y_br, y_br, y_br - 0.05], lw=1.0)
-    c.text(
-        (x_a + x_b) / 2,
-        y_br + 0.05,
-        f"every output kept: {_count(time_steps, 'output')}",
-        size=SMALL,
-        va="bottom",
-    )
+    kept = f"every output kept: {_count(time_steps, 'output')}"
+    if len(xs) == 1:
+        kept = "its one output"
+    c.text((x_a + x_b) / 2, y_br + 0.06, kept, size=SMALL, va="bottom")
+    xr = max(xr, (x_a + x_b) / 2 + _text_extent(kept, SMALL)[0] / 2 + 0.5)
     rows = _slots(time_steps, max_steps)
     gw, gh = uw, len(rows) * s
     top = y_br + gh / 2
@@ -553,12 +563,17 @@ def _shade(colour: str) -> str:
 
 
 def _check_shape(name: str, shape) -> tuple[int | None, ...]:
-    if not isinstance(shape, (tuple, list)) or not 1 <= len(shape) <= 3:
+    if isinstance(shape, (str, bytes)) or not hasattr(shape, "__len__"):
         raise ValueError(f"{name} must be a shape of 1 to 3 axes, got {shape!r}")
+    if not 1 <= len(shape) <= 3:
+        raise ValueError(f"{name} must be a shape of 1 to 3 axes, got {shape!r}")
+    out = []
     for d in shape:
-        if d is not None and (isinstance(d, bool) or not isinstance(d, int) or d < 1):
+        number = None if d is None else _as_int(d)
+        if d is not None and (number is None or number < 1):
             raise ValueError(f"{name} must hold positive integers or None, got {shape!r}")
-    return tuple(shape)
+        out.append(number)
+    return tuple(out)
 
 
 def _block(c, x, y_top, shape, names, *, max_cells, fill, edge=INK):
@@ -985,8 +1000,14 @@ def seq2seq(
     # one Dense layer, drawn once across every step
     y_band, band_h = Y_OUT + s + 0.35, 0.4
     xa, xb = xs[0] - pitch / 2 + 0.1, xs[-1] + pitch / 2 - 0.1
-    c.rect(xa, y_band, xb - xa, band_h, fill=FILL_DENSE, round_=0.06)
     dense = f"Dense({dense_units}): one layer, the same weights at every step"
+    if len(xs) == 1:
+        dense = f"Dense({dense_units})"
+    need = _text_extent(dense, SIZE, "bold")[0] + 0.3
+    if xb - xa < need:
+        mid = (xa + xb) / 2
+        xa, xb = mid - need / 2, mid + need / 2
+    c.rect(xa, y_band, xb - xa, band_h, fill=FILL_DENSE, round_=0.06)
     c.text((xa + xb) / 2, y_band + band_h / 2, dense, weight="bold")
     y_dout = y_band + band_h + 0.35
     dw = len(d_slots) * s
@@ -997,7 +1018,7 @@ def seq2seq(
         c.arrow(x, Y_OUT + s + 0.04, x, y_band - 0.03)
         c.arrow(x, y_band + band_h + 0.03, x, y_dout - 0.04)
         c.cells(x - dw / 2, y_dout, d_slots, s=s, fill=FILL_OUTPUT)
-    lx = xs[0] - pitch / 2
+    lx = min(xs[0] - pitch / 2, xa - 0.12)
     _row_labels(c, lx, features, units)
     c.text(
         lx, y_dout + s / 2, f"Dense outputs\n{_n(dense_units, 'unit')} each", size=SMALL, ha="right"
