@@ -1,0 +1,246 @@
+"""The cheat sheet: every flag combination of the recurrent layers, with its output shapes.
+
+The shapes come from the pure rules (:func:`rnnshape_docs.shapes.trace`), so building the
+sheet needs no TensorFlow. :func:`check_against_keras` then builds each row as a real Keras
+layer (Keras is imported only there), runs it on zeros and compares the shapes it returns
+with the rules, row by row; any disagreement raises :class:`CheatSheetMismatch`.
+
+>>> from rnnshape_docs.cheatsheet import cheat_sheet
+>>> sheet = cheat_sheet(units=4, input_shape=(2, 7, 3))
+>>> len(sheet.rows)
+72
+>>> row = sheet.find("LSTM", return_sequences=True, return_state=True)
+>>> row.layer
+'LSTM(4, return_sequences=True, return_state=True)'
+>>> row.outputs
+((2, 7, 4), (2, 4), (2, 4))
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from rnnshape_docs.shapes import Shape, trace
+
+__all__ = ["CheatSheet", "CheatSheetMismatch", "Row", "cheat_sheet", "check_against_keras"]
+
+RECURRENT = ("SimpleRNN", "GRU", "LSTM")
+MERGE_MODES = ("concat", "sum", "mul", "ave", None)
+
+
+class CheatSheetMismatch(AssertionError):
+    """Keras and the shape rules disagree on at least one row of the cheat sheet."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One flag combination: the layer in Keras syntax and the shapes it outputs."""
+
+    layer: str  # Keras constructor syntax, e.g. "Bidirectional(GRU(4), merge_mode='sum')"
+    recurrent: str  # SimpleRNN, GRU or LSTM
+    bidirectional: bool
+    merge_mode: str | None  # only meaningful when bidirectional
+    return_sequences: bool
+    return_state: bool
+    outputs: tuple[Shape, ...]  # from the rules, in Keras's order
+    why: str  # the rules' one-line reason
+    measured: tuple[Shape, ...] | None = None  # from Keras, once checked
+
+    @property
+    def wrapper(self) -> str:
+        return "Bidirectional" if self.bidirectional else "-"
+
+    @property
+    def merge(self) -> str:
+        return repr(self.merge_mode) if self.bidirectional else "-"
+
+
+def _fmt(shape: Sequence[int | None]) -> str:
+    inner = ", ".join("None" if d is None else str(d) for d in shape)
+    return f"({inner},)" if len(shape) == 1 else f"({inner})"
+
+
+def _fmt_all(shapes: Sequence[Sequence[int | None]]) -> str:
+    return ", ".join(_fmt(s) for s in shapes)
+
+
+@dataclass(frozen=True)
+class CheatSheet:
+    """All rows for one input shape. Renders as an HTML table in a notebook."""
+
+    input_shape: Shape
+    units: int
+    rows: tuple[Row, ...]
+
+    @property
+    def checked(self) -> bool:
+        """True once every row carries the shapes Keras measured (and they agreed)."""
+        return all(r.measured is not None for r in self.rows)
+
+    def find(
+        self,
+        recurrent: str,
+        *,
+        return_sequences: bool = False,
+        return_state: bool = False,
+        bidirectional: bool = False,
+        merge_mode: str | None = "concat",
+    ) -> Row:
+        """The row for one combination (merge_mode is ignored unless bidirectional)."""
+        for r in self.rows:
+            if (
+                r.recurrent == recurrent
+                and r.return_sequences == return_sequences
+                and r.return_state == return_state
+                and r.bidirectional == bidirectional
+                and (not bidirectional or r.merge_mode == merge_mode)
+            ):
+                return r
+        raise KeyError(recurrent)
+
+    def select(self, **criteria) -> CheatSheet:
+        """The rows whose attributes equal ``criteria``, e.g. ``select(bidirectional=True)``."""
+        rows = tuple(
+            r for r in self.rows if all(getattr(r, k) == v for k, v in criteria.items())
+        )
+        return replace(self, rows=rows)
+
+    _COLUMNS = (
+        "wrapper",
+        "layer",
+        "merge_mode",
+        "return_sequences",
+        "return_state",
+        "tensors",
+        "output shapes",
+    )
+
+    def _cells(self, r: Row) -> list[str]:
+        return [
+            r.wrapper,
+            r.recurrent,
+            r.merge,
+            str(r.return_sequences),
+            str(r.return_state),
+            str(len(r.outputs)),
+            _fmt_all(r.outputs),
+        ]
+
+    def _caption(self) -> str:
+        status = (
+            "every row checked against Keras"
+            if self.checked
+            else "from the shape rules, not yet checked against Keras"
+        )
+        return f"Input {_fmt(self.input_shape)}, {self.units} units: {status}."
+
+    def __str__(self) -> str:
+        table = [list(self._COLUMNS)] + [self._cells(r) for r in self.rows]
+        widths = [max(len(line[i]) for line in table) for i in range(len(self._COLUMNS))]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in table]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        return "\n".join([self._caption(), *lines])
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:  # IPython's text/plain
+        printer.text(str(self))
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in self._COLUMNS)
+        body = []
+        for r in self.rows:
+            cells = self._cells(r)
+            tds = "".join(f"<td>{html.escape(c)}</td>" for c in cells[:-1])
+            tds += f'<td title="{html.escape(r.why)}"><code>{html.escape(cells[-1])}</code></td>'
+            body.append(f'<tr title="{html.escape(r.layer)}">{tds}</tr>')
+        return (
+            '<table class="rnnshape-cheatsheet">'
+            f"<caption>{html.escape(self._caption())}</caption>"
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        )
+
+
+def _spec(recurrent: str, units: int, return_sequences: bool, return_state: bool) -> str:
+    flags = [str(units)]
+    if return_sequences:
+        flags.append("return_sequences=True")
+    if return_state:
+        flags.append("return_state=True")
+    return f"{recurrent}({', '.join(flags)})"
+
+
+def cheat_sheet(units: int = 4, input_shape: Sequence[int | None] = (2, 7, 3)) -> CheatSheet:
+    """Every combination of layer, return_sequences, return_state and (for Bidirectional)
+    merge_mode, with the output shapes the rules give for ``input_shape``."""
+    input_shape = tuple(input_shape)
+    rows = []
+    for bidirectional in (False, True):
+        for recurrent in RECURRENT:
+            for merge_mode in MERGE_MODES if bidirectional else ("concat",):
+                for return_sequences in (False, True):
+                    for return_state in (False, True):
+                        inner = _spec(recurrent, units, return_sequences, return_state)
+                        if bidirectional:
+                            layer = f"Bidirectional({inner}, merge_mode={merge_mode!r})"
+                        else:
+                            layer = inner
+                        step = trace([layer], input_shape).steps[0]
+                        rows.append(
+                            Row(
+                                layer=layer,
+                                recurrent=recurrent,
+                                bidirectional=bidirectional,
+                                merge_mode=merge_mode if bidirectional else None,
+                                return_sequences=return_sequences,
+                                return_state=return_state,
+                                outputs=tuple(tuple(s) for s in step.outputs),
+                                why=step.why,
+                            )
+                        )
+    return CheatSheet(input_shape=input_shape, units=units, rows=tuple(rows))
+
+
+def _keras_layer(row: Row, units: int):
+    import keras  # lazily: only the check needs TensorFlow
+
+    inner = getattr(keras.layers, row.recurrent)(
+        units, return_sequences=row.return_sequences, return_state=row.return_state
+    )
+    if row.bidirectional:
+        return keras.layers.Bidirectional(inner, merge_mode=row.merge_mode)
+    return inner
+
+
+def check_against_keras(sheet: CheatSheet) -> CheatSheet:
+    """Build every row in Keras, run it on zeros, and compare the shapes with the rules.
+
+    Returns a new sheet whose rows carry the measured shapes; raises
+    :class:`CheatSheetMismatch` listing every row where Keras and the rules disagree.
+    An unknown size (``None``) in the input is replaced by 1 for the run, and a ``None``
+    in a predicted shape matches any size.
+    """
+    import numpy as np
+
+    concrete = tuple(1 if d is None else d for d in sheet.input_shape)
+    data = np.zeros(concrete, dtype="float32")
+    checked, problems = [], []
+    for row in sheet.rows:
+        result = _keras_layer(row, sheet.units)(data)
+        tensors = result if isinstance(result, (list, tuple)) else [result]
+        measured = tuple(tuple(int(d) for d in t.shape) for t in tensors)
+        agree = len(measured) == len(row.outputs) and all(
+            len(m) == len(p) and all(q is None or q == d for q, d in zip(p, m))
+            for m, p in zip(measured, row.outputs)
+        )
+        if not agree:
+            problems.append(
+                f"{row.layer}: rules {_fmt_all(row.outputs)}, Keras {_fmt_all(measured)}"
+            )
+        checked.append(replace(row, measured=measured))
+    if problems:
+        raise CheatSheetMismatch(
+            "Keras and the shape rules disagree on the input "
+            f"{_fmt(sheet.input_shape)}:\n" + "\n".join(problems)
+        )
+    return replace(sheet, rows=tuple(checked))

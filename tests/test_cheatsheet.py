@@ -1,0 +1,100 @@
+"""The cheat sheet: generated from the rules, rendered as text and HTML, checked by Keras."""
+
+from __future__ import annotations
+
+import doctest
+from dataclasses import replace
+
+import pytest
+
+from rnnshape_docs import cheatsheet
+from rnnshape_docs.cheatsheet import CheatSheetMismatch, check_against_keras, cheat_sheet
+
+
+@pytest.fixture(scope="module")
+def sheet():
+    return cheat_sheet(units=4, input_shape=(2, 7, 3))
+
+
+def test_module_docstring_examples():
+    failures, tried = doctest.testmod(cheatsheet, optionflags=doctest.ELLIPSIS)
+    assert tried > 0
+    assert failures == 0
+
+
+def test_every_combination_once(sheet):
+    # 3 layers x 4 flag pairs, plain and wrapped in Bidirectional with 5 merge modes
+    assert len(sheet.rows) == 3 * 4 + 3 * 4 * 5
+    assert len({r.layer for r in sheet.rows}) == len(sheet.rows)
+    assert not sheet.checked
+
+
+@pytest.mark.parametrize(
+    ("recurrent", "seq", "state", "expected"),
+    [
+        ("SimpleRNN", False, False, ((2, 4),)),
+        ("GRU", True, False, ((2, 7, 4),)),
+        ("GRU", True, True, ((2, 7, 4), (2, 4))),
+        ("LSTM", False, True, ((2, 4), (2, 4), (2, 4))),
+    ],
+)
+def test_plain_rows(sheet, recurrent, seq, state, expected):
+    assert sheet.find(recurrent, return_sequences=seq, return_state=state).outputs == expected
+
+
+@pytest.mark.parametrize(
+    ("merge_mode", "expected"),
+    [
+        ("concat", ((2, 7, 8),)),
+        ("sum", ((2, 7, 4),)),
+        ("ave", ((2, 7, 4),)),
+        (None, ((2, 7, 4), (2, 7, 4))),
+    ],
+)
+def test_bidirectional_merge_modes(sheet, merge_mode, expected):
+    row = sheet.find("LSTM", return_sequences=True, bidirectional=True, merge_mode=merge_mode)
+    assert row.outputs == expected
+    assert row.layer == f"Bidirectional(LSTM(4, return_sequences=True), merge_mode={merge_mode!r})"
+
+
+def test_bidirectional_lstm_state_is_five_tensors(sheet):
+    row = sheet.find("LSTM", return_state=True, bidirectional=True)
+    assert row.outputs == ((2, 8), (2, 4), (2, 4), (2, 4), (2, 4))
+
+
+def test_unknown_sizes_stay_unknown():
+    row = cheat_sheet(units=3, input_shape=(None, None, 5)).find("GRU", return_sequences=True)
+    assert row.outputs == ((None, None, 3),)
+
+
+def test_select(sheet):
+    wrapped = sheet.select(bidirectional=True, recurrent="GRU")
+    assert len(wrapped.rows) == 4 * 5
+    assert {r.recurrent for r in wrapped.rows} == {"GRU"}
+    assert sheet.select(bidirectional=False).input_shape == sheet.input_shape
+
+
+def test_text_and_html(sheet):
+    text = str(sheet)
+    assert text.splitlines()[0].startswith("Input (2, 7, 3), 4 units")
+    assert "(2, 7, 4), (2, 4), (2, 4)" in text
+    page = sheet._repr_html_()
+    assert page.startswith("<table") and page.endswith("</table>")
+    assert page.count("<tr") == len(sheet.rows) + 1
+    assert "&#x27;sum&#x27;" in page  # merge modes shown as Python literals, escaped
+
+
+@pytest.mark.keras
+def test_every_row_agrees_with_keras(sheet):
+    checked = check_against_keras(sheet)
+    assert checked.checked
+    assert all(r.measured == r.outputs for r in checked.rows)
+    assert "every row checked against Keras" in str(checked)
+
+
+@pytest.mark.keras
+def test_a_wrong_rule_is_caught():
+    small = cheat_sheet(units=2, input_shape=(1, 3, 2))
+    wrong = replace(small.rows[0], outputs=((1, 99),))
+    with pytest.raises(CheatSheetMismatch, match=r"rules \(1, 99\), Keras \(1, 2\)"):
+        check_against_keras(replace(small, rows=(wrong,)))
