@@ -91,9 +91,14 @@ def measure(
 
 
 def keras_error(layers: Sequence[str | LayerSpec], input_shape: Sequence[int | None]) -> str | None:
-    """The message Keras raises building this stack (constructing or calling), or None."""
+    """The message Keras raises for this stack, or None when Keras takes it.
+
+    Keras refuses when constructing a layer, when calling it on the symbolic input, or (with
+    every size known) when running the model on zeros: its symbolic pass alone accepts a few
+    stacks it cannot run, such as ``TimeDistributed(LSTM(3))`` on 3-D input.
+    """
     try:
-        measure(layers, input_shape, run=False)
+        measure(layers, input_shape, run=True)
     except Exception as exc:  # noqa: BLE001 (Keras raises ValueError, TypeError, ...: any refusal counts)
         return f"{type(exc).__name__}: {exc}".strip().splitlines()[0]
     return None

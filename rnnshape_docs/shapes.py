@@ -20,7 +20,6 @@ The rules were checked against Keras 3 (TensorFlow backend), tensor for tensor, 
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -110,6 +109,7 @@ class Trace:
 
     def _repr_html_(self) -> str:
         """An HTML table for notebooks and the book."""
+        import html  # here, not at the top: it pulls in re, and tracing should start fast
         head = "".join(f"<th>{h}</th>" for h in ("layer", "input", "output", "why"))
         body = "".join(
             "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"

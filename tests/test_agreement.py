@@ -1,0 +1,310 @@
+"""The shape rules agree with Keras, tensor for tensor, refusals included.
+
+Keras is the truth: each case builds the real model (symbolically, and on zeros when every
+size is known) and checks that the rules predict exactly the shapes Keras gives every layer,
+and that the rules refuse exactly the stacks Keras refuses.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+keras = pytest.importorskip("keras")
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rnnshape_docs.keras_models import check_model, keras_error, measure
+from rnnshape_docs.shapes import ShapeError, trace
+
+pytestmark = pytest.mark.keras
+
+
+@pytest.fixture(autouse=True)
+def _fresh_keras():
+    """Keep Keras's global name counters and graph small across hundreds of models."""
+    yield
+    keras.backend.clear_session()
+
+
+def assert_agree(layers, shape, *, run=True):
+    """Rules and Keras give the same shapes for every layer, or both refuse.
+
+    With ``run`` and every size known, Keras also runs the model on zeros.
+    """
+    try:
+        predicted = trace(layers, shape)
+    except ShapeError as exc:
+        refused = exc
+    else:
+        refused = None
+    if refused is not None:
+        assert keras_error(layers, shape) is not None, f"rules refuse, Keras builds: {refused}"
+        return None
+    try:
+        measured = measure(layers, shape, run=run)
+    except Exception as exc:  # noqa: BLE001
+        pytest.fail(f"rules accept {layers} on {shape}, Keras refuses: {exc}")
+    assert [s.outputs for s in predicted.steps] == measured, (layers, shape)
+    return predicted
+
+
+def _rnn(name, units=4, **flags):
+    args = "".join(f", {k}={v!r}" for k, v in flags.items() if v)
+    return f"{name}({units}{args})"
+
+
+RNN_FLAGS = [
+    dict(zip(("return_sequences", "return_state", "stateful", "go_backwards"), bits, strict=True))
+    for bits in itertools.product((False, True), repeat=4)
+]
+
+
+# Every flag combination on a known and a fully unknown shape (symbolic build only, to stay
+# fast); stateful=True on an unknown batch must be refused by both.
+@pytest.mark.parametrize("name", ["SimpleRNN", "LSTM", "GRU"])
+@pytest.mark.parametrize("flags", RNN_FLAGS, ids=lambda f: "-".join(k for k, v in f.items() if v))
+@pytest.mark.parametrize("shape", [(2, 5, 3), (None, None, 3)], ids=str)
+def test_single_recurrent_layer(name, flags, shape):
+    assert_agree([_rnn(name, **flags)], shape, run=False)
+
+
+BIDIRECTIONAL_FLAGS = [
+    {},
+    {"return_sequences": True},
+    {"return_state": True},
+    {"return_sequences": True, "return_state": True},
+    {"stateful": True},
+]
+
+
+@pytest.mark.parametrize("name", ["SimpleRNN", "LSTM", "GRU"])
+@pytest.mark.parametrize("merge_mode", ["concat", "sum", "mul", "ave", None])
+@pytest.mark.parametrize("flags", BIDIRECTIONAL_FLAGS, ids=lambda f: "-".join(f) or "plain")
+def test_bidirectional(name, merge_mode, flags):
+    # alternate a known and an unknown input shape across the grid
+    shape = (2, 5, 3) if (len(flags) + len(str(merge_mode)) + len(name)) % 2 else (None, None, 3)
+    layer = f"Bidirectional({_rnn(name, 3, **flags)}, merge_mode={merge_mode!r})"
+    assert_agree([layer], shape, run=False)
+    if flags.get("stateful"):
+        assert_agree([layer], (None, 5, 3), run=False)
+
+
+STACKS = [
+    # the seeds' models
+    (["LSTM(4)", "Dense(1)"], (1, 7, 3)),
+    (["LSTM(4, return_sequences=True)", "LSTM(4)"], (1, 7, 3)),
+    (["SimpleRNN(40, return_sequences=True)", "SimpleRNN(40)", "Dense(1)"], (None, None, 1)),
+    (
+        [
+            "SimpleRNN(20, return_sequences=True)",
+            "SimpleRNN(20, return_sequences=True)",
+            "Dense(1)",
+        ],
+        (None, None, 1),
+    ),
+    # the classic mistake, and friends
+    (["LSTM(4)", "LSTM(8)"], (2, 5, 3)),
+    (["GRU(4)", "Dense(3)", "SimpleRNN(2)"], (2, 5, 3)),
+    (["Bidirectional(LSTM(4))", "LSTM(8)"], (2, 5, 3)),
+    (["LSTM(4)"], (2, 5)),
+    (["LSTM(4)"], (2, 5, 3, 1)),
+    (["LSTM(4)"], (2, 5, None)),
+    (["LSTM(0)"], (2, 5, 3)),
+    (["GRU(-2)"], (2, 5, 3)),
+    (["Bidirectional(LSTM(4), merge_mode='max')"], (2, 5, 3)),
+    (["Bidirectional(Dense(4))"], (2, 5, 3)),
+    (["Bidirectional(LSTM(4, go_backwards=True))"], (2, 5, 3)),
+    (["LSTM(4, return_state=True)", "Dense(1)"], (2, 5, 3)),
+    (["Bidirectional(GRU(4), merge_mode=None)", "Dense(1)"], (2, 5, 3)),
+    (["LSTM(4, stateful=True)"], (None, 5, 3)),
+    # encoder-decoder and sequence-to-sequence
+    (
+        [
+            "LSTM(8)",
+            "RepeatVector(3)",
+            "LSTM(8, return_sequences=True)",
+            "TimeDistributed(Dense(2))",
+        ],
+        (2, 5, 3),
+    ),
+    (["GRU(8, return_sequences=True)", "Dense(2)"], (None, None, 3)),
+    (["SimpleRNN(8, return_sequences=True)", "TimeDistributed(Dense(2))"], (None, None, 3)),
+    # TimeDistributed
+    (["TimeDistributed(Dense(3))"], (2, 5)),
+    (["TimeDistributed(LSTM(3))"], (2, 5, 4, 3)),
+    (["TimeDistributed(LSTM(3))"], (None, None, 4, 3)),
+    (["TimeDistributed(LSTM(3))"], (2, 5, 3)),
+    (["TimeDistributed(LSTM(3, return_state=True))"], (2, 5, 4, 3)),
+    (["TimeDistributed(Bidirectional(GRU(3)))"], (2, 5, 4, 3)),
+    (["TimeDistributed(TimeDistributed(Dense(2)))"], (2, 5, 4, 3)),
+    (["TimeDistributed(Flatten())"], (2, 5, 4, 3)),
+    (["TimeDistributed(RepeatVector(2))"], (2, 5, 3)),
+    (["TimeDistributed(Conv1D(2, 2))"], (2, 5, 4, 3)),
+    (["TimeDistributed(Dense(0))"], (2, 5, 3)),
+    # Dense
+    (["Dense(3)"], (2, 5)),
+    (["Dense(3)"], (None, None, 5)),
+    (["Dense(3)"], (2, 5, 3, 2)),
+    (["Dense(3)"], (2,)),
+    (["Dense(3)"], (2, 5, None)),
+    (["Dense(0)"], (2, 5)),
+    # RepeatVector, Masking, Dropout, Flatten
+    (["RepeatVector(3)"], (2, 5)),
+    (["RepeatVector(3)"], (None, None)),
+    (["RepeatVector(3)"], (2, 5, 3)),
+    (["RepeatVector(0)"], (2, 5)),
+    (["Masking()", "LSTM(3)"], (2, 5, 3)),
+    (["Masking(mask_value=-1.0)", "GRU(3, return_sequences=True)"], (None, None, 3)),
+    (["Dropout(0.5)", "LSTM(3)"], (2, 5, 3)),
+    (["Dropout(1.5)"], (2, 5, 3)),
+    (["Flatten()"], (2,)),
+    (["Flatten()"], (2, 5, 3)),
+    (["Flatten()"], (None, 5, None)),
+    (["LSTM(3, return_sequences=True)", "Flatten()", "Dense(1)"], (2, 5, 3)),
+    (["LSTM(3, return_sequences=True)", "Flatten()", "Dense(1)"], (2, None, 3)),
+    # global pooling
+    (["GlobalAveragePooling1D()"], (None, None, 3)),
+    (["GlobalMaxPooling1D(keepdims=True)"], (2, 5, 3)),
+    (["GlobalMaxPooling1D(data_format='channels_first')"], (2, 5, 3)),
+    (["GlobalAveragePooling1D(data_format='channels_first', keepdims=True)"], (2, 5, 3)),
+    (["GlobalMaxPooling1D()"], (2, 5)),
+    (["GlobalAveragePooling1D()"], (2, 5, 3, 4)),
+    (["LSTM(3)", "GlobalMaxPooling1D()"], (2, 5, 3)),
+    # Embedding
+    (["Embedding(10, 4)"], (2, 5)),
+    (["Embedding(10, 4)"], (2,)),
+    (["Embedding(10, 4)"], (None, None)),
+    (["Embedding(10, 4)", "LSTM(3)"], (2, 5)),
+    (
+        ["Embedding(10, 4, mask_zero=True)", "GRU(3, return_sequences=True)", "Dense(2)"],
+        (None, None),
+    ),
+    (["Embedding(0, 4)"], (2, 5)),
+    # Conv1D and MaxPooling1D
+    (["Conv1D(4, 3)"], (2, 10, 3)),
+    (["Conv1D(4, 6)"], (2, 5, 3)),
+    (["Conv1D(4, 5)"], (2, 5, 3)),
+    (["Conv1D(4, 3, strides=2, padding='same')"], (2, 10, 3)),
+    (["Conv1D(4, 3, strides=2, padding='causal')"], (2, 10, 3)),
+    (["Conv1D(4, 3, strides=3)"], (2, 10, 3)),
+    (["Conv1D(4, 3, dilation_rate=2)"], (2, 10, 3)),
+    (["Conv1D(4, 3, dilation_rate=4)"], (2, 8, 3)),
+    (["Conv1D(4, 3, dilation_rate=2, padding='causal')"], (None, None, 3)),
+    (["Conv1D(4, 3, strides=2, dilation_rate=2)"], (2, 10, 3)),
+    (["Conv1D(4, (3,), strides=(2,))"], (2, 10, 3)),
+    (["Conv1D(4, 3, groups=2)"], (2, 10, 4)),
+    (["Conv1D(4, 3, groups=3)"], (2, 10, 4)),
+    (["Conv1D(4, 3, data_format='channels_first')"], (2, 10, 3)),
+    (["Conv1D(4, 3)"], (2, 10)),
+    (["Conv1D(4, 3)"], (2, 10, None)),
+    (["Conv1D(0, 3)"], (2, 10, 3)),
+    (["Conv1D(4, 3, padding='full')"], (2, 10, 3)),
+    (["MaxPooling1D()"], (2, 10, 3)),
+    (["MaxPooling1D(3, strides=2, padding='same')"], (2, 11, 3)),
+    (["MaxPooling1D(3, strides=1)"], (2, 11, 3)),
+    (["MaxPooling1D(3)"], (2, 1, 3)),
+    (["MaxPooling1D(3)"], (None, None, 3)),
+    (["MaxPooling1D()"], (2, 10)),
+    (["MaxPooling1D(3, data_format='channels_first')"], (2, 10, 3)),
+    (["Conv1D(8, 3, padding='causal')", "MaxPooling1D()", "LSTM(4)", "Dense(1)"], (2, 20, 1)),
+    (["Conv1D(8, 3)", "GlobalMaxPooling1D()", "LSTM(4)"], (2, 20, 1)),
+]
+
+
+@pytest.mark.parametrize(("layers", "shape"), STACKS, ids=lambda v: str(v))
+def test_stack(layers, shape):
+    assert_agree(layers, shape)
+
+
+# --------------------------------------------------------------------------- property-based
+
+_RNN = st.builds(
+    lambda name, units, rs, state, gb: _rnn(
+        name, units, return_sequences=rs, return_state=state, go_backwards=gb
+    ),
+    st.sampled_from(["SimpleRNN", "LSTM", "GRU"]),
+    st.integers(1, 6),
+    st.booleans(),
+    st.booleans(),
+    st.booleans(),
+)
+_LAYER = st.one_of(
+    _RNN,
+    st.builds(
+        lambda inner, mode: f"Bidirectional({inner}, merge_mode={mode!r})",
+        _RNN.filter(lambda t: "go_backwards" not in t),
+        st.sampled_from(["concat", "sum", "mul", "ave", None]),
+    ),
+    st.builds(lambda u: f"Dense({u})", st.integers(1, 5)),
+    st.builds(lambda u: f"TimeDistributed(Dense({u}))", st.integers(1, 5)),
+    st.builds(lambda n: f"RepeatVector({n})", st.integers(1, 4)),
+    st.sampled_from(["Flatten()", "Masking()", "Dropout(0.2)", "GlobalAveragePooling1D()"]),
+    st.builds(
+        lambda f, k, s, p: f"Conv1D({f}, {k}, strides={s}, padding={p!r})",
+        st.integers(1, 4),
+        st.integers(1, 4),
+        st.integers(1, 2),
+        st.sampled_from(["valid", "same", "causal"]),
+    ),
+    st.builds(lambda p: f"MaxPooling1D({p})", st.integers(1, 3)),
+)
+_SIZE = st.one_of(st.none(), st.integers(1, 6))
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    layers=st.lists(_LAYER, min_size=1, max_size=3),
+    shape=st.tuples(_SIZE, _SIZE, st.integers(1, 4)),
+)
+def test_random_stacks_agree(layers, shape):
+    assert_agree(layers, shape)
+    keras.backend.clear_session()
+
+
+# --------------------------------------------------------------------------- check_model
+
+
+def test_check_model_on_a_sequential_model():
+    layers = keras.layers
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(7, 3)),
+            layers.LSTM(4, return_sequences=True),
+            layers.Bidirectional(layers.GRU(5, return_sequences=True), merge_mode="sum"),
+            layers.TimeDistributed(layers.Dense(2)),
+            layers.Conv1D(3, 2, padding="causal"),
+            layers.MaxPooling1D(),
+            layers.GlobalMaxPooling1D(),
+            layers.RepeatVector(3),
+            layers.Flatten(),
+            layers.Dense(1),
+        ]
+    )
+    result = check_model(model)
+    assert result.input == (None, 7, 3)
+    assert result.outputs == ((None, 1),)
+    assert [s.layer for s in result.steps][:2] == [
+        "LSTM(4, return_sequences=True)",
+        "Bidirectional(GRU(5, return_sequences=True), merge_mode='sum')",
+    ]
+
+
+def test_check_model_on_a_functional_model_with_states():
+    inputs = keras.Input(shape=(None, 1))
+    x = keras.layers.SimpleRNN(4, return_sequences=True)(inputs)
+    outputs = keras.layers.LSTM(3, return_state=True)(x)
+    result = check_model(keras.Model(inputs, outputs))
+    assert result.outputs == ((None, 3), (None, 3), (None, 3))
+
+
+def test_check_model_refuses_an_unknown_layer():
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.BatchNormalization()])
+    with pytest.raises(ValueError, match="BatchNormalization"):
+        check_model(model)

@@ -1,0 +1,185 @@
+"""The rnnshape command: output formats, exit statuses, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rnnshape_docs.cli import main
+
+# The console script sits next to the interpreter in a venv, or on PATH.
+_NEXT_TO_PYTHON = Path(sys.executable).with_name("rnnshape")
+RNNSHAPE = str(_NEXT_TO_PYTHON) if _NEXT_TO_PYTHON.exists() else shutil.which("rnnshape")
+
+SEED = ["SimpleRNN(40, return_sequences=True)", "SimpleRNN(40)", "Dense(1)"]
+
+
+def run(capsys, *argv):
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_table(capsys):
+    status, out, err = run(
+        capsys, "trace", "--input", "2,5,3", "LSTM(4, return_sequences=True)", "LSTM(8)", "Dense(1)"
+    )
+    assert status == 0
+    assert err == ""
+    lines = out.splitlines()
+    assert lines[0].split() == ["layer", "input", "output", "why"]
+    assert lines[2].startswith("LSTM(4, return_sequences=True)  (2, 5, 3)  (2, 5, 4)")
+    assert "only the last of the 5 outputs is kept" in lines[3]
+    assert len(lines) == 5
+
+
+def test_json_is_one_object_with_nulls(capsys):
+    status, out, err = run(capsys, "trace", "--input", "None,None,1", *SEED, "--json")
+    assert status == 0
+    assert err == ""
+    data = json.loads(out)
+    assert data["input"] == [None, None, 1]
+    assert [layer["layer"] for layer in data["layers"]] == SEED
+    assert data["layers"][0]["outputs"] == [[None, None, 40]]
+    assert data["outputs"] == [[None, 1]]
+    assert set(data["layers"][0]) == {"layer", "input", "outputs", "why"}
+
+
+def test_json_lists_every_output(capsys):
+    status, out, _ = run(
+        capsys, "trace", "--input", "2,5,3", "LSTM(4, return_state=True)", "--json"
+    )
+    assert status == 0
+    assert json.loads(out)["outputs"] == [[2, 4], [2, 4], [2, 4]]
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (
+            ["trace", "--input", "2,5,3", "LSTM(4)", "LSTM(8)"],
+            "set return_sequences=True on layer 1",
+        ),
+        (["trace", "--input", "2,5", "LSTM(4)"], "(batch, time steps, features)"),
+        (["trace", "--input", "2,5,3,1", "GRU(4)"], "4-D"),
+        (["trace", "--input", "2,5,3", "LSTM(0)"], "units must be a positive whole number"),
+        (["trace", "--input", "2,5,3", "Bidirectional(LSTM(4), merge_mode='x')"], "merge_mode"),
+        (["trace", "--input", "None,5,3", "LSTM(4, stateful=True)"], "known batch size"),
+        (
+            ["trace", "--input", "2,5,3", "LSTM(4, return_state=True)", "Dense(1)"],
+            "cannot continue",
+        ),
+        (["trace", "--input", "2,5,3", "Conv2D(4, 3)"], "not a layer rnnshape knows"),
+        (["trace", "--input", "2,5,3", "LSTM(4, foo=1)"], "no keyword 'foo'"),
+        (["trace", "--input", "2,5,3", "__import__('os').system('echo hi')"], "not a layer"),
+        (["trace", "--input", "2,x,3", "LSTM(4)"], "'x' is not a size"),
+        (["trace", "--input", "", "LSTM(4)"], "empty"),
+        (["trace", "LSTM(4)"], "--input"),
+        (["trace", "--input", "2,5,3"], "LAYER"),
+        (["trace", "--input", "2,5,3", "LSTM(4)", "--bogus"], "--bogus"),
+        (["frobnicate"], "invalid choice"),
+        ([], "COMMAND"),
+    ],
+)
+def test_bad_input_is_one_line_on_stderr_and_exit_2(capsys, argv, says):
+    status, out, err = run(capsys, *argv)
+    assert status == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith("rnnshape: error: ")
+    assert says in err
+    assert "Traceback" not in err
+
+
+def test_help_exits_0(capsys):
+    status, out, _ = run(capsys, "trace", "--help")
+    assert status == 0
+    assert "--input" in out
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [sys.executable, "-m", "rnnshape_docs"],
+        pytest.param(
+            [RNNSHAPE], marks=pytest.mark.skipif(not RNNSHAPE, reason="rnnshape not installed")
+        ),
+    ],
+    ids=["python -m rnnshape_docs", "rnnshape"],
+)
+def test_console_entry_points(command):
+    ok = subprocess.run(
+        [*command, "trace", "--input", "2,5,3", "LSTM(4)", "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["outputs"] == [[2, 4]]
+    assert ok.stderr == ""
+    bad = subprocess.run(
+        [*command, "trace", "--input", "2,5,3", "LSTM(4)", "LSTM(8)"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 2
+    assert bad.stdout == ""
+    assert len(bad.stderr.splitlines()) == 1
+
+
+@pytest.mark.keras
+def test_keras_agrees(capsys):
+    pytest.importorskip("keras")
+    status, out, err = run(
+        capsys,
+        "trace",
+        "--input",
+        "2,5,3",
+        "LSTM(4, return_sequences=True)",
+        "LSTM(8, return_state=True)",
+        "--keras",
+    )
+    assert status == 0, err
+    lines = out.splitlines()
+    assert lines[0].split() == ["layer", "rules", "predict", "Keras", "measures"]
+    assert lines[2].split()[-1] == "ok"
+    assert "(2, 8), (2, 8), (2, 8)" in lines[2]
+
+
+@pytest.mark.keras
+def test_keras_json_and_refusals(capsys):
+    pytest.importorskip("keras")
+    status, out, _ = run(capsys, "trace", "--input", "None,None,1", *SEED, "--keras", "--json")
+    assert status == 0
+    data = json.loads(out)
+    assert data["keras"]["agrees"] is True
+    assert data["keras"]["outputs"] == [layer["outputs"] for layer in data["layers"]]
+    status, out, err = run(capsys, "trace", "--input", "2,5,3", "LSTM(4)", "LSTM(8)", "--keras")
+    assert status == 2
+    assert out == ""
+    assert "Keras refuses too" in err
+    assert err.count("\n") == 1
+
+
+@pytest.mark.keras
+def test_keras_disagreement_exits_1(capsys, monkeypatch):
+    pytest.importorskip("keras")
+    from rnnshape_docs import keras_models
+
+    real = keras_models.measure
+
+    def off_by_one(layers, shape, **kw):
+        measured = real(layers, shape, **kw)
+        return [tuple((*s[:-1], s[-1] + 1) for s in outs) for outs in measured]
+
+    monkeypatch.setattr(keras_models, "measure", off_by_one)
+    status, out, err = run(capsys, "trace", "--input", "2,5,3", "LSTM(4)", "--keras")
+    assert status == 1
+    assert "DIFFERENT" in out
+    assert "disagree" in err

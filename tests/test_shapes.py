@@ -1,0 +1,253 @@
+"""The pure shape rules: shapes, reasons and errors (no Keras needed).
+
+Agreement with real Keras models is tested in test_agreement.py; here the rules' own
+contract is pinned: Keras's output order, the wording of reasons, and errors that name the
+layer and the fix.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rnnshape_docs import ShapeError, Step, Trace, trace
+from rnnshape_docs.shapes import parse_shape
+
+
+def outputs(layers, shape):
+    return [s.outputs for s in trace(layers, shape).steps]
+
+
+# --------------------------------------------------------------------------- recurrent
+
+
+@pytest.mark.parametrize(
+    ("layer", "expected"),
+    [
+        ("SimpleRNN(4)", ((2, 4),)),
+        ("SimpleRNN(4, return_sequences=True)", ((2, 7, 4),)),
+        ("SimpleRNN(4, return_state=True)", ((2, 4), (2, 4))),
+        ("LSTM(4, return_state=True)", ((2, 4), (2, 4), (2, 4))),
+        ("LSTM(4, return_sequences=True, return_state=True)", ((2, 7, 4), (2, 4), (2, 4))),
+        ("GRU(4, return_sequences=True, return_state=True)", ((2, 7, 4), (2, 4))),
+        ("GRU(4, go_backwards=True)", ((2, 4),)),
+        ("LSTM(4, stateful=True)", ((2, 4),)),
+    ],
+)
+def test_recurrent_outputs_in_keras_order(layer, expected):
+    assert trace([layer], (2, 7, 3)).outputs == expected
+
+
+def test_state_names():
+    step = trace(["LSTM(4, return_state=True)"], (2, 7, 3)).steps[0]
+    assert step.names == ("output", "h", "c")
+    assert trace(["GRU(4, return_state=True)"], (2, 7, 3)).steps[0].names == ("output", "h")
+
+
+def test_unknown_sizes_flow_through():
+    assert outputs(
+        ["SimpleRNN(40, return_sequences=True)", "SimpleRNN(40)", "Dense(1)"], (None, None, 1)
+    ) == [((None, None, 40),), ((None, 40),), ((None, 1),)]
+
+
+def test_reasons_are_one_plain_line():
+    steps = trace(["LSTM(4, return_sequences=True)", "LSTM(8, return_state=True)"], (2, 7, 3)).steps
+    assert steps[0].why == "return_sequences=True: one 4-wide output for each of the 7 time steps"
+    assert steps[1].why.startswith(
+        "return_sequences=False: only the last of the 7 outputs is kept, 8 wide"
+    )
+    assert "return_state=True adds the final states h and c" in steps[1].why
+    assert all("\n" not in s.why for s in steps)
+
+
+# --------------------------------------------------------------------------- Bidirectional
+
+
+@pytest.mark.parametrize(
+    ("merge_mode", "expected"),
+    [
+        ("'concat'", ((2, 8),)),
+        ("'sum'", ((2, 4),)),
+        ("'mul'", ((2, 4),)),
+        ("'ave'", ((2, 4),)),
+        ("None", ((2, 4), (2, 4))),
+    ],
+)
+def test_bidirectional_merge_modes(merge_mode, expected):
+    assert trace([f"Bidirectional(LSTM(4), merge_mode={merge_mode})"], (2, 7, 3)).outputs == (
+        expected
+    )
+
+
+def test_bidirectional_states_forward_first_then_backward():
+    step = trace(["Bidirectional(LSTM(4, return_state=True))"], (2, 7, 3)).steps[0]
+    assert step.outputs == ((2, 8), (2, 4), (2, 4), (2, 4), (2, 4))
+    assert step.names == ("output", "h_fw", "c_fw", "h_bw", "c_bw")
+    step = trace(
+        ["Bidirectional(GRU(8, return_state=True, return_sequences=True), merge_mode=None)"],
+        (None, 5, 3),
+    ).steps[0]
+    assert step.outputs == ((None, 5, 8), (None, 5, 8), (None, 8), (None, 8))
+    assert step.names == ("forward", "backward", "h_fw", "h_bw")
+
+
+# --------------------------------------------------------------------------- other layers
+
+
+@pytest.mark.parametrize(
+    ("layers", "shape", "expected"),
+    [
+        (["TimeDistributed(Dense(3))"], (2, 7, 5), (2, 7, 3)),
+        (["TimeDistributed(LSTM(3))"], (2, 7, 4, 5), (2, 7, 3)),
+        (["TimeDistributed(Flatten())"], (None, None, 4, 5), (None, None, 20)),
+        (["Dense(3)"], (2, 5), (2, 3)),
+        (["Dense(3)"], (2, 7, 5), (2, 7, 3)),
+        (["RepeatVector(3)"], (2, 5), (2, 3, 5)),
+        (["Masking()"], (2, 7, 5), (2, 7, 5)),
+        (["Dropout(0.5)"], (2, 7, 5), (2, 7, 5)),
+        (["Flatten()"], (2, 7, 5), (2, 35)),
+        (["Flatten()"], (2, None, 5), (2, None)),
+        (["Flatten()"], (2,), (2, 1)),
+        (["GlobalAveragePooling1D()"], (2, 7, 5), (2, 5)),
+        (["GlobalMaxPooling1D(keepdims=True)"], (2, 7, 5), (2, 1, 5)),
+        (["GlobalMaxPooling1D(data_format='channels_first')"], (2, 7, 5), (2, 7)),
+        (["Embedding(100, 8)"], (2, 7), (2, 7, 8)),
+        (["Conv1D(4, 3)"], (2, 10, 3), (2, 8, 4)),
+        (["Conv1D(4, 3, padding='same', strides=2)"], (2, 10, 3), (2, 5, 4)),
+        (["Conv1D(4, 3, padding='causal')"], (2, 10, 3), (2, 10, 4)),
+        (["Conv1D(4, 3, dilation_rate=2)"], (2, 10, 3), (2, 6, 4)),
+        (["Conv1D(4, 3, strides=3)"], (2, 10, 3), (2, 3, 4)),
+        (["Conv1D(4, 3)"], (None, None, 3), (None, None, 4)),
+        (["Conv1D(4, 3, data_format='channels_first')"], (2, 10, 3), (2, 4, 1)),
+        (["MaxPooling1D()"], (2, 10, 3), (2, 5, 3)),
+        (["MaxPooling1D(3, strides=2, padding='same')"], (2, 11, 3), (2, 6, 3)),
+        (["MaxPooling1D(3, strides=1)"], (2, 11, 3), (2, 9, 3)),
+    ],
+)
+def test_layer_rules(layers, shape, expected):
+    assert trace(layers, shape).outputs == (expected,)
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def refusal(layers, shape) -> ShapeError:
+    with pytest.raises(ShapeError) as info:
+        trace(layers, shape)
+    return info.value
+
+
+def test_the_classic_mistake_names_the_earlier_layer_and_the_fix():
+    err = refusal(["LSTM(4)", "LSTM(8)", "Dense(1)"], (2, 7, 3))
+    assert err.index == 1
+    assert err.layer == "LSTM(8)"
+    message = str(err)
+    assert message.startswith("layer 2, LSTM(8): a recurrent layer needs 3-D input")
+    assert "set return_sequences=True on layer 1" in message
+    assert "(2, 7, 4)" in message  # what the fixed layer would pass on
+
+
+def test_the_classic_mistake_after_bidirectional():
+    message = str(refusal(["Bidirectional(GRU(4))", "GRU(8)"], (2, 7, 3)))
+    assert "set return_sequences=True on layer 1" in message
+    assert "(2, 7, 8)" in message
+
+
+@pytest.mark.parametrize(
+    ("layers", "shape", "says"),
+    [
+        (["LSTM(4)"], (2, 7), "(batch, time steps, features)"),
+        (["LSTM(4)"], (2, 7), "add a features axis of size 1: (2, 7, 1)"),
+        (["GRU(4)"], (2, 7, 3, 1), "gets 4-D (2, 7, 3, 1)"),
+        (["LSTM(4)", "Dense(2)", "GRU(3)"], (2, 7, 3), "RepeatVector"),
+        (["LSTM(0)"], (2, 7, 3), "units must be a positive whole number, got 0"),
+        (["SimpleRNN(-3)"], (2, 7, 3), "units must be a positive whole number"),
+        (["Dense(2.5)"], (2, 7), "units must be a positive whole number"),
+        (["Bidirectional(LSTM(4), merge_mode='max')"], (2, 7, 3), "unknown merge_mode 'max'"),
+        (["Bidirectional(Dense(4))"], (2, 7, 3), "wraps a recurrent layer"),
+        (["LSTM(4, stateful=True)"], (None, 7, 3), "stateful=True needs a known batch size"),
+        (["LSTM(4, return_state=True)", "Dense(1)"], (2, 7, 3), "cannot continue after layer 1"),
+        (["Bidirectional(LSTM(4), merge_mode=None)", "Dense(1)"], (2, 7, 3), "2 tensors"),
+        (["Conv2D(4, 3)"], (2, 7, 3), "layer 1: 'Conv2D(...)' is not a layer rnnshape knows"),
+        (["LSTM(4, return_sequence=True)"], (2, 7, 3), "no keyword 'return_sequence'"),
+        (["LSTM(4, return_sequences='yes')"], (2, 7, 3), "must be True or False"),
+        (["TimeDistributed(Dense(3))"], (2, 7), "at least 3 axes"),
+        (["RepeatVector(3)"], (2, 7, 3), "RepeatVector needs 2-D input"),
+        (["Dense(3)"], (2, 7, None), "last axis must be known"),
+        (["Conv1D(4, 6)"], (2, 5, 3), "kernel spans 6 steps"),
+        (["Conv1D(4, 3, strides=2, dilation_rate=2)"], (2, 9, 3), "cannot be combined"),
+        (["Conv1D(4, 3, padding='full')"], (2, 9, 3), "unknown padding 'full'"),
+        (["MaxPooling1D(3)"], (2, 2, 3), "pool spans 3 steps"),
+        (["GlobalMaxPooling1D()"], (2, 7), "needs 3-D input"),
+        (["Dropout(1.5)"], (2, 7), "between 0 and 1"),
+    ],
+)
+def test_errors_name_the_layer_and_the_fix(layers, shape, says):
+    message = str(refusal(layers, shape))
+    assert says in message
+    assert message.startswith("layer ")
+
+
+@pytest.mark.parametrize(
+    "shape", [(), (2, 0, 3), (2, -1, 3), (2, 5.0, 3), (True, 5, 3), "2,x,3", "", 7]
+)
+def test_malformed_input_shapes(shape):
+    err = refusal(["LSTM(4)"], shape)
+    assert err.index is None
+
+
+@pytest.mark.parametrize(
+    ("text", "shape"),
+    [
+        ("2,5,3", (2, 5, 3)),
+        ("None,None,1", (None, None, 1)),
+        ("(None, 7, 3)", (None, 7, 3)),
+        ("[1,7,3]", (1, 7, 3)),
+        ("32", (32,)),
+    ],
+)
+def test_parse_shape(text, shape):
+    assert parse_shape(text) == shape
+
+
+# --------------------------------------------------------------------------- Trace API
+
+
+def test_trace_objects_and_json():
+    result = trace(["LSTM(4, return_state=True)"], [None, 7, 3])
+    assert isinstance(result, Trace)
+    assert result.input == (None, 7, 3)
+    assert isinstance(result.steps[0], Step)
+    assert result.steps[0].spec.name == "LSTM"
+    data = json.loads(json.dumps(result.to_json()))
+    assert data == {
+        "input": [None, 7, 3],
+        "layers": [
+            {
+                "layer": "LSTM(4, return_state=True)",
+                "input": [None, 7, 3],
+                "outputs": [[None, 4], [None, 4], [None, 4]],
+                "why": result.steps[0].why,
+            }
+        ],
+        "outputs": [[None, 4], [None, 4], [None, 4]],
+    }
+
+
+def test_an_empty_stack_outputs_its_input():
+    assert trace([], (2, 5, 3)).outputs == ((2, 5, 3),)
+
+
+def test_a_single_layer_may_be_given_as_text():
+    assert trace("LSTM(4)", (2, 5, 3)).outputs == ((2, 4),)
+
+
+def test_table_and_html():
+    result = trace(["LSTM(4, return_state=True)", "Dense(1)"][:1], (2, 5, 3))
+    text = str(result)
+    assert text.splitlines()[0].split() == ["layer", "input", "output", "why"]
+    assert "output (2, 4), h (2, 4), c (2, 4)" in text
+    html = result._repr_html_()
+    assert html.startswith("<table")
+    assert "<td>LSTM(4, return_state=True)</td>" in html

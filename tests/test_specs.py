@@ -1,0 +1,158 @@
+"""Layer specs: Keras constructor syntax read with ast, against an allow-list, never run."""
+
+from __future__ import annotations
+
+import pytest
+
+from rnnshape_docs.specs import KNOWN_LAYERS, LayerSpec, SpecError, parse
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "params"),
+    [
+        ("LSTM(4)", "LSTM", {"units": 4}),
+        ("LSTM(4, return_sequences=True)", "LSTM", {"units": 4, "return_sequences": True}),
+        ("GRU(units=8, return_state=True)", "GRU", {"units": 8, "return_state": True}),
+        ("SimpleRNN(40, activation='relu')", "SimpleRNN", {"units": 40, "activation": "relu"}),
+        ("Dense(1)", "Dense", {"units": 1}),
+        ("RepeatVector(3)", "RepeatVector", {"n": 3}),
+        ("Masking(mask_value=-1.0)", "Masking", {"mask_value": -1.0}),
+        ("Dropout(0.2)", "Dropout", {"rate": 0.2}),
+        ("Flatten()", "Flatten", {}),
+        ("GlobalMaxPooling1D(keepdims=True)", "GlobalMaxPooling1D", {"keepdims": True}),
+        (
+            "Embedding(1000, 16, mask_zero=True)",
+            "Embedding",
+            {"input_dim": 1000, "output_dim": 16, "mask_zero": True},
+        ),
+        (
+            "Conv1D(16, (3,), padding='causal')",
+            "Conv1D",
+            {"filters": 16, "kernel_size": (3,), "padding": "causal"},
+        ),
+        (
+            "MaxPooling1D(pool_size=2, strides=None)",
+            "MaxPooling1D",
+            {"pool_size": 2, "strides": None},
+        ),
+        ("keras.layers.LSTM(4)", "LSTM", {"units": 4}),
+        ("layers.Dense(2)", "Dense", {"units": 2}),
+        ("tf.keras.layers.GRU(3)", "GRU", {"units": 3}),
+        ("  LSTM( 4 ,name='enc')  ", "LSTM", {"units": 4, "name": "enc"}),
+    ],
+)
+def test_parses_known_layers(text, name, params):
+    spec = parse(text)
+    assert spec.name == name
+    assert spec.params == params
+
+
+def test_wrappers_hold_parsed_layers():
+    spec = parse("Bidirectional(GRU(8, return_state=True), merge_mode=None)")
+    inner = spec.params["layer"]
+    assert isinstance(inner, LayerSpec)
+    assert inner.name == "GRU"
+    assert inner.params == {"units": 8, "return_state": True}
+    assert spec.params["merge_mode"] is None
+    assert parse("TimeDistributed(layer=Dense(3))").params["layer"].text == "Dense(3)"
+
+
+def test_text_is_normalised():
+    assert parse("keras.layers.LSTM( 4,return_sequences = True)").text == (
+        "LSTM(4, return_sequences=True)"
+    )
+    assert parse('Bidirectional(LSTM(4), merge_mode="sum")').text == (
+        "Bidirectional(LSTM(4), merge_mode='sum')"
+    )
+    assert str(parse("Dense(1)")) == "Dense(1)"
+
+
+def test_parse_accepts_a_spec():
+    spec = parse("Dense(1)")
+    assert parse(spec) is spec
+
+
+def test_every_design_layer_is_known():
+    assert set(KNOWN_LAYERS) == {
+        "SimpleRNN",
+        "LSTM",
+        "GRU",
+        "Bidirectional",
+        "TimeDistributed",
+        "Dense",
+        "RepeatVector",
+        "Masking",
+        "Dropout",
+        "Flatten",
+        "GlobalAveragePooling1D",
+        "GlobalMaxPooling1D",
+        "Embedding",
+        "Conv1D",
+        "MaxPooling1D",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        # not a known layer call
+        ("Conv2D(3, 3)", "not a layer rnnshape knows"),
+        ("print(1)", "not a layer rnnshape knows"),
+        ("__import__('os').system('rm -rf /')", "not a layer rnnshape knows"),
+        ("os.system('ls')", "not a layer rnnshape knows"),
+        ("LSTM.__class__.__bases__(4)", "not a layer rnnshape knows"),
+        ("().__class__.__base__.__subclasses__()", "not a layer rnnshape knows"),
+        ("LSTM", "not a layer call"),
+        ("4", "not a layer call"),
+        ("lambda: LSTM(4)", "not a layer call"),
+        ("[LSTM(4) for _ in range(2)]", "not a layer call"),
+        ("LSTM(4)(x)", "not a layer rnnshape knows"),
+        # arguments that are not literals
+        ("LSTM(units)", "not a literal"),
+        ("LSTM(4, activation=keras.activations.relu)", "not a literal"),
+        ("LSTM(4, activation=lambda x: x)", "not a literal"),
+        ("LSTM(len('abcd'))", "not a literal"),
+        ("LSTM(4, return_sequences=not False)", "not a literal"),
+        ("Dense([i for i in range(3)])", "not a literal"),
+        ("Dense(2 ** 100)", "not a literal"),
+        ("Dense({'a': 1})", "not a literal"),
+        ("Dense(__import__('os'))", "not a literal"),
+        ("Bidirectional(LSTM(4), merge_mode=Dense(1))", "not a literal"),
+        ("Bidirectional(lambda: 1)", "not a layer call"),
+        ("Bidirectional(os.system('ls'))", "not a layer rnnshape knows"),
+        ("LSTM(*[4])", "*args and **kwargs"),
+        ("LSTM(**{'units': 4})", "*args and **kwargs"),
+        # wrong keywords, counts, syntax
+        ("LSTM(4, return_sequence=True)", "no keyword 'return_sequence'"),
+        ("LSTM(4, input_shape=(None, 1))", "Keras 2 style"),
+        ("LSTM(4, units=5)", "given twice"),
+        ("LSTM()", "needs units"),
+        ("Embedding(10)", "needs output_dim"),
+        ("RepeatVector(1, 2)", "at most 1 positional"),
+        ("LSTM(4", "not valid Keras constructor syntax"),
+        ("LSTM(4); import os", "not valid Keras constructor syntax"),
+        ("", "empty layer text"),
+    ],
+)
+def test_refuses_anything_but_a_known_layer_with_literal_arguments(text, says):
+    with pytest.raises(SpecError) as info:
+        parse(text)
+    assert says in str(info.value)
+
+
+def test_refuses_non_text():
+    with pytest.raises(SpecError, match="as text"):
+        parse(4)  # type: ignore[arg-type]
+
+
+def test_never_evaluates(monkeypatch):
+    """Parsing goes through ast only: eval and exec are never called."""
+    import builtins
+
+    def boom(*args, **kwargs):
+        raise AssertionError("evaluated!")
+
+    monkeypatch.setattr(builtins, "eval", boom)
+    monkeypatch.setattr(builtins, "exec", boom)
+    spec = parse("Bidirectional(LSTM(4, return_sequences=True), merge_mode='sum')")
+    assert spec.params["layer"].params["return_sequences"] is True
