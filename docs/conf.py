@@ -138,6 +138,7 @@ if _repo_url:
         "launch_buttons": {"colab_url": "https://colab.research.google.com"},
     }
 html_static_path = ["_static"]
+html_css_files = ["rnnshape.css"]
 # Browsers ask for /favicon.ico when a page names no icon: a failed request on every page.
 html_favicon = "_static/favicon.svg"
 html_last_updated_fmt = None
@@ -178,31 +179,63 @@ exclude_patterns += [
 
 # --- The executed notebook, downloadable from every notebook page --------------------------
 def _offer_notebook(app, pagename, templatename, context, doctree) -> None:
-    """Copy the page's executed notebook to _sources/ and name it in the download menu.
+    """Copy the page's executed notebook, outputs included, to _sources/ for download.
 
-    sphinx-book-theme does this only when launch buttons are configured. Cell ids are
-    pinned (nbformat makes random ones) so the download is identical from build to build.
-    Connected before the theme builds its buttons (priority 500) and again after its
-    launch buttons copy the raw notebook (502), which this rewrites.
+    sphinx-book-theme does this only when launch buttons are configured, and copies
+    jupyter_execute/<page>.ipynb, which in cache mode has no outputs: they are merged in
+    here from the execution cache. Cell ids are pinned (nbformat makes random ones) so the
+    download is identical from build to build. Connected before the theme builds its
+    buttons (priority 500) and again after its launch buttons copy the raw notebook (502).
     """
-    import json
+    import nbformat
 
     if "kernelspec" not in app.env.metadata.get(pagename, {}):
         return
     executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
     if not executed.is_file():
         return
-    nb = json.loads(executed.read_text(encoding="utf-8"))
-    for i, cell in enumerate(nb.get("cells", [])):
-        if "id" in cell:
-            cell["id"] = f"cell-{i}"
+    nb = nbformat.read(executed, as_version=4)
+    try:
+        from jupyter_cache import get_cache
+
+        _, nb = get_cache(app.config.nb_execution_cache_path).merge_match_into_notebook(nb)
+    except KeyError:  # not in the cache (e.g. nb_execution_mode "off"): offer the cells
+        pass
+    nb.metadata.pop("source_map", None)  # MyST-NB's line map into the .md source
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i}"
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    text = nbformat.writes(nb, version=4) + "\n"
+    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
     context["ipynb_source"] = f"{pagename}.ipynb"
 
 
+# --- basic.css without @import --------------------------------------------------------------
+def _inline_basic_css(app, exception) -> None:
+    """Replace the theme's `@import "../basic.css"` with the stylesheet itself.
+
+    pydata-sphinx-theme's styles/theme.css is one line, `@import "../basic.css";`. Browsers
+    resolve it against the stylesheet (_static/basic.css, fine), but tools that re-fetch a
+    page's stylesheets resolve it against the page: axe-core (what Lighthouse's and our
+    accessibility audits run) requests <page dir>/../basic.css, a 404 on every page.
+    Inlining keeps the cascade order (basic.css before the theme's rules) with no import.
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    static = Path(app.outdir) / "_static"
+    theme_css, basic_css = static / "styles" / "theme.css", static / "basic.css"
+    if not (theme_css.is_file() and basic_css.is_file()):
+        return
+    text = theme_css.read_text(encoding="utf-8")
+    for quoted in ('"../basic.css"', "'../basic.css'", 'url("../basic.css")', "url(../basic.css)"):
+        text = text.replace(f"@import {quoted};", basic_css.read_text(encoding="utf-8"))
+    theme_css.write_text(text, encoding="utf-8")
+
+
 def setup(app):
+    app.connect("build-finished", _inline_basic_css)
     app.connect("html-page-context", _offer_notebook, priority=500)
     app.connect("html-page-context", _offer_notebook, priority=502)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

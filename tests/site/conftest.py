@@ -1,0 +1,100 @@
+"""The built site in a real browser: Playwright driving Chromium against a local server.
+
+These tests need a built site and a browser, so they run only when RNNSHAPE_SITE names the
+built HTML directory (`nox -s browser` builds the book and sets it). Settings:
+
+- RNNSHAPE_SITE: the built site (build/html).
+- RNNSHAPE_CHROMIUM: the browser binary (/usr/bin/chromium, Debian's `chromium` package).
+- RNNSHAPE_AXE_JS: axe-core's axe.min.js (default: the copy axe-playwright-python ships).
+- RNNSHAPE_SITE_REPORT: where screenshots and the findings file go (build/site-report).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from _site import CHROMIUM_ARGS, SITE, report_dir, site_dir
+
+if not SITE:
+    collect_ignore_glob = ["test_*.py"]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def base_url() -> Iterator[str]:
+    """The built site served on 127.0.0.1 (a free port), for the whole session."""
+    root = site_dir()
+    assert (root / "index.html").is_file(), f"no built site at {root}"
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("RNNSHAPE_CHROMIUM", "/usr/bin/chromium")
+    assert Path(executable).exists(), (
+        f"no browser at {executable}: `apt-get install -y chromium` or set RNNSHAPE_CHROMIUM"
+    )
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def axe_js() -> str:
+    path = os.environ.get("RNNSHAPE_AXE_JS")
+    if not path:
+        import axe_playwright_python
+
+        path = str(Path(axe_playwright_python.__file__).with_name("axe.min.js"))
+    return Path(path).read_text(encoding="utf-8")
+
+
+_FINDINGS: list[dict] = []
+
+
+@pytest.fixture(scope="session")
+def findings() -> list[dict]:
+    """Accessibility findings below the failing level, reported at the end of the run."""
+    return _FINDINGS
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if not SITE:
+        return
+    out = report_dir() / "a11y-findings.json"
+    out.write_text(json.dumps(_FINDINGS, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not SITE:
+        return
+    tr = terminalreporter
+    tr.section("site report")
+    tr.write_line(f"screenshots and findings: {report_dir()}")
+    if not _FINDINGS:
+        tr.write_line("no moderate or minor accessibility findings")
+    for f in _FINDINGS:
+        tr.write_line(
+            f"{f['impact']:<8} {f['mode']:<5} {f['page']}: {f['id']} ({f['nodes']} node(s)): "
+            f"{f['help']} {f['targets']}"
+        )

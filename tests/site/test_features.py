@@ -1,0 +1,142 @@
+"""What a reader does with the book: search it, copy code, walk it, take its notebooks away."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from urllib.parse import urljoin, urlsplit
+
+from _site import site_dir
+
+
+def _context(browser, **kwargs):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **kwargs)
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if urlsplit(route.request.url).hostname == "127.0.0.1"
+            else route.abort()
+        ),
+    )
+    return context
+
+
+def _path(base_url: str, url: str) -> str:
+    return urlsplit(url).path.removeprefix(urlsplit(base_url).path)
+
+
+def _toctree_order(page, base_url: str) -> list[str]:
+    """The pages in the order of the sidebar's table of contents (the index's toctrees)."""
+    hrefs = page.eval_on_selector_all(
+        "nav.bd-links a.reference.internal", "links => links.map(a => a.href)"
+    )
+    order = ["index.html"]
+    for href in hrefs:
+        path = _path(base_url, href.split("#")[0])
+        if path not in order:
+            order.append(path)
+    return order
+
+
+def _notebook_pages() -> list[str]:
+    root = site_dir()
+    return sorted(
+        p.relative_to(root / "_sources").with_suffix(".html").as_posix()
+        for p in (root / "_sources").rglob("*.ipynb")
+    )
+
+
+def test_search_finds_return_sequences(browser, base_url):
+    context = _context(browser)
+    page = context.new_page()
+    page.goto(base_url + "search.html?q=return_sequences", wait_until="networkidle")
+    results = page.locator("#search-results ul.search li")
+    results.first.wait_for(timeout=20_000)
+    links = results.locator("a").evaluate_all("links => links.map(a => a.href)")
+    assert any("chapters/" in href for href in links), links
+    context.close()
+
+
+def test_copy_button_copies_a_code_cell(browser, base_url):
+    context = _context(browser, permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    chapters = sorted(p.name for p in (site_dir() / "chapters").glob("*.html"))
+    assert chapters, "no chapter pages"
+    page.goto(f"{base_url}chapters/{chapters[0]}", wait_until="networkidle")
+    cell = page.locator("div.cell_input div.highlight").first
+    code = cell.locator("pre").inner_text()
+    cell.hover()
+    button = cell.locator("button.copybtn")
+    assert button.count() == 1, "no copy button on the first code cell (sphinx-copybutton)"
+    button.click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.strip() == code.strip()
+    assert copied.strip(), "copied nothing"
+    context.close()
+
+
+def test_previous_next_walk_the_book_in_order(browser, base_url):
+    context = _context(browser)
+    page = context.new_page()
+    page.goto(base_url + "index.html", wait_until="domcontentloaded")
+    expected = _toctree_order(page, base_url)
+    chapters = [p for p in expected if p.startswith("chapters/")]
+    assert chapters == sorted(chapters), "chapters are not in file-name order"
+
+    forward = ["index.html"]
+    while (nxt := page.locator("a.right-next")).count():
+        page.goto(urljoin(page.url, nxt.first.get_attribute("href")), wait_until="domcontentloaded")
+        forward.append(_path(base_url, page.url))
+        assert len(forward) <= len(expected) + 1, f"next links loop: {forward}"
+    assert forward == expected
+
+    backward = [forward[-1]]
+    while (prev := page.locator("a.left-prev")).count():
+        page.goto(
+            urljoin(page.url, prev.first.get_attribute("href")), wait_until="domcontentloaded"
+        )
+        backward.append(_path(base_url, page.url))
+        assert len(backward) <= len(expected) + 1, f"previous links loop: {backward}"
+    assert backward == expected[::-1]
+    context.close()
+
+
+def test_every_notebook_page_offers_its_notebook(browser, base_url):
+    pages = _notebook_pages()
+    assert any(p.startswith("chapters/") for p in pages), "no chapter offers an .ipynb"
+    context = _context(browser)
+    page = context.new_page()
+    for path in pages:
+        page.goto(base_url + path, wait_until="domcontentloaded")
+        link = page.locator('a[href$=".ipynb"]')
+        assert link.count() >= 1, f"{path}: no .ipynb download link"
+        response = page.request.get(urljoin(page.url, link.first.get_attribute("href")))
+        assert response.ok, f"{path}: {response.status}"
+        nb = json.loads(response.body())
+        assert nb["nbformat"] == 4
+        assert any(c["cell_type"] == "code" and c.get("outputs") for c in nb["cells"]), (
+            f"{path}: the downloaded notebook has no outputs"
+        )
+    context.close()
+
+
+def test_open_in_colab_when_the_repository_is_configured(browser, base_url):
+    """With RNNSHAPE_REPO_URL set at build time, each chapter links to its notebook in Colab."""
+    repo = os.environ.get("RNNSHAPE_REPO_URL", "").rstrip("/")
+    context = _context(browser)
+    page = context.new_page()
+    for path in _notebook_pages():
+        if not path.startswith("chapters/"):
+            continue
+        page.goto(base_url + path, wait_until="domcontentloaded")
+        colab = page.locator('a[href^="https://colab.research.google.com/"]')
+        if not repo:
+            assert colab.count() == 0, f"{path}: a Colab link without a repository"
+            continue
+        href = colab.first.get_attribute("href")
+        owner_repo = re.sub(r"^https://github\.com/", "", repo)
+        assert href.startswith(f"https://colab.research.google.com/github/{owner_repo}/blob/")
+        assert href.endswith(f"docs/{path.removesuffix('.html')}.ipynb"), href
+    context.close()

@@ -1,0 +1,145 @@
+"""Every page of the built book, in light and in dark mode, as a reader's browser gets it."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from _site import book_pages, report_dir
+
+MODES = ["light", "dark"]
+FAILING_IMPACTS = {"serious", "critical"}
+# Alt text that says nothing about the figure.
+EMPTY_ALTS = {"", "image", "img", "figure", "fig", "picture", "diagram", "plot", "svg", "png"}
+
+
+def _open(browser, base_url: str, page_path: str, mode: str):
+    """Load one page in the given colour mode; return the page and what went wrong."""
+    context = browser.new_context(
+        color_scheme=mode, viewport={"width": 1280, "height": 900}, service_workers="block"
+    )
+    # The theme keeps the reader's choice in localStorage; set it before any script runs.
+    context.add_init_script(
+        f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');"
+    )
+    problems: dict[str, list[str]] = {"console": [], "failed": [], "external": []}
+    local = urlsplit(base_url).netloc
+
+    def route(route):
+        if urlsplit(route.request.url).netloc == local:
+            route.continue_()
+        else:
+            problems["external"].append(route.request.url)
+            route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on(
+        "console",
+        lambda m: (
+            problems["console"].append(f"{m.type}: {m.text} ({m.location.get('url')})")
+            if m.type == "error"
+            else None
+        ),
+    )
+    page.on("pageerror", lambda e: problems["console"].append(f"uncaught: {e}"))
+    page.on(
+        "requestfailed",
+        lambda r: (
+            problems["failed"].append(f"{r.url}: {r.failure}")
+            if urlsplit(r.url).netloc == local
+            else None
+        ),
+    )
+    page.on(
+        "response",
+        lambda r: (
+            problems["failed"].append(f"{r.url}: HTTP {r.status}") if r.status >= 400 else None
+        ),
+    )
+    page.goto(base_url + page_path, wait_until="networkidle")
+    # Lazy images load only when scrolled to: load them all, then wait for them.
+    page.evaluate(
+        """async () => {
+            const imgs = [...document.images];
+            imgs.forEach(img => { img.loading = 'eager'; });
+            await Promise.all(imgs.map(img => img.decode().catch(() => null)));
+        }"""
+    )
+    page.wait_for_load_state("networkidle")
+    return context, page, problems
+
+
+def _images(page) -> list[dict]:
+    return page.evaluate(
+        """() => [...document.images].map(img => ({
+            src: img.getAttribute('src'),
+            alt: img.getAttribute('alt'),
+            width: img.naturalWidth,
+        }))"""
+    )
+
+
+def _meaningless_alt(alt: str | None, src: str) -> bool:
+    if alt is None:
+        return True
+    text = alt.strip().lower()
+    name = src.rsplit("/", 1)[-1].lower()
+    return (
+        text in EMPTY_ALTS
+        or text == name
+        or text == name.rsplit(".", 1)[0]
+        or bool(re.fullmatch(r"[\w.-]+\.(svg|png|jpe?g|gif|webp)", text))
+        or len(text.split()) < 3
+    )
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("page_path", book_pages())
+def test_page(browser, base_url, axe_js, findings, page_path, mode):
+    context, page, problems = _open(browser, base_url, page_path, mode)
+    try:
+        assert page.evaluate("document.documentElement.dataset.theme") == mode
+        shot = report_dir() / "screenshots" / f"{page_path.removesuffix('.html')}-{mode}.png"
+        shot.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shot), full_page=True)
+
+        images = _images(page)
+        broken = [i["src"] for i in images if not i["width"]]
+        no_alt = [
+            f"{i['src']} (alt={i['alt']!r})" for i in images if _meaningless_alt(i["alt"], i["src"])
+        ]
+
+        page.evaluate(axe_js)
+        result = page.evaluate(
+            "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)"
+        )
+        failing = []
+        for v in result:
+            targets = [" ".join(map(str, n["target"])) for n in v["nodes"]][:5]
+            entry = {
+                "page": page_path,
+                "mode": mode,
+                "id": v["id"],
+                "impact": v["impact"],
+                "help": v["help"],
+                "nodes": len(v["nodes"]),
+                "targets": targets,
+            }
+            if v["impact"] in FAILING_IMPACTS:
+                summary = [n.get("failureSummary", "").replace("\n", " ") for n in v["nodes"]][:3]
+                failing.append({**entry, "why": summary})
+            else:
+                findings.append(entry)
+
+        assert not problems["console"], f"console errors: {problems['console']}"
+        assert not problems["failed"], f"failed requests: {problems['failed']}"
+        assert not problems["external"], f"requests to other hosts: {problems['external']}"
+        assert not broken, f"images that did not load: {broken}"
+        assert not no_alt, f"images without meaningful alt text: {no_alt}"
+        assert not failing, "serious or critical accessibility violations:\n" + "\n".join(
+            map(str, failing)
+        )
+    finally:
+        context.close()
