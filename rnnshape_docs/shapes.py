@@ -110,6 +110,7 @@ class Trace:
     def _repr_html_(self) -> str:
         """An HTML table for notebooks and the book."""
         import html  # here, not at the top: it pulls in re, and tracing should start fast
+
         head = "".join(f"<th>{h}</th>" for h in ("layer", "input", "output", "why"))
         body = "".join(
             "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
@@ -204,6 +205,15 @@ def trace(layers: Sequence[str | LayerSpec], input_shape: Sequence[int | None] |
             raise ShapeError(f"{where}: {exc}", index=index, layer=str(text)) from None
         if steps and len(steps[-1].outputs) > 1:
             prev = steps[-1]
+            if spec.name == "Dropout":  # Keras applies Dropout to each tensor of a list
+                _dropout(spec, current)
+                why = (
+                    f"applies dropout to each of the {len(prev.outputs)} tensors; shapes unchanged"
+                )
+                steps.append(
+                    Step(spec.text, current, prev.outputs, why, spec=spec, names=prev.names)
+                )
+                continue
             raise ShapeError(
                 f"{where}, {spec.text}: the stack cannot continue after layer {index}, "
                 f"{prev.layer}, which returns {len(prev.outputs)} tensors "

@@ -245,9 +245,7 @@ def _layer(node: ast.expr, source: str) -> LayerSpec:
                 "(rnnshape: --input; Keras 3: keras.Input(shape=...))"
             )
         if key not in allowed:
-            raise SpecError(
-                f"{name} has no keyword {key!r}; it takes: {', '.join(sorted(allowed))}"
-            )
+            raise SpecError(f"{name} has no keyword {key!r}{_suggest(key, allowed)}")
         if key in params:
             raise SpecError(f"{name}: {key!r} is given twice")
         if key in ("layer", "backward_layer") and name in WRAPPERS:
@@ -296,6 +294,16 @@ def _render(name: str, node: ast.Call, params: dict[str, Any]) -> str:
         value = params[k.arg]
         parts.append(f"{k.arg}={value.text if isinstance(value, LayerSpec) else repr(value)}")
     return f"{name}({', '.join(parts)})"
+
+
+def _suggest(key: str, allowed: set[str]) -> str:
+    """A did-you-mean for a misspelt keyword, or the keywords that matter for shapes."""
+    import difflib  # only on this error path: tracing should start fast
+
+    close = difflib.get_close_matches(key, sorted(allowed), n=1)
+    if close:
+        return f"; did you mean {close[0]}=?"
+    return f"; it takes: {', '.join(sorted(allowed))}"
 
 
 def _example(name: str) -> str:

@@ -251,3 +251,16 @@ def test_table_and_html():
     html = result._repr_html_()
     assert html.startswith("<table")
     assert "<td>LSTM(4, return_state=True)</td>" in html
+
+
+def test_dropout_passes_several_tensors_through():
+    # Keras applies Dropout to each tensor of a list (checked in test_agreement.py)
+    result = trace(["LSTM(4, return_state=True)", "Dropout(0.1)"], (2, 7, 3))
+    assert result.outputs == ((2, 4), (2, 4), (2, 4))
+    assert result.steps[1].names == ("output", "h", "c")
+
+
+def test_misspelt_keyword_gets_a_suggestion():
+    assert "did you mean return_sequences=?" in str(
+        refusal(["LSTM(4, return_sequence=True)"], (2, 7, 3))
+    )
