@@ -1,0 +1,361 @@
+"""How fast the book builds and how heavy the site is (`nox -s bench`).
+
+Prints the numbers and writes them to build/bench/bench.json. Nothing here asserts a
+time: the targets are printed next to the measurements.
+
+The builds run on a copy of docs/ and rnnshape_docs/ (build/bench/src) so that the edits
+the benchmark makes never touch the checkout:
+
+1. cold build, empty execution cache; its floor is the sum, over the pages executed, of
+   jupyter-cache's recorded execution time (kernel start, `import keras`, every cell),
+   divided by the cores the build could use;
+2. Sphinx's no-op rebuild (nothing changed);
+3. rebuild after a prose-only edit of one page (nothing should re-execute);
+4. rebuild after an edit to rnnshape_docs (every page re-executes: the cache is keyed on
+   the helpers' hash);
+5. `rnnshape trace` latency next to `python -c "import keras"`;
+6. the built site: total size, the heaviest page with everything it loads, the largest
+   figure; Lighthouse performance and accessibility of the chapter pages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import functools
+import http.server
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "build" / "bench"
+CHROMIUM = os.environ.get("CHROME_PATH") or os.environ.get("RNNSHAPE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = "--headless=new --no-sandbox --disable-gpu --no-first-run"
+TARGETS = {
+    "cold_over_floor_per_core": 1.25,
+    "warm_prose_over_noop": 1.5,
+    "rnnshape_trace_s": 0.3,
+    "lighthouse_performance": 0.95,
+    "lighthouse_accessibility": 1.0,
+}
+
+
+def log(msg: str) -> None:
+    print(f"bench: {msg}", flush=True)
+
+
+# --- builds ---------------------------------------------------------------------------------
+
+
+class Book:
+    def __init__(self, sphinx_args: list[str], jobs: str | None) -> None:
+        self.src = WORK / "src"
+        self.build = WORK / "b"
+        self.html = self.build / "html"
+        self.sphinx_args = [a.replace("{build}", str(self.build)) for a in sphinx_args]
+        if jobs:
+            self.sphinx_args += ["-j", jobs]
+
+    def fresh_copy(self) -> None:
+        shutil.rmtree(self.src, ignore_errors=True)
+        shutil.rmtree(self.build, ignore_errors=True)
+        ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
+        shutil.copytree(ROOT / "docs", self.src / "docs", ignore=ignore)
+        shutil.copytree(ROOT / "rnnshape_docs", self.src / "rnnshape_docs", ignore=ignore)
+
+    def run(self, label: str) -> dict:
+        cmd = ["sphinx-build", *self.sphinx_args, str(self.src / "docs"), str(self.html)]
+        env = {**os.environ, "RNNSHAPE_BUILD_DIR": str(self.build)}
+        env.pop("RNNSHAPE_CACHE_KEY", None)  # the cache must follow the helpers' hash here
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+        seconds = time.perf_counter() - start
+        out = proc.stdout + proc.stderr
+        if proc.returncode:
+            sys.stderr.write(out[-4000:])
+            raise SystemExit(f"bench: the {label} build failed (exit {proc.returncode})")
+        executed = [float(t) for t in re.findall(r"Executed notebook in ([\d.]+) seconds", out)]
+        result = {
+            "seconds": round(seconds, 2),
+            "pages_executed": len(executed),
+            "pages_from_cache": len(re.findall(r"Using cached notebook", out)),
+        }
+        log(f"{label}: {result}")
+        return result
+
+    def cache_records(self) -> list[dict]:
+        from jupyter_cache import get_cache
+
+        caches = [p for p in (self.build / "jupyter_cache").iterdir() if p.is_dir()]
+        assert len(caches) == 1, caches
+        return [
+            {"uri": r.uri, "seconds": (r.data or {}).get("execution_seconds", 0.0)}
+            for r in get_cache(caches[0]).list_cache_records()
+        ]
+
+
+def build_timings(book: Book, jobs: str | None) -> dict:
+    book.fresh_copy()
+    cold = book.run("cold build (empty cache)")
+    records = book.cache_records()
+    floor = sum(r["seconds"] for r in records)
+    cores = os.cpu_count() or 1
+    used = min(cores, len(records)) if jobs else 1
+    noop = book.run("no-op rebuild")
+
+    page = min((book.src / "docs" / "chapters").glob("*.md"))
+    page.write_text(
+        page.read_text(encoding="utf-8") + "\n\nA sentence the benchmark added.\n",
+        encoding="utf-8",
+    )
+    prose = book.run(f"rebuild after a prose edit of {page.name}")
+
+    helper = book.src / "rnnshape_docs" / "__init__.py"
+    helper.write_text(helper.read_text(encoding="utf-8") + "\n# edited by the benchmark\n")
+    helpers = book.run("rebuild after an edit to rnnshape_docs")
+
+    return {
+        "cold": cold,
+        "floor": {
+            "sum_execution_seconds": round(floor, 2),
+            "pages": len(records),
+            "per_page": {r["uri"].split("/docs/")[-1]: round(r["seconds"], 2) for r in records},
+            "cores_available": cores,
+            "cores_used": used,
+            "floor_per_core_seconds": round(floor / used, 2),
+        },
+        "cold_over_floor_per_core": round(cold["seconds"] / (floor / used), 2) if floor else None,
+        "noop": noop,
+        "prose_edit": prose,
+        "warm_prose_over_noop": round(prose["seconds"] / noop["seconds"], 2),
+        "helper_edit": helpers,
+    }
+
+
+# --- the CLI ---------------------------------------------------------------------------------
+
+
+def _median_run(cmd: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return round(statistics.median(times), 3)
+
+
+def cli_latency(runs: int) -> dict:
+    rnnshape = shutil.which("rnnshape") or "rnnshape"
+    trace = [rnnshape, "trace", "--input", "2,5,3", "LSTM(4, return_sequences=True)", "LSTM(8)"]
+    result = {
+        "rnnshape_trace_s": _median_run([*trace, "Dense(1)"], runs),
+        "python_startup_s": _median_run([sys.executable, "-c", "pass"], runs),
+        "import_keras_s": _median_run([sys.executable, "-c", "import keras"], max(1, runs // 2)),
+        "runs": runs,
+    }
+    log(f"CLI: {result}")
+    return result
+
+
+# --- the site --------------------------------------------------------------------------------
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+def serve(root: Path):
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def pages_of(html: Path) -> list[str]:
+    skip = ("_static/", "_sources/", "_images/", "_downloads/")
+    return sorted(
+        p.relative_to(html).as_posix()
+        for p in html.rglob("*.html")
+        if not p.relative_to(html).as_posix().startswith(skip)
+    )
+
+
+def site_weight(html: Path, base: str) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    total = sum(p.stat().st_size for p in html.rglob("*") if p.is_file())
+    pages = {}
+    figures = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
+        )
+        for path in pages_of(html):
+            page = browser.new_page()
+            sizes: dict[str, int] = {}
+            page.on(
+                "requestfinished",
+                lambda r, s=sizes: s.__setitem__(r.url, r.sizes()["responseBodySize"]),
+            )
+            page.goto(base + path, wait_until="networkidle")
+            pages[path] = {"bytes": sum(sizes.values()), "requests": len(sizes)}
+            for img in page.evaluate(
+                "() => [...document.images].map(i => ({src: i.getAttribute('src'), alt: i.alt}))"
+            ):
+                src = img["src"] or ""
+                if src.startswith("data:"):
+                    size = (
+                        len(base64.b64decode(src.split(",", 1)[1]))
+                        if ";base64," in src
+                        else len(src)
+                    )
+                    where = "inline data URI"
+                else:
+                    file = (html / Path(path).parent / src.split("?")[0]).resolve()
+                    size = file.stat().st_size if file.is_file() else 0
+                    where = src
+                figures.append(
+                    {"page": path, "bytes": size, "src": where[:80], "alt": img["alt"][:80]}
+                )
+            page.close()
+        browser.close()
+    heaviest = max(pages.items(), key=lambda kv: kv[1]["bytes"])
+    result = {
+        "total_bytes": total,
+        "pages": len(pages),
+        "heaviest_page": {"page": heaviest[0], **heaviest[1]},
+        "largest_figure": max(figures, key=lambda f: f["bytes"]) if figures else None,
+        "per_page": pages,
+    }
+    log(
+        f"site: {total / 1e6:.2f} MB in all; heaviest page {heaviest[0]} "
+        f"{heaviest[1]['bytes'] / 1e3:.0f} kB in {heaviest[1]['requests']} requests"
+    )
+    return result
+
+
+def lighthouse(html: Path, base: str, limit: int | None) -> dict:
+    npm = shutil.which("npm")
+    if not npm:
+        log("no npm: Lighthouse skipped")
+        return {"skipped": "npm not found"}
+    prefix = WORK / "node"
+    binary = prefix / "node_modules" / ".bin" / "lighthouse"
+    if not binary.exists():
+        subprocess.run(
+            [npm, "install", "--no-audit", "--no-fund", "--prefix", str(prefix), "lighthouse@13"],
+            check=True,
+            capture_output=True,
+        )
+    chapters = [p for p in pages_of(html) if p.startswith("chapters/")][:limit]
+    scores = {}
+    for path in chapters:
+        report = WORK / "lighthouse" / f"{path.replace('/', '_')}.json"
+        report.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [
+                str(binary),
+                base + path,
+                "--only-categories=performance,accessibility",
+                "--output=json",
+                f"--output-path={report}",
+                f"--chrome-flags={CHROMIUM_FLAGS}",
+                "--quiet",
+            ],
+            check=True,
+            env={**os.environ, "CHROME_PATH": CHROMIUM},
+        )
+        data = json.loads(report.read_text(encoding="utf-8"))
+        scores[path] = {k: v["score"] for k, v in data["categories"].items()}
+        log(f"Lighthouse {path}: {scores[path]}")
+    return {
+        "form_factor": "mobile (Lighthouse's default, simulated throttling)",
+        "scores": scores,
+        "min_performance": min((s["performance"] for s in scores.values()), default=None),
+        "min_accessibility": min((s["accessibility"] for s in scores.values()), default=None),
+    }
+
+
+# --- main -------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sphinx-args", required=True, help="JSON list; {build} is replaced")
+    parser.add_argument("--jobs", default="auto", help="sphinx-build -j (empty: serial)")
+    parser.add_argument("--skip-builds", action="store_true", help="reuse build/bench/b")
+    parser.add_argument("--no-lighthouse", action="store_true")
+    parser.add_argument("--lighthouse-pages", type=int, default=None)
+    parser.add_argument("--runs", type=int, default=5, help="runs per CLI timing")
+    opts = parser.parse_args()
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    jobs = opts.jobs or None
+    book = Book(json.loads(opts.sphinx_args), jobs)
+    results: dict = {"sphinx_args": book.sphinx_args, "targets": TARGETS}
+    if not opts.skip_builds:
+        results["builds"] = build_timings(book, jobs)
+    results["cli"] = cli_latency(opts.runs)
+    server, base = serve(book.html)
+    try:
+        results["site"] = site_weight(book.html, base)
+        if not opts.no_lighthouse:
+            results["lighthouse"] = lighthouse(book.html, base, opts.lighthouse_pages)
+    finally:
+        server.shutdown()
+
+    out = WORK / "bench.json"
+    out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    print(summary(results))
+    log(f"written to {out}")
+
+
+def summary(r: dict) -> str:
+    lines = ["", "== rnnshape bench =="]
+    if b := r.get("builds"):
+        f = b["floor"]
+        lines += [
+            f"cold build             {b['cold']['seconds']:8.1f} s  ({b['cold']['pages_executed']} pages executed)",
+            f"  floor                {f['sum_execution_seconds']:8.1f} s  (sum of per-page execution, {f['pages']} pages)",
+            f"  floor / cores used   {f['floor_per_core_seconds']:8.1f} s  ({f['cores_used']} of {f['cores_available']} cores)",
+            f"  cold / that          {b['cold_over_floor_per_core']:8.2f}    (target <= {TARGETS['cold_over_floor_per_core']})",
+            f"no-op rebuild          {b['noop']['seconds']:8.1f} s",
+            f"prose edit rebuild     {b['prose_edit']['seconds']:8.1f} s  ({b['prose_edit']['pages_executed']} pages executed)",
+            f"  prose / no-op        {b['warm_prose_over_noop']:8.2f}    (target <= {TARGETS['warm_prose_over_noop']})",
+            f"helpers edit rebuild   {b['helper_edit']['seconds']:8.1f} s  ({b['helper_edit']['pages_executed']} pages executed)",
+        ]
+    c = r["cli"]
+    lines += [
+        f"rnnshape trace         {c['rnnshape_trace_s']:8.3f} s  (target < {TARGETS['rnnshape_trace_s']}; python startup {c['python_startup_s']:.3f} s)",
+        f'python -c "import keras" {c["import_keras_s"]:6.3f} s',
+    ]
+    s = r["site"]
+    h, fig = s["heaviest_page"], s["largest_figure"]
+    lines += [
+        f"site                   {s['total_bytes'] / 1e6:8.2f} MB  ({s['pages']} pages)",
+        f"  heaviest page        {h['bytes'] / 1e3:8.0f} kB  {h['page']} ({h['requests']} requests)",
+    ]
+    if fig:
+        lines.append(
+            f"  largest figure       {fig['bytes'] / 1e3:8.0f} kB  {fig['page']} ({fig['src']})"
+        )
+    if (lh := r.get("lighthouse")) and "scores" in lh:
+        for page, sc in lh["scores"].items():
+            lines.append(
+                f"lighthouse {page:<40} performance {sc['performance']:.2f}  accessibility {sc['accessibility']:.2f}"
+            )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
