@@ -223,6 +223,21 @@ def _n(value: int | None, word: str, plural: str | None = None) -> str:
     return f"{value} {word if value == 1 else plural}"
 
 
+def _a(word: str) -> str:
+    """The article for a layer name: 'an LSTM', 'a GRU', 'a SimpleRNN'."""
+    if word.isupper():
+        return "an" if word[0] in "AEFHILMNORSX" else "a"
+    return "an" if word[0].lower() in "aeiou" else "a"
+
+
+def _shapes_words(shapes) -> str:
+    """'output (1, 4)' or 'outputs (1, 4), (1, 4) and (1, 4)'."""
+    parts = [fmt_shape(o) for o in shapes]
+    if len(parts) == 1:
+        return f"output {parts[0]}"
+    return f"outputs {', '.join(parts[:-1])} and {parts[-1]}"
+
+
 def _count(value: int | None, word: str) -> str:
     """Short form for labels: '7 time steps', '1 unit', 'T time steps' for unknown."""
     return f"{'T' if value is None else value} {word if value == 1 else word + 's'}"
@@ -393,7 +408,7 @@ def _recurrent_row(c, steps, f_slots, u_slots, layer, *, keep_all: bool):
     """Inputs, cells, state arrows and outputs, one column per step; returns x positions."""
     s = CELL
     cell_w = max(0.62, _text_extent(layer, SIZE, "bold")[0] + 0.16)
-    pitch = max(cell_w, len(f_slots) * s, len(u_slots) * s) + 0.52
+    pitch = max(cell_w, len(f_slots) * s, len(u_slots) * s) + 0.3
     xs = [k * pitch for k in range(len(steps))]
     fw, uw = len(f_slots) * s, len(u_slots) * s
     last = len(steps) - 1
@@ -422,17 +437,13 @@ def _recurrent_row(c, steps, f_slots, u_slots, layer, *, keep_all: bool):
         a = xs[k] + (0.15 if steps[k] is None else cell_w / 2) + 0.03
         b = xs[k + 1] - (0.15 if steps[k + 1] is None else cell_w / 2) - 0.03
         c.arrow(a, y_state, b, y_state, style="->", lw=1.3)
-    if len(steps) > 1:
-        c.text((xs[0] + xs[1]) / 2, y_state + 0.1, "state", size=SMALL, va="bottom")
     return xs, pitch
 
 
 def _row_labels(c, x, features, units):
-    c.text(
-        x, Y_IN + CELL / 2, f"inputs\n{_n(features, 'feature')} per step", size=SMALL, ha="right"
-    )
-    c.text(x, Y_CELL + CELL_H / 2, "one cell,\nevery step", size=SMALL, ha="right")
-    c.text(x, Y_OUT + CELL / 2, f"outputs\n{_n(units, 'unit')} each", size=SMALL, ha="right")
+    c.text(x, Y_IN + CELL / 2, f"inputs\n{_n(features, 'feature')}", size=SMALL, ha="right")
+    c.text(x, Y_CELL + CELL_H / 2, "one cell,\nstate passed on", size=SMALL, ha="right")
+    c.text(x, Y_OUT + CELL / 2, f"outputs\n{_n(units, 'unit')}", size=SMALL, ha="right")
 
 
 def _stacked_result(c, xs, y_strip, u_slots, time_steps, units, out_shape, max_steps, xr):
@@ -473,7 +484,7 @@ def unrolled(
     return_sequences: bool,
     layer: str = "LSTM",
     batch: int | None = 1,
-    max_steps: int = 5,
+    max_steps: int = 4,
 ) -> Diagram:
     """A recurrent layer unrolled over its time steps.
 
@@ -530,7 +541,7 @@ def unrolled(
     else:
         fate = "the outputs of the earlier steps are ignored and only the last one goes on"
     alt = (
-        f"Diagram of a {layer} layer unrolled over {over} {steps_word}"
+        f"Diagram of {_a(layer)} {layer} layer unrolled over {over} {steps_word}"
         f"{' (the middle steps are drawn as an ellipsis)' if None in steps else ''}. "
         f"At each step the {layer} cell takes a row of {_n(features, 'feature')}, passes its "
         f"state on to the next step and produces an output of {_n(units, 'unit')}; "
@@ -898,10 +909,7 @@ def stack(trace: Trace) -> Diagram:
     fig = c.finish()
 
     names = ", then ".join(s.layer for s in trace.steps) or "no layers"
-    caption = (
-        f"The stack {names}: input {fmt_shape(trace.input)}, output "
-        f"{' and '.join(fmt_shape(o) for o in trace.outputs)}."
-    )
+    caption = f"The stack {names}: input {fmt_shape(trace.input)}, {_shapes_words(trace.outputs)}."
     first = (
         f"A stack of {_n(len(trace.steps), 'layer')} drawn top to bottom, starting from "
         f"an input of shape {fmt_shape(trace.input)}."
@@ -979,7 +987,7 @@ def seq2seq(
     features: int = 1,
     layer: str = "SimpleRNN",
     batch: int | None = 1,
-    max_steps: int = 5,
+    max_steps: int = 4,
 ) -> Diagram:
     """A recurrent layer returning sequences, then one Dense layer reused at every step."""
     time_steps = _size("time_steps", time_steps, allow_none=True)
@@ -1000,15 +1008,15 @@ def seq2seq(
     # one Dense layer, drawn once across every step
     y_band, band_h = Y_OUT + s + 0.35, 0.4
     xa, xb = xs[0] - pitch / 2 + 0.1, xs[-1] + pitch / 2 - 0.1
-    dense = f"Dense({dense_units}): one layer, the same weights at every step"
+    dense = f"Dense({dense_units})\none layer, the same weights at every step"
     if len(xs) == 1:
         dense = f"Dense({dense_units})"
-    need = _text_extent(dense, SIZE, "bold")[0] + 0.3
+    need = _text_extent(dense, SIZE)[0] + 0.3
     if xb - xa < need:
         mid = (xa + xb) / 2
         xa, xb = mid - need / 2, mid + need / 2
     c.rect(xa, y_band, xb - xa, band_h, fill=FILL_DENSE, round_=0.06)
-    c.text((xa + xb) / 2, y_band + band_h / 2, dense, weight="bold")
+    c.text((xa + xb) / 2, y_band + band_h / 2, dense)
     y_dout = y_band + band_h + 0.35
     dw = len(d_slots) * s
     for x, i in zip(xs, steps, strict=True):
@@ -1020,9 +1028,7 @@ def seq2seq(
         c.cells(x - dw / 2, y_dout, d_slots, s=s, fill=FILL_OUTPUT)
     lx = min(xs[0] - pitch / 2, xa - 0.12)
     _row_labels(c, lx, features, units)
-    c.text(
-        lx, y_dout + s / 2, f"Dense outputs\n{_n(dense_units, 'unit')} each", size=SMALL, ha="right"
-    )
+    c.text(lx, y_dout + s / 2, f"Dense outputs\n{_n(dense_units, 'unit')}", size=SMALL, ha="right")
     c.text(
         (xs[0] + xs[-1]) / 2,
         -0.2,
@@ -1038,7 +1044,8 @@ def seq2seq(
         f"output {fmt_shape(out_shape)}."
     )
     alt = (
-        f"Diagram of a {layer} layer unrolled over {_n(time_steps, 'time step')}, returning "
+        f"Diagram of {_a(layer)} {layer} layer unrolled over {_n(time_steps, 'time step')}, "
+        f"returning "
         f"its whole sequence {fmt_shape(mid_shape)}, with one Dense({dense_units}) layer "
         f"drawn as a single band across every step: the same weights turn each step's "
         f"{_n(units, 'unit')} into {_n(dense_units, 'unit')}. The Dense outputs are stacked "
@@ -1059,14 +1066,14 @@ def from_trace(trace: Trace, kind: str = "stack") -> Diagram:
         return stack(trace)
     if kind != "unrolled":
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
-    for step in trace.steps:
+    for i, step in enumerate(trace.steps):
         m = _RECURRENT.match(step.layer)
         if m and len(step.input) == 3:
             out = step.outputs[0]
             _, time_steps, features = step.input
             if features is None:
                 raise ValueError(f"kind='unrolled' needs the number of features of {step.layer}")
-            return unrolled(
+            diagram = unrolled(
                 time_steps,
                 features,
                 out[-1],
@@ -1074,6 +1081,11 @@ def from_trace(trace: Trace, kind: str = "stack") -> Diagram:
                 layer=m.group(1),
                 batch=step.input[0],
             )
+            if len(trace.steps) > 1:
+                where = f"Layer {i + 1} of {len(trace.steps)}, {step.layer}: "
+                diagram.caption = where + diagram.caption
+                diagram.alt = where + diagram.alt
+            return diagram
     raise ValueError(
         "kind='unrolled' needs a SimpleRNN, LSTM or GRU layer in the stack "
         "(Bidirectional layers are drawn with kind='stack')"

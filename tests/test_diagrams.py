@@ -176,7 +176,8 @@ def test_stack_from_the_tracer():
 def test_seq2seq_and_icons():
     d = D.seq2seq(30, 40, 1)
     text = text_of(d)
-    assert "Dense(1): one layer, the same weights at every step" in text
+    assert "Dense(1)" in text
+    assert "one layer, the same weights at every step" in text
     assert "(1, 30, 1)" in text
     assert "(1, 30, 1)" in d.alt
     icons = D.icons()
