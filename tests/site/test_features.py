@@ -110,7 +110,7 @@ def test_every_notebook_page_offers_its_notebook(browser, base_url):
     page = context.new_page()
     for path in pages:
         page.goto(base_url + path, wait_until="domcontentloaded")
-        link = page.locator('a[href$=".ipynb"]')
+        link = page.locator('a[href*="_sources/"][href$=".ipynb"]')
         assert link.count() >= 1, f"{path}: no .ipynb download link"
         response = page.request.get(urljoin(page.url, link.first.get_attribute("href")))
         assert response.ok, f"{path}: {response.status}"
