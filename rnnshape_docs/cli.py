@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
     add_trace_command(commands)
+    add_draw_command(commands)
     return parser
 
 
@@ -127,6 +128,30 @@ def _run_keras(args: argparse.Namespace) -> int:
     if not comparison.agrees:
         print(f"{PROG}: the rules and Keras disagree (a bug in rnnshape)", file=sys.stderr)
         return EXIT_DISAGREE
+    return EXIT_OK
+
+
+def add_draw_command(commands) -> None:
+    sub = commands.add_parser(
+        "draw",
+        help="draw the stack (or its first RNN unrolled) to an SVG or PNG file",
+        description="Draw the stack of layers, each edge labelled with its shape, or its first "
+        "SimpleRNN/LSTM/GRU layer unrolled in time; SVG or PNG by the suffix of -o.",
+    )
+    _add_stack_arguments(sub)
+    sub.add_argument(
+        "--kind", choices=("stack", "unrolled"), default="stack", help="which figure (stack)"
+    )
+    sub.add_argument(
+        "-o", "--output", required=True, metavar="PATH", help="the file to write: .svg or .png"
+    )
+    sub.set_defaults(func=run_draw)
+
+
+def run_draw(args: argparse.Namespace) -> int:
+    from rnnshape_docs import diagrams  # matplotlib is imported only to draw
+
+    print(diagrams.write_figure(stack_from_args(args), args.kind, args.output))
     return EXIT_OK
 
 

@@ -27,7 +27,7 @@ Public API
     output side returning the sequence.
 ``from_trace(trace, kind="stack")`` and ``draw(trace, kind="stack", path=None)``
     The stack or unrolled view of any trace; ``draw`` also saves it (SVG or PNG by suffix).
-    ``draw_command(argv)`` is the ``rnnshape draw`` command line.
+    ``write_figure(trace, kind, path)`` writes it atomically (what ``rnnshape draw`` runs).
 
 Bad arguments raise :class:`ValueError` naming the argument. Long sequences and wide
 vectors are drawn with an ellipsis; ``None`` (an unknown size) is drawn with dashed edges.
@@ -64,6 +64,7 @@ __all__ = [
     "stack",
     "tensor_blocks",
     "unrolled",
+    "write_figure",
     "wrong_vs_right_reshape",
 ]
 
@@ -1100,97 +1101,65 @@ def draw(trace: Trace, kind: str = "stack", path: str | Path | None = None) -> D
     return diagram
 
 
-def parse_shape(text: str) -> tuple[int | None, ...]:
-    """``"1,7,3"`` -> ``(1, 7, 3)``; ``None`` (any case) for an unknown size."""
-    parts = [p.strip() for p in str(text).strip().strip("()[]").split(",") if p.strip()]
-    shape: list[int | None] = []
-    for part in parts:
-        if part.lower() == "none":
-            shape.append(None)
-        elif part.isdigit() and int(part) > 0:
-            shape.append(int(part))
-        else:
-            raise ValueError(
-                f"--input must be sizes separated by commas, such as 1,7,3 or None,None,1; "
-                f"got {text!r}"
-            )
-    if not shape:
-        raise ValueError(f"--input must not be empty, got {text!r}")
-    return tuple(shape)
+def write_figure(trace: Trace, kind: str, path: str | Path) -> Path:
+    """Draw ``trace`` and write it to ``path`` (SVG or PNG by suffix) atomically.
 
-
-def add_draw_parser(subparsers) -> None:
-    """Register ``draw`` on an ``argparse`` subparsers object (``rnnshape draw``)."""
-    p = subparsers.add_parser(
-        "draw",
-        help="draw a stack of layers (or its first RNN unrolled) to SVG or PNG",
-        description="Draw the stack of layers, or its first recurrent layer unrolled in "
-        "time, to an SVG or PNG file (chosen by the suffix of -o).",
-    )
-    _draw_arguments(p)
-
-
-def _draw_arguments(p) -> None:
-    p.add_argument(
-        "--input",
-        required=True,
-        metavar="SHAPE",
-        help="the input shape including the batch, e.g. 1,7,3 or None,None,1",
-    )
-    p.add_argument(
-        "layers",
-        nargs="+",
-        metavar="LAYER",
-        help='a layer in Keras syntax, e.g. "LSTM(4, return_sequences=True)"',
-    )
-    p.add_argument("--kind", choices=KINDS, default="stack", help="which figure (stack)")
-    p.add_argument(
-        "-o",
-        "--output",
-        required=True,
-        metavar="PATH",
-        help="where to write the figure: a .svg or .png file",
-    )
-
-
-def run_draw(args) -> int:
-    """Run ``rnnshape draw`` from parsed arguments: 0 on success, 2 (one line on stderr)."""
+    The figure goes to a temporary file in the same folder that is renamed into place, so a
+    failure never leaves a half-written file. Every failure is a ValueError with one line.
+    """
     import os
-    import sys
     import tempfile
 
-    from rnnshape_docs.shapes import trace as trace_layers
-
-    out = Path(args.output)
+    out = Path(path)
+    suffix = out.suffix.lower()
+    if suffix not in (".svg", ".png"):
+        raise ValueError(f"-o must end in .svg or .png, got {str(path)!r}")
+    folder = out.parent
+    if not folder.is_dir():
+        raise ValueError(f"-o: the folder {str(folder)!r} does not exist")
+    diagram = from_trace(trace, kind)
+    data = diagram.svg() if suffix == ".svg" else diagram.png()
     try:
-        if out.suffix.lower() not in (".svg", ".png"):
-            raise ValueError(f"-o must end in .svg or .png, got {args.output!r}")
-        if not out.parent.is_dir():
-            raise ValueError(f"-o: the folder {str(out.parent)!r} does not exist")
-        diagram = from_trace(trace_layers(args.layers, parse_shape(args.input)), args.kind)
-        fd, tmp = tempfile.mkstemp(prefix=".rnnshape-", suffix=out.suffix, dir=out.parent)
-        try:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-            with os.fdopen(fd, "wb") as f:
-                f.write(diagram.svg() if out.suffix.lower() == ".svg" else diagram.png())
-            os.replace(tmp, out)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except (ValueError, OSError) as err:
-        message = " ".join(str(err).split()) or type(err).__name__
-        print(f"rnnshape draw: error: {message}", file=sys.stderr)
-        return 2
-    print(out)
-    return 0
+        fd, tmp = tempfile.mkstemp(prefix=".rnnshape-", suffix=suffix, dir=folder)
+    except OSError as err:
+        raise ValueError(f"-o: cannot write in {str(folder)!r}: {err.strerror}") from None
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, out)
+    except OSError as err:
+        Path(tmp).unlink(missing_ok=True)
+        raise ValueError(f"-o: cannot write {str(path)!r}: {err.strerror}") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return out
 
 
 def draw_command(argv: Sequence[str] | None = None) -> int:
-    """``rnnshape draw`` as a stand-alone command line (the arguments after ``draw``)."""
+    """``rnnshape draw`` on its own (the arguments after ``draw``); ``rnnshape draw`` in
+    :mod:`rnnshape_docs.cli` does the same through :func:`write_figure`."""
     import argparse
+    import sys
+
+    from rnnshape_docs.shapes import parse_shape
+    from rnnshape_docs.shapes import trace as trace_layers
 
     parser = argparse.ArgumentParser(prog="rnnshape draw")
-    _draw_arguments(parser)
-    return run_draw(parser.parse_args(argv))
+    parser.add_argument("--input", required=True, metavar="SHAPE")
+    parser.add_argument("layers", nargs="+", metavar="LAYER")
+    parser.add_argument("--kind", choices=KINDS, default="stack")
+    parser.add_argument("-o", "--output", required=True, metavar="PATH")
+    args = parser.parse_args(argv)
+    try:
+        out = write_figure(
+            trace_layers(args.layers, parse_shape(args.input)), args.kind, args.output
+        )
+    except ValueError as err:
+        print(f"rnnshape draw: error: {' '.join(str(err).split())}", file=sys.stderr)
+        return 2
+    print(out)
+    return 0

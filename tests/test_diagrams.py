@@ -237,7 +237,8 @@ def test_save_by_suffix(tmp_path):
             ),
             "kind",
         ),
-        (lambda: D.parse_shape("1,x,3"), "--input"),
+        (lambda: D.write_figure(by_hand(), "stack", "/tmp/x.gif"), ".svg or .png"),
+        (lambda: D.write_figure(by_hand(), "stack", "/nonexistent-dir/x.svg"), "folder"),
     ],
 )
 def test_bad_arguments_raise_naming_the_argument(call, argument):
@@ -246,10 +247,22 @@ def test_bad_arguments_raise_naming_the_argument(call, argument):
 
 
 def run_draw(*args: str) -> subprocess.CompletedProcess:
-    code = "import sys; from rnnshape_docs.diagrams import draw_command; sys.exit(draw_command())"
+    """``rnnshape draw`` (through ``python -m rnnshape_docs``)."""
     return subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT, check=False
+        [sys.executable, "-m", "rnnshape_docs", "draw", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
     )
+
+
+def test_standalone_draw_command(tmp_path, capsys):
+    out = tmp_path / "s.svg"
+    assert D.draw_command(["--input", "1,7,3", "LSTM(4)", "-o", str(out)]) == 0
+    assert b"(1, 4)" in out.read_bytes()
+    assert D.draw_command(["--input", "1,7,3", "LSTM(4)", "LSTM(4)", "-o", str(out)]) == 2
+    assert "return_sequences=True" in capsys.readouterr().err
 
 
 def test_draw_command(tmp_path):
