@@ -195,6 +195,19 @@ def _unwrap(value: Any) -> Any:
     return value
 
 
+def _is_mirror(forward: keras.layers.Layer, backward: keras.layers.Layer) -> bool:
+    """Whether ``backward`` is the copy Bidirectional makes of ``forward`` (only go_backwards differs)."""
+
+    def shape_params(layer):
+        spec = parse(spec_of(layer))
+        params = {k: v for k, v in spec.params.items() if v and k != "go_backwards"}
+        return spec.name, params, bool(spec.params.get("go_backwards"))
+
+    fw_name, fw_params, fw_back = shape_params(forward)
+    bw_name, bw_params, bw_back = shape_params(backward)
+    return (fw_name, fw_params) == (bw_name, bw_params) and fw_back != bw_back
+
+
 def spec_of(layer: keras.layers.Layer) -> str:
     """The Keras constructor syntax for a real layer, keeping only what changes shapes.
 
@@ -209,6 +222,8 @@ def spec_of(layer: keras.layers.Layer) -> str:
     parts = []
     if name == "Bidirectional":
         parts.append(spec_of(layer.forward_layer))
+        if not _is_mirror(layer.forward_layer, layer.backward_layer):  # given explicitly
+            parts.append(f"backward_layer={spec_of(layer.backward_layer)}")
     elif name == "TimeDistributed":
         parts.append(spec_of(layer.layer))
     for key in _POSITIONAL.get(name, ()):
@@ -247,18 +262,22 @@ def check_model(model: keras.Model) -> Trace:
         predicted = trace(specs, input_shape)
     except ShapeError as exc:
         raise ShapeMismatch(f"Keras built this model but the rules refuse it: {exc}") from None
+    # Walk the chain with Keras's own shape inference (no new nodes, so layers shared with
+    # other models are measured for this model's input).
+    x: Any = inputs[0]
     for i, (step, layer) in enumerate(zip(predicted.steps, layers, strict=True)):
-        measured_in = tuple(layer.input.shape) if not isinstance(layer.input, list) else None
-        if measured_in is not None and measured_in != step.input:
-            raise ShapeMismatch(
-                f"check_model: layer {i + 1}, {step.layer}, takes {format_shape(measured_in)} in "
-                f"Keras but {format_shape(step.input)} in the chain; the model is not a single chain"
-            )
-        measured = _shapes(layer.output)
+        x = layer.compute_output_spec(x)
+        measured = _shapes(x)
         if measured != step.outputs:
             raise ShapeMismatch(
                 f"rules and Keras disagree at layer {i + 1}, {step.layer}: rules predict "
                 f"{', '.join(map(format_shape, step.outputs))}, Keras gives "
                 f"{', '.join(map(format_shape, measured))}"
             )
+    if _shapes(model.outputs) != predicted.outputs:
+        raise ShapeMismatch(
+            f"check_model: the model outputs {', '.join(map(format_shape, _shapes(model.outputs)))}"
+            f" but its layers in order end with {', '.join(map(format_shape, predicted.outputs))};"
+            " the model is not a single chain of layers"
+        )
     return predicted

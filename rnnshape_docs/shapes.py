@@ -246,18 +246,30 @@ def _return_sequences_hint(steps: list[Step], index: int) -> str:
     prev = steps[-1]
     spec = prev.spec
     inner = spec.params["layer"] if spec is not None and spec.name == "Bidirectional" else spec
-    if inner is None or inner.name not in RECURRENT or inner.get("return_sequences", False):
+    if inner is None or inner.name not in RECURRENT or _flag(inner, "return_sequences"):
         return ""
-    fixed_inner = LayerSpec(inner.name, {**inner.params, "return_sequences": True}, inner.text)
-    fixed = fixed_inner
-    if spec is not inner:
-        fixed = LayerSpec(spec.name, {**spec.params, "layer": fixed_inner}, spec.text)
-    sequence = _apply(fixed, prev.input)[0][0]
+    fixed = _with_return_sequences(spec)
+    where = f"layer {index}" if spec is inner else f"the {inner.name} inside layer {index}"
+    try:
+        sequence = _apply(fixed, prev.input)[0][0]
+    except _Refusal:
+        return ""
     return (
         f"; layer {index}, {prev.layer}, passes on only its last output "
-        f"{format_shape(prev.outputs[0])}: set return_sequences=True on layer {index} "
+        f"{format_shape(prev.outputs[0])}: set return_sequences=True on {where} "
         f"so it passes on one output per time step, {format_shape(sequence)}"
     )
+
+
+def _with_return_sequences(spec: LayerSpec) -> LayerSpec:
+    """The same layer with return_sequences=True (on both directions of a Bidirectional)."""
+    params = dict(spec.params)
+    if spec.name in RECURRENT:
+        params["return_sequences"] = True
+    for key in ("layer", "backward_layer"):
+        if isinstance(params.get(key), LayerSpec):
+            params[key] = _with_return_sequences(params[key])
+    return LayerSpec(spec.name, params, spec.text)
 
 
 class _Refusal(Exception):
@@ -280,7 +292,8 @@ def _apply(spec: LayerSpec, shape: Shape) -> Result:
 
 
 def _positive_int(spec: LayerSpec, key: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+    # bool is an int to Python and to Keras (Dense(True) has one unit), so it passes
+    if not isinstance(value, int) or value <= 0:
         raise _Refusal(f"{key} must be a positive whole number, got {value!r}")
     return value
 
@@ -294,10 +307,8 @@ def _one_int(spec: LayerSpec, key: str, default: object) -> int:
 
 
 def _flag(spec: LayerSpec, key: str) -> bool:
-    value = spec.get(key, False)
-    if not isinstance(value, bool):
-        raise _Refusal(f"{key} must be True or False, got {value!r}")
-    return value
+    """A yes/no argument, read the way Keras reads it (any truthy value counts as True)."""
+    return bool(spec.get(key, False))
 
 
 def _data_format(spec: LayerSpec) -> str:
@@ -342,18 +353,16 @@ def _rnn_core(spec: LayerSpec, shape: Shape) -> tuple[tuple[Shape, ...], tuple[s
             f"the features axis (last) must be known to size the weights, got {format_shape(shape)}"
         )
     stateful = _flag(spec, "stateful")
-    for key in ("return_sequences", "return_state", "go_backwards"):
-        _flag(spec, key)
     if stateful and batch is None:
         raise _Refusal(
             "stateful=True needs a known batch size (the states are kept per sample between "
             "batches), but the batch is None; give a fixed batch size, e.g. "
             f"{format_shape((32, steps, features))}"
         )
-    out = (batch, steps, units) if spec.get("return_sequences", False) else (batch, units)
+    out = (batch, steps, units) if _flag(spec, "return_sequences") else (batch, units)
     outputs: tuple[Shape, ...] = (out,)
     names: tuple[str, ...] = ("output",)
-    if spec.get("return_state", False):
+    if _flag(spec, "return_state"):
         states = _STATE_NAMES[spec.name]
         outputs += tuple((batch, units) for _ in states)
         names += states
@@ -363,7 +372,7 @@ def _rnn_core(spec: LayerSpec, shape: Shape) -> tuple[tuple[Shape, ...], tuple[s
 def _rnn(spec: LayerSpec, shape: Shape) -> Result:
     outputs, names, units = _rnn_core(spec, shape)
     steps = shape[1]
-    if spec.get("return_sequences", False):
+    if _flag(spec, "return_sequences"):
         each = f"each of the {steps} time steps" if steps is not None else "every time step"
         why = f"return_sequences=True: one {units}-wide output for {each}"
     else:
@@ -375,14 +384,14 @@ def _rnn(spec: LayerSpec, shape: Shape) -> Result:
 
 def _rnn_extras(spec: LayerSpec) -> str:
     extra = ""
-    if spec.get("return_state", False):
+    if _flag(spec, "return_state"):
         states = " and ".join(_STATE_NAMES[spec.name])
         extra += (
             f"; return_state=True adds the final state{'s' if spec.name == 'LSTM' else ''} {states}"
         )
-    if spec.get("stateful", False):
+    if _flag(spec, "stateful"):
         extra += "; stateful=True keeps the states for the next batch"
-    if spec.get("go_backwards", False):
+    if _flag(spec, "go_backwards"):
         extra += "; go_backwards=True reads the steps last to first"
     return extra
 
@@ -391,48 +400,89 @@ _MERGE_MODES = ("concat", "sum", "mul", "ave", None)
 
 
 def _bidirectional(spec: LayerSpec, shape: Shape) -> Result:
-    inner: LayerSpec = spec.params["layer"]
-    if "backward_layer" in spec.params:
-        raise _Refusal(
-            "backward_layer= is not supported by rnnshape; trace one direction at a time"
-        )
+    forward: LayerSpec = spec.params["layer"]
+    backward: LayerSpec | None = spec.params.get("backward_layer")
     merge = spec.get("merge_mode", "concat")
     if merge not in _MERGE_MODES:
         raise _Refusal(f"unknown merge_mode {merge!r}; use 'concat', 'sum', 'mul', 'ave' or None")
-    if inner.name not in RECURRENT:
+    for inner in (forward, backward):
+        if inner is not None and inner.name not in RECURRENT:
+            raise _Refusal(
+                f"Bidirectional wraps a recurrent layer (SimpleRNN, LSTM, GRU), not {inner.name}"
+            )
+    if backward is None:
+        if _flag(forward, "go_backwards"):
+            raise _Refusal(
+                "the wrapped layer has go_backwards=True, which Keras refuses here "
+                "(Bidirectional makes the backward copy itself); drop go_backwards=True"
+            )
+        backward = forward
+    else:
+        _check_backward_layer(forward, backward)
+    fw_outputs, fw_names, fw_units = _wrapped_rnn(forward, shape)
+    bw_outputs, bw_names, bw_units = _wrapped_rnn(backward, shape)
+    if len(fw_outputs) != len(bw_outputs):
         raise _Refusal(
-            f"Bidirectional wraps a recurrent layer (SimpleRNN, LSTM, GRU), not {inner.name}"
+            f"with return_state=True the forward {forward.name} and backward {backward.name} "
+            "must have the same number of states; use the same kind of layer for both"
         )
-    if inner.get("go_backwards", False):
-        raise _Refusal(
-            "the wrapped layer has go_backwards=True, which Keras refuses here "
-            "(Bidirectional makes the backward copy itself); drop go_backwards=True"
+    fw_out, bw_out = fw_outputs[0], bw_outputs[0]
+    if backward is forward:
+        both = f"a forward and a backward {forward.name} of {fw_units} units read the sequence"
+    else:
+        both = (
+            f"{forward.name} ({fw_units} units) reads the sequence forwards, "
+            f"{backward.name} ({bw_units}) backwards"
         )
-    try:
-        outputs, names, units = _rnn_core(inner, shape)
-    except _Refusal as exc:
-        raise _Refusal(f"(wrapped {inner.text}) {exc}", exc.after_rnn, exc.hint) from None
-    out, states = outputs[0], outputs[1:]
-    state_names = names[1:]
-    both = f"a forward and a backward {inner.name} of {units} units read the sequence"
     if merge is None:
-        merged: tuple[Shape, ...] = (out, out)
+        merged: tuple[Shape, ...] = (fw_out, bw_out)
         merged_names: tuple[str, ...] = ("forward", "backward")
         why = f"{both}; merge_mode=None keeps both outputs apart"
     elif merge == "concat":
-        merged = ((*out[:-1], 2 * units),)
+        width = fw_units + bw_units
+        merged = ((*fw_out[:-1], width),)
         merged_names = ("output",)
-        why = f"{both}; merge_mode='concat' joins them: {units} + {units} = {2 * units} wide"
+        why = f"{both}; merge_mode='concat' joins them: {fw_units} + {bw_units} = {width} wide"
     else:
-        merged = (out,)
+        if fw_units != bw_units:
+            raise _Refusal(
+                f"merge_mode={merge!r} combines the two outputs value by value, so both "
+                f"directions need the same units (got {fw_units} and {bw_units}); "
+                "use merge_mode='concat' or equal units"
+            )
+        merged = (fw_out,)
         merged_names = ("output",)
-        why = f"{both}; merge_mode={merge!r} combines them value by value: still {units} wide"
-    if states:
+        why = f"{both}; merge_mode={merge!r} combines them value by value: still {fw_units} wide"
+    if len(fw_outputs) > 1:
         why += "; return_state=True adds forward states, then backward ones"
     names_out = (
-        merged_names + tuple(f"{n}_fw" for n in state_names) + tuple(f"{n}_bw" for n in state_names)
+        merged_names
+        + tuple(f"{n}_fw" for n in fw_names[1:])
+        + tuple(f"{n}_bw" for n in bw_names[1:])
     )
-    return merged + states + states, names_out, why
+    return merged + fw_outputs[1:] + bw_outputs[1:], names_out, why
+
+
+def _check_backward_layer(forward: LayerSpec, backward: LayerSpec) -> None:
+    """Keras's own checks on an explicit backward_layer."""
+    if _flag(forward, "go_backwards") == _flag(backward, "go_backwards"):
+        raise _Refusal(
+            "the forward and backward layers need different go_backwards values; set "
+            "go_backwards=True on the backward_layer"
+        )
+    for key in ("return_sequences", "return_state", "stateful"):
+        if _flag(forward, key) != _flag(backward, key):
+            raise _Refusal(
+                f"the forward and backward layers must agree on {key} "
+                f"({forward.text} vs {backward.text})"
+            )
+
+
+def _wrapped_rnn(inner: LayerSpec, shape: Shape) -> tuple[tuple[Shape, ...], tuple[str, ...], int]:
+    try:
+        return _rnn_core(inner, shape)
+    except _Refusal as exc:
+        raise _Refusal(f"(wrapped {inner.text}) {exc}", exc.after_rnn, exc.hint) from None
 
 
 # --------------------------------------------------------------------------- wrappers

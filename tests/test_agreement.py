@@ -123,6 +123,64 @@ STACKS = [
     (["LSTM(4, return_state=True)", "Dense(1)"], (2, 5, 3)),
     (["Bidirectional(GRU(4), merge_mode=None)", "Dense(1)"], (2, 5, 3)),
     (["LSTM(4, stateful=True)"], (None, 5, 3)),
+    # Bidirectional with its own backward layer
+    (["Bidirectional(LSTM(4), backward_layer=LSTM(3, go_backwards=True))"], (2, 5, 3)),
+    (["Bidirectional(LSTM(4), backward_layer=LSTM(3))"], (2, 5, 3)),
+    (["Bidirectional(LSTM(4, go_backwards=True), backward_layer=GRU(3))"], (2, 5, 3)),
+    (
+        ["Bidirectional(LSTM(4), backward_layer=GRU(4, go_backwards=True), merge_mode='ave')"],
+        (2, 5, 3),
+    ),
+    (
+        ["Bidirectional(LSTM(4), backward_layer=GRU(3, go_backwards=True), merge_mode='sum')"],
+        (2, 5, 3),
+    ),
+    # Keras's symbolic build gives both directions the forward layer's width; the
+    # real tensors (a run on zeros, so known sizes) have each layer's own width
+    (
+        ["Bidirectional(LSTM(4), backward_layer=LSTM(3, go_backwards=True), merge_mode=None)"],
+        (2, 5, 3),
+    ),
+    (
+        [
+            (
+                "Bidirectional(LSTM(4, return_sequences=True),"
+                " backward_layer=LSTM(3, go_backwards=True))"
+            )
+        ],
+        (2, 5, 3),
+    ),
+    (
+        [
+            (
+                "Bidirectional(LSTM(4, return_state=True),"
+                " backward_layer=LSTM(3, go_backwards=True, return_state=True))"
+            )
+        ],
+        (2, 5, 3),
+    ),
+    (
+        [
+            (
+                "Bidirectional(LSTM(4, return_state=True),"
+                " backward_layer=GRU(3, go_backwards=True, return_state=True))"
+            )
+        ],
+        (2, 5, 3),
+    ),
+    (
+        ["Bidirectional(LSTM(4, stateful=True), backward_layer=LSTM(3, go_backwards=True))"],
+        (2, 5, 3),
+    ),
+    (["Bidirectional(LSTM(4), backward_layer=Dense(3))"], (2, 5, 3)),
+    # flags and sizes as Keras reads them
+    (["LSTM(4, return_sequences=1)"], (2, 5, 3)),
+    (["GRU(4, return_state='yes')"], (2, 5, 3)),
+    (["Dense(True)"], (2, 5)),
+    (["Dense(2.5)"], (2, 5)),
+    (["LSTM(4.0)"], (2, 5, 3)),
+    (["RepeatVector(2.0)"], (2, 5)),
+    (["LSTM(4, unroll=True)"], (2, None, 3)),
     # encoder-decoder and sequence-to-sequence
     (
         [
@@ -344,4 +402,34 @@ def test_check_model_on_a_functional_model_with_states():
 def test_check_model_refuses_an_unknown_layer():
     model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.BatchNormalization()])
     with pytest.raises(ValueError, match="BatchNormalization"):
+        check_model(model)
+
+
+def test_check_model_with_an_explicit_backward_layer():
+    bidirectional = keras.layers.Bidirectional(
+        keras.layers.LSTM(4, return_sequences=True),
+        backward_layer=keras.layers.GRU(4, return_sequences=True, go_backwards=True),
+    )
+    model = keras.Sequential([keras.Input(shape=(5, 2)), bidirectional, keras.layers.Dense(1)])
+    result = check_model(model)
+    assert result.steps[0].layer == (
+        "Bidirectional(LSTM(4, return_sequences=True), "
+        "backward_layer=GRU(4, return_sequences=True, go_backwards=True))"
+    )
+    assert result.outputs == ((None, 5, 1),)
+
+
+def test_check_model_on_layers_shared_with_another_model():
+    lstm, dense = keras.layers.LSTM(4), keras.layers.Dense(1)
+    keras.Sequential([keras.Input(shape=(9, 2)), lstm, dense])
+    model = keras.Sequential([keras.Input(shape=(7, 2)), lstm, dense])
+    assert check_model(model).outputs == ((None, 1),)
+
+
+def test_check_model_reports_a_disagreement(monkeypatch):
+    from rnnshape_docs import keras_models
+
+    model = keras.Sequential([keras.Input(shape=(7, 3)), keras.layers.LSTM(4)])
+    monkeypatch.setattr(keras_models, "_shapes", lambda tensors: ((None, 5),))
+    with pytest.raises(keras_models.ShapeMismatch, match="layer 1, LSTM"):
         check_model(model)

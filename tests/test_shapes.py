@@ -150,7 +150,7 @@ def test_the_classic_mistake_names_the_earlier_layer_and_the_fix():
 
 def test_the_classic_mistake_after_bidirectional():
     message = str(refusal(["Bidirectional(GRU(4))", "GRU(8)"], (2, 7, 3)))
-    assert "set return_sequences=True on layer 1" in message
+    assert "set return_sequences=True on the GRU inside layer 1" in message
     assert "(2, 7, 8)" in message
 
 
@@ -171,7 +171,7 @@ def test_the_classic_mistake_after_bidirectional():
         (["Bidirectional(LSTM(4), merge_mode=None)", "Dense(1)"], (2, 7, 3), "2 tensors"),
         (["Conv2D(4, 3)"], (2, 7, 3), "layer 1: 'Conv2D(...)' is not a layer rnnshape knows"),
         (["LSTM(4, return_sequence=True)"], (2, 7, 3), "no keyword 'return_sequence'"),
-        (["LSTM(4, return_sequences='yes')"], (2, 7, 3), "must be True or False"),
+        (["Bidirectional(LSTM(4), backward_layer=LSTM(3))"], (2, 7, 3), "go_backwards=True"),
         (["TimeDistributed(Dense(3))"], (2, 7), "at least 3 axes"),
         (["RepeatVector(3)"], (2, 7, 3), "RepeatVector needs 2-D input"),
         (["Dense(3)"], (2, 7, None), "last axis must be known"),
@@ -251,6 +251,32 @@ def test_table_and_html():
     html = result._repr_html_()
     assert html.startswith("<table")
     assert "<td>LSTM(4, return_state=True)</td>" in html
+
+
+def test_bidirectional_with_its_own_backward_layer():
+    step = trace(
+        [
+            (
+                "Bidirectional(LSTM(4, return_state=True),"
+                " backward_layer=LSTM(3, go_backwards=True, return_state=True))"
+            )
+        ],
+        (2, 7, 3),
+    ).steps[0]
+    assert step.outputs == ((2, 7), (2, 4), (2, 4), (2, 3), (2, 3))
+    message = str(
+        refusal(
+            ["Bidirectional(LSTM(4), backward_layer=LSTM(3, go_backwards=True), merge_mode='sum')"],
+            (2, 7, 3),
+        )
+    )
+    assert "same units (got 4 and 3)" in message
+
+
+def test_flags_are_read_as_keras_reads_them():
+    # Keras takes any truthy value for a flag, and a bool for a size
+    assert trace(["LSTM(4, return_sequences=1)"], (2, 7, 3)).outputs == ((2, 7, 4),)
+    assert trace(["Dense(True)"], (2, 7)).outputs == ((2, 1),)
 
 
 def test_dropout_passes_several_tensors_through():
