@@ -140,6 +140,8 @@ KNOWN_LAYERS: tuple[str, ...] = tuple(SIGNATURES)
 RECURRENT = ("SimpleRNN", "LSTM", "GRU")
 WRAPPERS = ("Bidirectional", "TimeDistributed")
 
+_MAX_LENGTH = 2000  # no real layer is longer; keeps the parser's work bounded
+
 # Prefixes people paste from code; the callee is only read, never looked up.
 _PREFIXES = ("keras.layers.", "layers.", "tf.keras.layers.", "keras.src.layers.")
 
@@ -179,14 +181,20 @@ def parse(text: str | LayerSpec) -> LayerSpec:
     source = text.strip()
     if not source:
         raise SpecError("empty layer text: write a layer call such as 'LSTM(4)'")
+    if len(source) > _MAX_LENGTH:
+        raise SpecError(f"layer text of {len(source)} characters is too long for one layer")
     try:
         tree = ast.parse(source, mode="eval")
+        return _layer(tree.body, source)
     except SyntaxError as exc:
         raise SpecError(
-            f"{source!r} is not valid Keras constructor syntax ({exc.msg}); "
+            f"{source[:60]!r} is not valid Keras constructor syntax ({exc.msg}); "
             "write a layer call such as 'LSTM(4, return_sequences=True)'"
         ) from None
-    return _layer(tree.body, source)
+    except (ValueError, RecursionError, MemoryError) as exc:
+        if isinstance(exc, SpecError):
+            raise
+        raise SpecError(f"{source[:60]!r} cannot be read as a layer ({exc})") from None
 
 
 def _callee(node: ast.expr) -> str | None:

@@ -132,6 +132,9 @@ def test_every_design_layer_is_known():
         ("LSTM(4", "not valid Keras constructor syntax"),
         ("LSTM(4); import os", "not valid Keras constructor syntax"),
         ("", "empty layer text"),
+        ("Dense(1)\x00", "not valid Keras constructor syntax"),
+        ("Bidirectional(" * 1000 + "LSTM(4)" + ")" * 1000, "too long"),
+        ("Dense(" + "(" * 300 + "1" + ")" * 300 + ")", "too many nested parentheses"),
     ],
 )
 def test_refuses_anything_but_a_known_layer_with_literal_arguments(text, says):
