@@ -33,7 +33,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser; each subcommand sets ``func(args) -> exit status``."""
+    """The argument parser; each subcommand sets ``func(args) -> exit status``.
+
+    A new subcommand is one ``add_<name>_command(commands)`` function called here; it can
+    reuse `add_stack_arguments` and `stack_from_args` for --input and the layers.
+    """
     parser = _Parser(
         prog=PROG,
         description="What shape comes out of each layer of a Keras stack, and why.",
@@ -45,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_stack_arguments(parser: argparse.ArgumentParser) -> None:
+def add_stack_arguments(parser: argparse.ArgumentParser) -> None:
     """--input and the layers: shared by every subcommand that reads a stack."""
     parser.add_argument(
         "--input",
@@ -73,9 +77,8 @@ def add_trace_command(commands) -> None:
         help="print the shape after each layer, with the reason",
         description="Print the input and output shape(s) of each layer and why.",
     )
-    _add_stack_arguments(sub)
-    out = sub.add_mutually_exclusive_group()
-    out.add_argument("--json", action="store_true", help="print one JSON object instead")
+    add_stack_arguments(sub)
+    sub.add_argument("--json", action="store_true", help="print one JSON object instead")
     sub.add_argument(
         "--keras",
         action="store_true",
@@ -138,7 +141,7 @@ def add_draw_command(commands) -> None:
         description="Draw the stack of layers, each edge labelled with its shape, or its first "
         "SimpleRNN/LSTM/GRU layer unrolled in time; SVG or PNG by the suffix of -o.",
     )
-    _add_stack_arguments(sub)
+    add_stack_arguments(sub)
     sub.add_argument(
         "--kind", choices=("stack", "unrolled"), default="stack", help="which figure (stack)"
     )
