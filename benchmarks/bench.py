@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import base64
 import functools
+import gzip
 import http.server
 import json
 import os
@@ -168,14 +169,38 @@ def cli_latency(runs: int) -> dict:
 # --- the site --------------------------------------------------------------------------------
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
+class _Host(http.server.SimpleHTTPRequestHandler):
+    """A static host as the book would have (GitHub Pages, Read the Docs): text is gzipped."""
+
+    COMPRESSIBLE = (".html", ".css", ".js", ".svg", ".json", ".txt", ".ipynb", ".map", ".inv")
+    _gzipped: dict[str, bytes] = {}
+
     def log_message(self, format, *args):
         pass
+
+    def do_GET(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        wants_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (wants_gzip and path.is_file() and path.suffix in self.COMPRESSIBLE):
+            return super().do_GET()
+        key = str(path)
+        if key not in self._gzipped:
+            self._gzipped[key] = gzip.compress(path.read_bytes(), mtime=0)
+        body = self._gzipped[key]
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "max-age=600")
+        self.end_headers()
+        self.wfile.write(body)
 
 
 def serve(root: Path):
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root))
+        ("127.0.0.1", 0), functools.partial(_Host, directory=str(root))
     )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
