@@ -35,6 +35,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import ClassVar
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "build" / "bench"
@@ -173,7 +174,7 @@ class _Host(http.server.SimpleHTTPRequestHandler):
     """A static host as the book would have (GitHub Pages, Read the Docs): text is gzipped."""
 
     COMPRESSIBLE = (".html", ".css", ".js", ".svg", ".json", ".txt", ".ipynb", ".map", ".inv")
-    _gzipped: dict[str, bytes] = {}
+    _gzipped: ClassVar[dict[str, bytes]] = {}
 
     def log_message(self, format, *args):
         pass
