@@ -8,7 +8,8 @@ and returns the result as an object instead of printing it, so a page can show i
 text or as an HTML table.
 
 Keras is imported inside the functions, so ``import rnnshape_docs.experiment`` stays
-light; only calling them starts TensorFlow.
+light; only calling them starts TensorFlow. Every model built here goes through
+`rnnshape_docs.keras_models.check_model`, so the pure shape rules are tested on it.
 
 >>> result = show_output_shapes((1, 3, 1))
 >>> print(result)
@@ -17,6 +18,10 @@ Input shape: (1, 3, 1)
   With sequences: (1, 3, 4)
 >>> result.with_sequences
 (1, 3, 4)
+>>> show_output_shapes([2, 5, 1], units=3).without_sequences
+(2, 3)
+>>> make_model((5, 7, 3), units=2, return_sequences=True).output_shape
+(None, 7, 2)
 >>> print(run_experiment([(2, 5, 2), (3, 3, 3)], units=8))
 Input shape  Without sequences  With sequences
 (2, 5, 2)    (2, 8)             (2, 5, 8)
@@ -133,47 +138,39 @@ class Experiment:
         return self.table()._repr_html_()
 
 
-def make_model(input_shape: Sequence[int], units: int = 4, return_sequences: bool = False):
-    """The notebook's model in Keras 3: an input of ``input_shape`` and one LSTM layer.
-
-    ``input_shape`` is the full shape of the data, batch included; the batch size is
-    left out of the model's input, as in the notebook (``input_shape=X_train[0].shape``).
-    The model is checked against the pure shape rules when
-    `rnnshape_docs.keras_models.check_model` is available.
-    """
+def make_model(
+    input_shape: Sequence[int],
+    units: int = 4,
+    return_sequences: bool = False,
+):
+    """The notebook's model: one LSTM, built for data of ``input_shape``."""
     import keras
+
+    from rnnshape_docs.keras_models import check_model
 
     model = keras.Sequential(
         [
-            keras.Input(shape=tuple(input_shape[1:])),
+            keras.Input(shape=tuple(input_shape[1:])),  # no samples axis
             keras.layers.LSTM(units, return_sequences=return_sequences),
         ]
     )
-    try:
-        from rnnshape_docs.keras_models import check_model
-    except ImportError:  # the Keras side of the helpers is optional here
-        pass
-    else:
-        check_model(model)
+    check_model(model)  # the shape rules must agree with Keras
     return model
 
 
-def show_output_shapes(data_shape: Sequence[int], units: int = 4) -> OutputShapes:
-    """Feed zeros of ``data_shape`` to ``LSTM(units)`` with both settings of return_sequences.
-
-    >>> show_output_shapes([2, 5, 1]).without_sequences
-    (2, 4)
-    >>> show_output_shapes([2, 5, 1], units=3).with_sequences
-    (2, 5, 3)
-    """
+def show_output_shapes(
+    data_shape: Sequence[int],
+    units: int = 4,
+) -> OutputShapes:
+    """Feed zeros of ``data_shape`` to ``LSTM(units)``, without and with sequences."""
     import numpy as np
 
     data = np.zeros(tuple(data_shape), dtype="float32")
     shapes = []
     for return_sequences in (False, True):
         model = make_model(data.shape, units, return_sequences)
-        shapes.append(_shape(model(data).shape))  # a direct call: no progress bar
-    return OutputShapes(_shape(data.shape), units, shapes[0], shapes[1])
+        shapes.append(_shape(model(data).shape))  # a call: no progress bar
+    return OutputShapes(_shape(data.shape), units, *shapes)
 
 
 def run_experiment(shapes: Iterable[Sequence[int]] = SEED_SHAPES, units: int = 4) -> Experiment:
