@@ -564,7 +564,7 @@ _SINGULAR = {"samples": "sample", "time steps": "time step", "features": "featur
 def _axis_words(value: int | None, name: str) -> str:
     one = _SINGULAR.get(name, name)
     if value is None:
-        return f"None {name}"
+        return f"{name}: None"
     return f"{value} {one if value == 1 else name}"
 
 
@@ -676,7 +676,7 @@ def _tensor_row(items, notes, *, max_cells, arrows=()):
         c.text(cx, y_top + 0.42, label, weight="bold", va="bottom", color=colour)
         c.text(cx, y_top - h - 0.3, fmt_shape(shape), va="top", color=colour, weight="bold")
         spans.append((x0 - left_w, x0 + w, y_top - h / 2))
-        x = max(c.x1, cx + label_w / 2) + 0.55
+        x = max(c.x1, cx + label_w / 2) + 0.45
     for a, b, text in arrows:
         xa, xb, y = spans[a][1] + 0.05, spans[b][0] - 0.05, min(spans[a][2], spans[b][2])
         c.arrow(xa + 0.02, y, xb, y)
@@ -704,8 +704,11 @@ def _items(items) -> list[tuple[str, tuple, tuple[str, ...]]]:
 
 
 def _describe(label, shape, names) -> str:
-    axes = " by ".join(_axis_words(d, n) for d, n in zip(shape, names, strict=True))
-    return f"{label}, shape {fmt_shape(shape)}: {axes}"
+    axes = " by ".join(
+        f"an unknown number of {n}" if d is None else _axis_words(d, n)
+        for d, n in zip(shape, names, strict=True)
+    )
+    return f"{label!r} has shape {fmt_shape(shape)}: {axes}"
 
 
 def tensor_blocks(items, *, max_cells: int = 8) -> Diagram:
@@ -748,8 +751,8 @@ def wrong_vs_right_reshape(time_steps: int = 7, units: int = 4, *, batch: int = 
     seq = ("samples", "time steps", "features")
     items = [
         ("last output only", (batch, units), ("samples", "units")),
-        ("wrong: reshaped", (batch, 1, units), seq),
-        ("right: return_sequences=True", (batch, time_steps, units), seq),
+        ("wrong:\nreshaped", (batch, 1, units), seq),
+        ("right:\nreturn_sequences=True", (batch, time_steps, units), seq),
     ]
     c = _tensor_row(items, [None, "wrong", "right"], max_cells=8, arrows=[(0, 1, "reshape")])
     caption = (
@@ -909,8 +912,14 @@ def stack(trace: Trace) -> Diagram:
     c.text(cx, y - 0.02, "output", weight="bold", va="top")
     fig = c.finish()
 
-    names = ", then ".join(s.layer for s in trace.steps) or "no layers"
-    caption = f"The stack {names}: input {fmt_shape(trace.input)}, {_shapes_words(trace.outputs)}."
+    if len(trace.steps) <= 3:
+        names = "The stack " + (", then ".join(s.layer for s in trace.steps) or "of no layers")
+    else:
+        names = (
+            f"A stack of {len(trace.steps)} layers, {trace.steps[0].layer} to "
+            f"{trace.steps[-1].layer}"
+        )
+    caption = f"{names}: input {fmt_shape(trace.input)}, {_shapes_words(trace.outputs)}."
     first = (
         f"A stack of {_n(len(trace.steps), 'layer')} drawn top to bottom, starting from "
         f"an input of shape {fmt_shape(trace.input)}."
