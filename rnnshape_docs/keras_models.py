@@ -12,6 +12,7 @@ in `rnnshape_docs.shapes` never import it. Three jobs:
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -68,8 +69,15 @@ def measure(
 
     Shapes come from Keras's symbolic build (what ``model.summary()`` shows). With ``run``
     and every size known, the model is also run on zeros and the concrete shapes are used.
-    Raises whatever Keras raises when it refuses the stack.
+    Raises whatever Keras raises when it refuses the stack; Keras's warnings (such as
+    "does not support masking") are not refusals and are silenced.
     """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _measure(layers, input_shape, run)
+
+
+def _measure(layers, input_shape, run: bool) -> list[tuple[Shape, ...]]:
     inputs = keras.Input(batch_shape=tuple(input_shape))
     x = inputs
     per_layer = []
@@ -266,7 +274,9 @@ def check_model(model: keras.Model) -> Trace:
     # other models are measured for this model's input).
     x: Any = inputs[0]
     for i, (step, layer) in enumerate(zip(predicted.steps, layers, strict=True)):
-        x = layer.compute_output_spec(x)
+        with warnings.catch_warnings():  # e.g. "does not support masking": not a shape matter
+            warnings.simplefilter("ignore")
+            x = layer.compute_output_spec(x)
         measured = _shapes(x)
         if measured != step.outputs:
             raise ShapeMismatch(

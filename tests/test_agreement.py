@@ -218,6 +218,12 @@ STACKS = [
     (["RepeatVector(3)"], (2, 5, 3)),
     (["RepeatVector(0)"], (2, 5)),
     (["Masking()", "LSTM(3)"], (2, 5, 3)),
+    (["Masking()", "Conv1D(2, 2)"], (2, 5, 3)),  # Keras warns (no masking support), builds
+    (["Embedding(5, 3, mask_zero=True)", "Flatten()", "Dense(1)"], (2, 5)),
+    (["TimeDistributed(Embedding(5, 3))"], (2, 6, 4)),
+    (["TimeDistributed(GlobalAveragePooling1D())"], (2, 6, 4, 3)),
+    (["TimeDistributed(MaxPooling1D())"], (2, 6, 4, 3)),
+    (["Embedding(5, 3)", "LSTM(2)"], (2, 6, 4)),
     (["Masking(mask_value=-1.0)", "GRU(3, return_sequences=True)"], (None, None, 3)),
     (["Dropout(0.5)", "LSTM(3)"], (2, 5, 3)),
     (["Dropout(1.5)"], (2, 5, 3)),
@@ -360,6 +366,28 @@ _SIZE = st.one_of(st.none(), st.integers(1, 6))
 )
 def test_random_stacks_agree(layers, shape):
     assert_agree(layers, shape)
+    keras.backend.clear_session()
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    embedding=st.builds(
+        lambda n, d, mask: f"Embedding({n}, {d}, mask_zero={mask})",
+        st.integers(2, 20),
+        st.integers(1, 5),
+        st.booleans(),
+    ),
+    layers=st.lists(_LAYER, min_size=0, max_size=2),
+    shape=st.tuples(_SIZE, _SIZE),
+)
+def test_random_token_models_agree(embedding, layers, shape):
+    # token ids in, as a text model gets them: (batch, time steps) of integers
+    assert_agree([embedding, *layers], shape)
     keras.backend.clear_session()
 
 
