@@ -250,9 +250,11 @@ def check_model(model: keras.Model) -> Trace:
 
     ``model`` is a Sequential or functional model built on a ``keras.Input`` whose layers
     form one chain (each layer takes the previous one's output). Its layers are turned
-    into specs with `spec_of`, traced with the rules, and compared with the shapes Keras
-    gave each layer. Raises `ShapeMismatch` on any disagreement (so a book page that
-    shows a model fails the build instead of showing wrong shapes).
+    into specs with `spec_of`, traced with the rules, and compared, layer by layer, with
+    the shapes Keras infers along the chain (``compute_output_spec``, which adds no nodes,
+    so layers shared with other models are fine); the model's own outputs must match the
+    end of the chain. Raises `ShapeMismatch` on any disagreement, so a book page that
+    shows a model fails the build instead of showing wrong shapes.
     """
     try:
         inputs = model.inputs
