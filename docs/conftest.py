@@ -14,6 +14,10 @@ from sybil.parsers.myst import DocTestDirectiveParser, PythonCodeBlockParser, Sk
 
 OPTIONS = ELLIPSIS | NORMALIZE_WHITESPACE
 
+# `pytest --doctest-modules docs` would import Sphinx's conf.py, which sets environment
+# variables and prunes execution caches: it is configuration, not a module to test.
+collect_ignore = ["conf.py"]
+
 pytest_collect_file = Sybil(
     parsers=[
         PythonCodeBlockParser(doctest_optionflags=OPTIONS),

@@ -28,7 +28,8 @@ def test_text_formats_without_keras():
         "Input shape: (1, 3, 1)\n  Without sequences: (1, 4)\n  With sequences: (1, 3, 4)"
     )
     html = result._repr_html_()
-    assert html.startswith("<table") and "<code>(1, 3, 4)</code>" in html
+    assert html.startswith("<table")
+    assert "<code>(1, 3, 4)</code>" in html
     table = experiment.Experiment(4, (result,))
     assert str(table).splitlines()[1].split() == ["(1,", "3,", "1)", "(1,", "4)", "(1,", "3,", "4)"]
     assert table._repr_html_().count("<tr>") == 2  # header + one row
