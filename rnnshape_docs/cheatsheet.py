@@ -49,10 +49,6 @@ class Row:
     measured: tuple[Shape, ...] | None = None  # from Keras, once checked
 
     @property
-    def wrapper(self) -> str:
-        return "Bidirectional" if self.bidirectional else "-"
-
-    @property
     def merge(self) -> str:
         return repr(self.merge_mode) if self.bidirectional else "-"
 
@@ -107,21 +103,16 @@ class CheatSheet:
         )
         return replace(self, rows=rows)
 
-    _COLUMNS = (
-        "wrapper",
-        "layer",
-        "merge_mode",
-        "return_sequences",
-        "return_state",
-        "tensors",
-        "output shapes",
-    )
+    def _columns(self) -> list[str]:
+        merge = ["merge_mode"] if any(r.bidirectional for r in self.rows) else []
+        return ["layer", *merge, "return_sequences", "return_state", "tensors", "output shapes"]
 
     def _cells(self, r: Row) -> list[str]:
+        layer = f"Bidirectional({r.recurrent})" if r.bidirectional else r.recurrent
+        merge = [r.merge] if any(x.bidirectional for x in self.rows) else []
         return [
-            r.wrapper,
-            r.recurrent,
-            r.merge,
+            layer,
+            *merge,
             str(r.return_sequences),
             str(r.return_state),
             str(len(r.outputs)),
@@ -137,8 +128,8 @@ class CheatSheet:
         return f"Input {_fmt(self.input_shape)}, {self.units} units: {status}."
 
     def __str__(self) -> str:
-        table = [list(self._COLUMNS)] + [self._cells(r) for r in self.rows]
-        widths = [max(len(line[i]) for line in table) for i in range(len(self._COLUMNS))]
+        table = [self._columns()] + [self._cells(r) for r in self.rows]
+        widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
         lines = ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in table]
         lines.insert(1, "  ".join("-" * w for w in widths))
         return "\n".join([self._caption(), *lines])
@@ -147,7 +138,7 @@ class CheatSheet:
         printer.text(str(self))
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{html.escape(c)}</th>" for c in self._COLUMNS)
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in self._columns())
         body = []
         for r in self.rows:
             cells = self._cells(r)
@@ -155,7 +146,7 @@ class CheatSheet:
             tds += f'<td title="{html.escape(r.why)}"><code>{html.escape(cells[-1])}</code></td>'
             body.append(f'<tr title="{html.escape(r.layer)}">{tds}</tr>')
         return (
-            '<table class="rnnshape-cheatsheet">'
+            '<table class="rnnshape-cheatsheet table">'
             f"<caption>{html.escape(self._caption())}</caption>"
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
         )

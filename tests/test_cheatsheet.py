@@ -82,6 +82,14 @@ def test_text_and_html(sheet):
     assert page.startswith("<table") and page.endswith("</table>")
     assert page.count("<tr") == len(sheet.rows) + 1
     assert "&#x27;sum&#x27;" in page  # merge modes shown as Python literals, escaped
+    assert "<th>merge_mode</th>" in page
+
+
+def test_plain_table_has_no_merge_mode_column(sheet):
+    plain = sheet.select(bidirectional=False)
+    assert "merge_mode" not in str(plain)
+    assert "<th>merge_mode</th>" not in plain._repr_html_()
+    assert "Bidirectional(GRU)" in str(sheet.select(bidirectional=True))
 
 
 @pytest.mark.keras
