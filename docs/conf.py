@@ -291,7 +291,22 @@ def _drop_fontawesome_js(app, exception) -> None:
             page.write_text(new, encoding="utf-8")
 
 
+# --- The execution cache, created before pages execute in parallel -------------------------
+def _create_execution_cache(app) -> None:
+    """Create jupyter-cache's database in the main process, before the parallel read.
+
+    With `sphinx-build -j`, pages are read, and executed, in worker processes; on an empty
+    cache the first two to finish would both create the database's tables, and one fails
+    ("table settings already exists").
+    """
+    if app.config.nb_execution_mode == "cache":
+        from jupyter_cache import get_cache
+
+        get_cache(app.config.nb_execution_cache_path).list_cache_records()
+
+
 def setup(app):
+    app.connect("builder-inited", _create_execution_cache)
     app.connect("build-finished", _drop_fontawesome_js)
     app.connect("html-page-context", _defer_scripts, priority=900)
     app.connect("build-finished", _inline_basic_css)
