@@ -160,12 +160,16 @@ class Diagram:
     def _repr_html_(self) -> str:
         w, h = self.size_inches
         data = base64.b64encode(self.svg()).decode("ascii")
+        # Dark ink on its own white card, so figure and caption read the same in the
+        # theme's light and dark modes (and in a dark Jupyter).
         return (
-            '<figure class="rnnshape-figure">'
+            '<figure class="rnnshape-figure" style="margin:0 auto;padding:0.5em;'
+            'background:#ffffff;color:#222222;border-radius:4px;text-align:center">'
             f'<img src="data:image/svg+xml;base64,{data}" alt="{html.escape(self.alt)}" '
             f'width="{round(w * 96)}" height="{round(h * 96)}" '
             'style="max-width:100%;height:auto;background:#ffffff">'
-            f"<figcaption>{html.escape(self.caption)}</figcaption></figure>"
+            '<figcaption style="color:#333333;margin-top:0.4em">'
+            f"{html.escape(self.caption)}</figcaption></figure>"
         )
 
     def _repr_mimebundle_(self, include=None, exclude=None):

@@ -192,11 +192,13 @@ def test_html_repr_is_one_figure_with_alt_and_caption():
     bundle = d._repr_mimebundle_()
     assert set(bundle) == {"text/html", "text/plain"}
     page = bundle["text/html"]
-    assert page.startswith('<figure class="rnnshape-figure"><img src="data:image/svg+xml;base64,')
+    assert page.startswith('<figure class="rnnshape-figure"')
+    assert '<img src="data:image/svg+xml;base64,' in page
+    assert page.count("<img") == 1
     assert 'alt="Tensors drawn' in page
     assert "&lt;label&gt;" in page
     assert "&quot;quoted&quot;" in page
-    assert "<figcaption>" in page
+    assert "<figcaption" in page
     assert not hasattr(d, "_repr_svg_")
     assert not hasattr(d, "_repr_png_")
 
