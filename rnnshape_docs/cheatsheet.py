@@ -152,6 +152,46 @@ class CheatSheet:
         )
 
 
+@dataclass(frozen=True)
+class Table:
+    """A small table of strings for a page: HTML in a notebook, aligned text with ``str``.
+
+    >>> print(Table(["layer", "output"], [["LSTM(4)", "(2, 4)"]]))
+    layer    output
+    -------  ------
+    LSTM(4)  (2, 4)
+    """
+
+    columns: Sequence[str]
+    rows: Sequence[Sequence[object]]
+    caption: str | None = None
+
+    def _text_rows(self) -> list[list[str]]:
+        return [[str(c) for c in self.columns]] + [[str(c) for c in r] for r in self.rows]
+
+    def __str__(self) -> str:
+        table = self._text_rows()
+        widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in table]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        return "\n".join(([self.caption] if self.caption else []) + lines)
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:  # IPython's text/plain
+        printer.text(str(self))
+
+    def _repr_html_(self) -> str:
+        head, *body = self._text_rows()
+        caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
+        ths = "".join(f"<th>{html.escape(c)}</th>" for c in head)
+        trs = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in body
+        )
+        return (
+            f'<table class="rnnshape-table table">{caption}'
+            f"<thead><tr>{ths}</tr></thead><tbody>{trs}</tbody></table>"
+        )
+
+
 def _spec(recurrent: str, units: int, return_sequences: bool, return_state: bool) -> str:
     flags = [str(units)]
     if return_sequences:

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from rnnshape_docs import cheatsheet
-from rnnshape_docs.cheatsheet import CheatSheetMismatch, check_against_keras, cheat_sheet
+from rnnshape_docs.cheatsheet import CheatSheetMismatch, Table, check_against_keras, cheat_sheet
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +90,15 @@ def test_plain_table_has_no_merge_mode_column(sheet):
     assert "merge_mode" not in str(plain)
     assert "<th>merge_mode</th>" not in plain._repr_html_()
     assert "Bidirectional(GRU)" in str(sheet.select(bidirectional=True))
+
+
+def test_table_renders_and_escapes():
+    table = Table(["mode", "shape"], [["'sum'", (2, 4)], [None, "(2, 4), (2, 4)"]], caption="c")
+    assert str(table).splitlines()[0] == "c"
+    assert "None   (2, 4), (2, 4)" in str(table)  # "mode" column is 5 wide
+    page = table._repr_html_()
+    assert page.count("<tr>") == 3
+    assert "<td>&#x27;sum&#x27;</td>" in page and "<caption>c</caption>" in page
 
 
 @pytest.mark.keras
