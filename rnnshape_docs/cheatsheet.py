@@ -98,9 +98,7 @@ class CheatSheet:
 
     def select(self, **criteria) -> CheatSheet:
         """The rows whose attributes equal ``criteria``, e.g. ``select(bidirectional=True)``."""
-        rows = tuple(
-            r for r in self.rows if all(getattr(r, k) == v for k, v in criteria.items())
-        )
+        rows = tuple(r for r in self.rows if all(getattr(r, k) == v for k, v in criteria.items()))
         return replace(self, rows=rows)
 
     def _columns(self) -> list[str]:
@@ -130,7 +128,10 @@ class CheatSheet:
     def __str__(self) -> str:
         table = [self._columns()] + [self._cells(r) for r in self.rows]
         widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in table]
+        lines = [
+            "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
+            for line in table
+        ]
         lines.insert(1, "  ".join("-" * w for w in widths))
         return "\n".join([self._caption(), *lines])
 
@@ -172,7 +173,10 @@ class Table:
     def __str__(self) -> str:
         table = self._text_rows()
         widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in table]
+        lines = [
+            "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
+            for line in table
+        ]
         lines.insert(1, "  ".join("-" * w for w in widths))
         return "\n".join(([self.caption] if self.caption else []) + lines)
 
@@ -261,8 +265,8 @@ def check_against_keras(sheet: CheatSheet) -> CheatSheet:
         tensors = result if isinstance(result, (list, tuple)) else [result]
         measured = tuple(tuple(int(d) for d in t.shape) for t in tensors)
         agree = len(measured) == len(row.outputs) and all(
-            len(m) == len(p) and all(q is None or q == d for q, d in zip(p, m))
-            for m, p in zip(measured, row.outputs)
+            len(m) == len(p) and all(q is None or q == d for q, d in zip(p, m, strict=True))
+            for m, p in zip(measured, row.outputs, strict=True)
         )
         if not agree:
             problems.append(

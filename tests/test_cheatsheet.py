@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from rnnshape_docs import cheatsheet
-from rnnshape_docs.cheatsheet import CheatSheetMismatch, Table, check_against_keras, cheat_sheet
+from rnnshape_docs.cheatsheet import CheatSheetMismatch, Table, cheat_sheet, check_against_keras
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +79,8 @@ def test_text_and_html(sheet):
     assert text.splitlines()[0].startswith("Input (2, 7, 3), 4 units")
     assert "(2, 7, 4), (2, 4), (2, 4)" in text
     page = sheet._repr_html_()
-    assert page.startswith("<table") and page.endswith("</table>")
+    assert page.startswith("<table")
+    assert page.endswith("</table>")
     assert page.count("<tr") == len(sheet.rows) + 1
     assert "&#x27;sum&#x27;" in page  # merge modes shown as Python literals, escaped
     assert "<th>merge_mode</th>" in page
@@ -98,7 +99,8 @@ def test_table_renders_and_escapes():
     assert "None   (2, 4), (2, 4)" in str(table)  # "mode" column is 5 wide
     page = table._repr_html_()
     assert page.count("<tr>") == 3
-    assert "<td>&#x27;sum&#x27;</td>" in page and "<caption>c</caption>" in page
+    assert "<td>&#x27;sum&#x27;</td>" in page
+    assert "<caption>c</caption>" in page
 
 
 @pytest.mark.keras
