@@ -110,6 +110,48 @@ nb_execution_timeout = 300
 nb_output_stderr = "warn"
 nb_merge_streams = True
 
+
+def _join_stream_chunks(outputs: list) -> list:
+    """Join consecutive chunks of one stream (stdout or stderr) into one output, exactly.
+
+    A kernel flushes a cell's stdout in chunks whose boundaries depend on timing, so the
+    same print() can arrive as one stream output or as two. MyST-NB 1.4's merge
+    (nb_merge_streams) strips each chunk and joins them with a newline: a line split
+    across chunks is shown broken ("after the Dense:" / "(53, 1)") in some builds only.
+    """
+    joined: list = []
+    for output in outputs:
+        previous = joined[-1] if joined else None
+        if (
+            previous is not None
+            and output.get("output_type") == "stream"
+            and previous.get("output_type") == "stream"
+            and output.get("name") == previous.get("name")
+        ):
+            previous["text"] = previous["text"] + output["text"]
+        else:
+            joined.append(output)
+    return joined
+
+
+def _patch_mystnb_stream_merge() -> None:
+    try:
+        from myst_nb.core import render
+    except ImportError:  # conf.py imported without MyST-NB (e.g. by a linter)
+        return
+    merge = getattr(render, "coalesce_streams", None)
+    if merge is None or getattr(merge, "_joins_chunks", False):
+        return
+
+    def coalesce_streams(outputs):
+        return merge(_join_stream_chunks(outputs))
+
+    coalesce_streams._joins_chunks = True
+    render.coalesce_streams = coalesce_streams
+
+
+_patch_mystnb_stream_merge()
+
 # --- HTML ----------------------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
 html_title = "rnnshape: the shapes of Keras recurrent layers"
@@ -206,6 +248,8 @@ def _offer_notebook(app, pagename, templatename, context, doctree) -> None:
     nb.metadata.pop("source_map", None)  # MyST-NB's line map into the .md source
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i}"
+        if cell.get("outputs"):
+            cell["outputs"] = _join_stream_chunks(cell["outputs"])
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
     text = nbformat.writes(nb, version=4) + "\n"
