@@ -168,7 +168,7 @@ class Diagram:
             f'<img src="data:image/svg+xml;base64,{data}" alt="{html.escape(self.alt)}" '
             f'width="{round(w * 96)}" height="{round(h * 96)}" '
             'style="max-width:100%;height:auto;background:#ffffff">'
-            '<figcaption style="color:#333333;margin-top:0.4em">'
+            '<figcaption style="color:#333333;font-weight:400;margin-top:0.4em">'
             f"{html.escape(self.caption)}</figcaption></figure>"
         )
 
