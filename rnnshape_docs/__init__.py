@@ -5,5 +5,6 @@ Importing it is cheap: the shape rules are pure Python, and everything that need
 """
 
 from rnnshape_docs.shapes import Shape, ShapeError, Step, Trace, trace
+from rnnshape_docs.tables import Table
 
-__all__ = ["Shape", "ShapeError", "Step", "Trace", "trace"]
+__all__ = ["Shape", "ShapeError", "Step", "Table", "Trace", "trace"]

@@ -23,16 +23,19 @@ Input shape: (1, 3, 1)
 >>> make_model((5, 7, 3), units=2, return_sequences=True).output_shape
 (None, 7, 2)
 >>> print(run_experiment([(2, 5, 2), (3, 3, 3)], units=8))
+What LSTM(8) returns, with return_sequences=False and True
 Input shape  Without sequences  With sequences
+-----------  -----------------  --------------
 (2, 5, 2)    (2, 8)             (2, 5, 8)
 (3, 3, 3)    (3, 8)             (3, 3, 8)
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from rnnshape_docs.tables import Table
 
 Shape = tuple[int, ...]
 
@@ -55,42 +58,6 @@ _HEADERS = ("Input shape", "Without sequences", "With sequences")
 
 def _shape(values: Iterable[int | None]) -> Shape:
     return tuple(int(v) for v in values)
-
-
-@dataclass(frozen=True)
-class Table:
-    """A small table of shapes: plain text when printed, an HTML table in a notebook.
-
-    >>> print(Table(("batch", "output"), [(1, (1, 4)), (32, (32, 4))]))
-    batch  output
-    1      (1, 4)
-    32     (32, 4)
-    """
-
-    headers: tuple[str, ...]
-    rows: Sequence[Sequence[object]]
-    caption: str = ""
-
-    def __str__(self) -> str:
-        cells = [tuple(self.headers), *(tuple(str(c) for c in row) for row in self.rows)]
-        widths = [max(len(row[i]) for row in cells) for i in range(len(self.headers))]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
-        return "\n".join(line.rstrip() for line in lines)
-
-    def __repr__(self) -> str:
-        return str(self)
-
-    def _repr_html_(self) -> str:
-        head = "".join(f'<th scope="col">{html.escape(str(h))}</th>' for h in self.headers)
-        body = "".join(
-            "<tr>" + "".join(f"<td><code>{html.escape(str(c))}</code></td>" for c in row) + "</tr>"
-            for row in self.rows
-        )
-        caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
-        return (
-            f'<table class="rnnshape-table table">{caption}'
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-        )
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from rnnshape_docs.specs import RECURRENT, LayerSpec, SpecError, parse
+from rnnshape_docs.tables import Table
 
 #: A tensor shape including the batch axis; ``None`` is an unknown size.
 Shape = tuple[int | None, ...]
@@ -87,36 +88,23 @@ class Trace:
         """Table rows as text: (layer, input shape, output shape(s), why)."""
         return [(s.layer, format_shape(s.input), format_outputs(s), s.why) for s in self.steps]
 
+    def table(self) -> Table:
+        """The trace as a `Table`: layer, input shape, output shape(s), why."""
+        return Table(("layer", "input", "output", "why"), self.rows(), code=(0, 1, 2))
+
     def __str__(self) -> str:
         """A plain-text table, one row per layer.
 
-        >>> print(trace(["LSTM(4)"], (2, 5, 3)))  # doctest: +ELLIPSIS +NORMALIZE_WHITESPACE
+        >>> print(trace(["LSTM(4)"], (2, 5, 3)))  # doctest: +NORMALIZE_WHITESPACE
         layer    input      output  why
         -------  ---------  ------  ----------------------------------------------------------------------
         LSTM(4)  (2, 5, 3)  (2, 4)  return_sequences=False: only the last of the 5 outputs is kept, 4 wide
         """
-        header = ("layer", "input", "output", "why")
-        rows = [header, *self.rows()]
-        widths = [max(len(r[i]) for r in rows) for i in range(3)]
-        lines = []
-        for n, row in enumerate(rows):
-            cells = [row[i].ljust(widths[i]) for i in range(3)]
-            lines.append("  ".join([*cells, row[3]]).rstrip())
-            if n == 0:
-                rule_width = max(len(r[3]) for r in rows)
-                lines.append("  ".join(["-" * w for w in widths] + ["-" * rule_width]))
-        return "\n".join(lines)
+        return str(self.table())
 
     def _repr_html_(self) -> str:
         """An HTML table for notebooks and the book."""
-        import html  # here, not at the top: it pulls in re, and tracing should start fast
-
-        head = "".join(f"<th>{h}</th>" for h in ("layer", "input", "output", "why"))
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
-            for row in self.rows()
-        )
-        return f'<table class="rnnshape-trace"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+        return self.table()._repr_html_()
 
 
 def format_shape(shape: Shape) -> str:
