@@ -81,13 +81,7 @@ project = "rnnshape"
 author = "the rnnshape team"
 copyright = "2026, the rnnshape team"
 
-extensions = ["myst_nb"]
-try:  # the copy button on code cells; TODO(lead): declare sphinx-copybutton in the docs group
-    import sphinx_copybutton  # noqa: F401
-except ImportError:
-    pass
-else:
-    extensions.append("sphinx_copybutton")
+extensions = ["myst_nb", "sphinx_copybutton"]
 # No intersphinx: the build must need no network, and nothing links to other projects'
 # inventories. If it ever does, store the objects.inv files under docs/_inventories/ and
 # map them as (url, "_inventories/<name>.inv") so no inventory is fetched at build time.
