@@ -343,7 +343,42 @@ def _create_execution_cache(app) -> None:
         get_cache(app.config.nb_execution_cache_path).list_cache_records()
 
 
+# --- Math as MathML, rendered at build time ------------------------------------------------
+# Sphinx's default math renderer loads MathJax from a CDN (cdn.jsdelivr.net) on every page
+# with math: a request to another host, and no math at all offline. latex2mathml turns the
+# TeX into MathML at build time, which browsers draw natively (and screen readers read).
+# TODO(lead): declare latex2mathml in the docs group (it is in the browser group for now).
+try:
+    from latex2mathml.converter import convert as _latex_to_mathml
+except ImportError:
+    _latex_to_mathml = None
+else:
+    html_math_renderer = "mathml"
+
+
+def _visit_inline_math(self, node):
+    from docutils import nodes
+
+    self.body.append(_latex_to_mathml(node.astext(), display="inline"))
+    raise nodes.SkipNode
+
+
+def _visit_block_math(self, node):
+    from docutils import nodes
+
+    self.body.append(self.starttag(node, "div", CLASS="math notranslate nohighlight"))
+    self.body.append(_latex_to_mathml(node.astext(), display="block"))
+    self.body.append("</div>\n")
+    raise nodes.SkipNode
+
+
 def setup(app):
+    if _latex_to_mathml is not None:
+        app.add_html_math_renderer(
+            "mathml",
+            inline_renderers=(_visit_inline_math, None),
+            block_renderers=(_visit_block_math, None),
+        )
     app.connect("builder-inited", _create_execution_cache)
     app.connect("build-finished", _drop_fontawesome_js)
     app.connect("html-page-context", _defer_scripts, priority=900)
