@@ -18,11 +18,11 @@ with the rules, row by row; any disagreement raises :class:`CheatSheetMismatch`.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from rnnshape_docs.shapes import Shape, trace
+from rnnshape_docs.tables import Table
 
 __all__ = ["CheatSheet", "CheatSheetMismatch", "Row", "cheat_sheet", "check_against_keras"]
 
@@ -64,7 +64,7 @@ def _fmt_all(shapes: Sequence[Sequence[int | None]]) -> str:
 
 @dataclass(frozen=True)
 class CheatSheet:
-    """All rows for one input shape. Renders as an HTML table in a notebook."""
+    """All rows for one input shape. Renders as an HTML table in a notebook (see `table`)."""
 
     input_shape: Shape
     units: int
@@ -125,75 +125,20 @@ class CheatSheet:
         )
         return f"Input {_fmt(self.input_shape)}, {self.units} units: {status}."
 
+    def table(self) -> Table:
+        """The sheet as the book's shared `Table` (layers and shapes set as code)."""
+        columns = self._columns()
+        code = {i for i, c in enumerate(columns) if c in ("layer", "merge_mode", "output shapes")}
+        return Table(columns, [self._cells(r) for r in self.rows], self._caption(), code)
+
     def __str__(self) -> str:
-        table = [self._columns()] + [self._cells(r) for r in self.rows]
-        widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
-        lines = [
-            "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
-            for line in table
-        ]
-        lines.insert(1, "  ".join("-" * w for w in widths))
-        return "\n".join([self._caption(), *lines])
+        return str(self.table())
 
     def _repr_pretty_(self, printer, cycle: bool) -> None:  # IPython's text/plain
         printer.text(str(self))
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{html.escape(c)}</th>" for c in self._columns())
-        body = []
-        for r in self.rows:
-            cells = self._cells(r)
-            tds = "".join(f"<td>{html.escape(c)}</td>" for c in cells[:-1])
-            tds += f'<td title="{html.escape(r.why)}"><code>{html.escape(cells[-1])}</code></td>'
-            body.append(f'<tr title="{html.escape(r.layer)}">{tds}</tr>')
-        return (
-            '<table class="rnnshape-cheatsheet table">'
-            f"<caption>{html.escape(self._caption())}</caption>"
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-        )
-
-
-@dataclass(frozen=True)
-class Table:
-    """A small table of strings for a page: HTML in a notebook, aligned text with ``str``.
-
-    >>> print(Table(["layer", "output"], [["LSTM(4)", "(2, 4)"]]))
-    layer    output
-    -------  ------
-    LSTM(4)  (2, 4)
-    """
-
-    columns: Sequence[str]
-    rows: Sequence[Sequence[object]]
-    caption: str | None = None
-
-    def _text_rows(self) -> list[list[str]]:
-        return [[str(c) for c in self.columns]] + [[str(c) for c in r] for r in self.rows]
-
-    def __str__(self) -> str:
-        table = self._text_rows()
-        widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
-        lines = [
-            "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
-            for line in table
-        ]
-        lines.insert(1, "  ".join("-" * w for w in widths))
-        return "\n".join(([self.caption] if self.caption else []) + lines)
-
-    def _repr_pretty_(self, printer, cycle: bool) -> None:  # IPython's text/plain
-        printer.text(str(self))
-
-    def _repr_html_(self) -> str:
-        head, *body = self._text_rows()
-        caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
-        ths = "".join(f"<th>{html.escape(c)}</th>" for c in head)
-        trs = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in body
-        )
-        return (
-            f'<table class="rnnshape-table table">{caption}'
-            f"<thead><tr>{ths}</tr></thead><tbody>{trs}</tbody></table>"
-        )
+        return self.table()._repr_html_()
 
 
 def _spec(recurrent: str, units: int, return_sequences: bool, return_state: bool) -> str:
