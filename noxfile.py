@@ -22,13 +22,13 @@ HTML = BUILD / "html"
 def _sphinx_args(build: Path, builder: str = "html") -> list[str]:
     # sphinx-build: warnings are errors (-W) but all of them are reported (--keep-going),
     # every cross-reference must resolve (-n), and the output lives outside docs/.
-    # -j auto: pages are read, and so executed, in parallel, one process per core.
+    # Not -j auto (yet): pages would execute in parallel, but kernels started at the same
+    # moment can race for the same TCP port (zmq "Address already in use", then "Kernel
+    # didn't respond"). `nox -s bench -- --jobs auto` measures the parallel build.
     return [
         "-W",
         "--keep-going",
         "-n",
-        "-j",
-        "auto",
         "-b",
         builder,
         "-d",
