@@ -15,8 +15,9 @@ from sybil.parsers.myst import DocTestDirectiveParser, PythonCodeBlockParser, Sk
 OPTIONS = ELLIPSIS | NORMALIZE_WHITESPACE
 
 # `pytest --doctest-modules docs` would import Sphinx's conf.py, which sets environment
-# variables and prunes execution caches: it is configuration, not a module to test.
-collect_ignore = ["conf.py"]
+# variables and prunes execution caches, and the site extension in _ext/: they are the
+# build's configuration, not modules to test.
+collect_ignore = ["conf.py", "_ext"]
 
 pytest_collect_file = Sybil(
     parsers=[

@@ -1,0 +1,246 @@
+"""The site as readers get it: Sphinx hooks that fix and trim the built HTML.
+
+Kept out of conf.py so the configuration reads as settings; each hook says what it fixes
+(found by `nox -s browser`, `nox -s reproducible` and `nox -s bench`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from latex2mathml.converter import convert as _latex_to_mathml
+
+DOCS = Path(__file__).resolve().parent.parent
+
+
+# --- MyST-NB's stream merge, made exact ------------------------------------------------------
+def _join_stream_chunks(outputs: list) -> list:
+    """Join consecutive chunks of one stream (stdout or stderr) into one output, exactly.
+
+    A kernel flushes a cell's stdout in chunks whose boundaries depend on timing, so the
+    same print() can arrive as one stream output or as two. MyST-NB 1.4's merge
+    (nb_merge_streams) strips each chunk and joins them with a newline: a line split
+    across chunks is shown broken ("after the Dense:" / "(53, 1)") in some builds only.
+    """
+    joined: list = []
+    for output in outputs:
+        previous = joined[-1] if joined else None
+        if (
+            previous is not None
+            and output.get("output_type") == "stream"
+            and previous.get("output_type") == "stream"
+            and output.get("name") == previous.get("name")
+        ):
+            previous["text"] = previous["text"] + output["text"]
+        else:
+            joined.append(output)
+    return joined
+
+
+def _patch_mystnb_stream_merge() -> None:
+    try:
+        from myst_nb.core import render
+    except ImportError:  # conf.py imported without MyST-NB (e.g. by a linter)
+        return
+    merge = getattr(render, "coalesce_streams", None)
+    if merge is None or getattr(merge, "_joins_chunks", False):
+        return
+
+    def coalesce_streams(outputs):
+        return merge(_join_stream_chunks(outputs))
+
+    coalesce_streams._joins_chunks = True
+    render.coalesce_streams = coalesce_streams
+
+
+# --- Notebooks paired with the pages (for Colab) -------------------------------------------
+# Colab opens .ipynb files from the repository, and sphinx-book-theme links a page to the
+# .ipynb next to its .md source when one exists. With a repository configured, write that
+# paired notebook (cells only, no outputs) for every MyST notebook page; commit them on the
+# branch Colab reads. Sphinx reads only the .md page of each pair.
+def write_paired_notebooks() -> list[str]:
+    import nbformat
+    from myst_nb.core.read import is_myst_markdown_notebook, read_myst_markdown_notebook
+
+    paired = []
+    for md in sorted(DOCS.glob("*/*.md")):
+        text = md.read_text(encoding="utf-8")
+        if not is_myst_markdown_notebook(text):
+            continue
+        ipynb = md.with_suffix(".ipynb")
+        nb = read_myst_markdown_notebook(text)
+        for i, cell in enumerate(nb.cells):  # nbformat's cell ids are random: pin them
+            cell["id"] = f"cell-{i}"
+        new = nbformat.writes(nb, version=4) + "\n"
+        if not ipynb.exists() or ipynb.read_text(encoding="utf-8") != new:
+            ipynb.write_text(new, encoding="utf-8")
+        paired.append(ipynb.relative_to(DOCS).as_posix())
+    return paired
+
+
+# --- The executed notebook, downloadable from every notebook page --------------------------
+def _offer_notebook(app, pagename, templatename, context, doctree) -> None:
+    """Copy the page's executed notebook, outputs included, to _sources/ for download.
+
+    sphinx-book-theme does this only when launch buttons are configured, and copies
+    jupyter_execute/<page>.ipynb, which in cache mode has no outputs: they are merged in
+    here from the execution cache. Cell ids are pinned (nbformat makes random ones) so the
+    download is identical from build to build. Connected before the theme builds its
+    buttons (priority 500) and again after its launch buttons copy the raw notebook (502).
+    """
+    import nbformat
+
+    if "kernelspec" not in app.env.metadata.get(pagename, {}):
+        return
+    executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+    if not executed.is_file():
+        return
+    nb = nbformat.read(executed, as_version=4)
+    try:
+        from jupyter_cache import get_cache
+
+        _, nb = get_cache(app.config.nb_execution_cache_path).merge_match_into_notebook(nb)
+    except KeyError:  # not in the cache (e.g. nb_execution_mode "off"): offer the cells
+        pass
+    nb.metadata.pop("source_map", None)  # MyST-NB's line map into the .md source
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i}"
+        if cell.get("outputs"):
+            cell["outputs"] = _join_stream_chunks(cell["outputs"])
+    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    text = nbformat.writes(nb, version=4) + "\n"
+    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+    context["ipynb_source"] = f"{pagename}.ipynb"
+
+
+# --- basic.css without @import --------------------------------------------------------------
+def _inline_basic_css(app, exception) -> None:
+    """Replace the theme's `@import "../basic.css"` with the stylesheet itself.
+
+    pydata-sphinx-theme's styles/theme.css is one line, `@import "../basic.css";`. Browsers
+    resolve it against the stylesheet (_static/basic.css, fine), but tools that re-fetch a
+    page's stylesheets resolve it against the page: axe-core (what Lighthouse's and our
+    accessibility audits run) requests <page dir>/../basic.css, a 404 on every page.
+    Inlining keeps the cascade order (basic.css before the theme's rules) with no import.
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    static = Path(app.outdir) / "_static"
+    theme_css, basic_css = static / "styles" / "theme.css", static / "basic.css"
+    if not (theme_css.is_file() and basic_css.is_file()):
+        return
+    text = theme_css.read_text(encoding="utf-8")
+    for quoted in ('"../basic.css"', "'../basic.css'", 'url("../basic.css")', "url(../basic.css)"):
+        text = text.replace(f"@import {quoted};", basic_css.read_text(encoding="utf-8"))
+    theme_css.write_text(text, encoding="utf-8")
+
+
+# --- Scripts that do not block the first paint ---------------------------------------------
+def _defer_scripts(app, pagename, templatename, context, doctree) -> None:
+    """Load Sphinx's and the extensions' scripts with `defer`.
+
+    They sit in <head> as plain <script src>, so the browser stops rendering until each is
+    fetched and run (Lighthouse: "render-blocking requests"; on every page that includes
+    the search index). Deferred scripts still run in document order, before
+    DOMContentLoaded. documentation_options.js stays synchronous: inline scripts in the
+    page (DOCUMENTATION_OPTIONS.pagename = ...) use it right away. The search page is left
+    alone: its template loads searchtools.js synchronously, which needs doctools.js first.
+    """
+    if pagename == "search":
+        return
+    try:
+        from sphinx.builders.html._assets import _JavaScript
+    except ImportError:  # a future Sphinx: leave the scripts as they are
+        return
+    scripts = []
+    for js in context.get("script_files", []):
+        if (
+            isinstance(js, _JavaScript)
+            and js.filename
+            and not js.attributes.get("body")
+            and not {"async", "defer", "type"} & js.attributes.keys()
+            and "documentation_options" not in os.fspath(js.filename)
+        ):
+            js = _JavaScript(js.filename, priority=js.priority, **js.attributes, defer="defer")
+        scripts.append(js)
+    context["script_files"] = scripts
+
+
+# --- No Font Awesome JavaScript -------------------------------------------------------------
+_FONTAWESOME_JS = re.compile(
+    r'\n?[ \t]*<script defer src="[^"]*_static/scripts/fontawesome\.js(\?[^"]*)?"></script>'
+)
+
+
+def _drop_fontawesome_js(app, exception) -> None:
+    """Remove the theme's fontawesome.js from the built pages.
+
+    pydata-sphinx-theme loads Font Awesome twice: as web fonts with their CSS classes
+    (inside pydata-sphinx-theme.css, which draws every icon of this book) and as a 1.5 MB
+    script that exists "so that users can add custom icons" by turning <i> tags into SVG.
+    The book has no custom icons; the script cost ~0.35 s of parsing and script time on
+    every page (Lighthouse: total blocking time) and drew nothing the fonts do not.
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        new = _FONTAWESOME_JS.sub("", text)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+
+
+# --- The execution cache, created before pages execute in parallel -------------------------
+def _create_execution_cache(app) -> None:
+    """Create jupyter-cache's database in the main process, before the parallel read.
+
+    With `sphinx-build -j`, pages are read, and executed, in worker processes; on an empty
+    cache the first two to finish would both create the database's tables, and one fails
+    ("table settings already exists").
+    """
+    if app.config.nb_execution_mode == "cache":
+        from jupyter_cache import get_cache
+
+        get_cache(app.config.nb_execution_cache_path).list_cache_records()
+
+
+# --- Math as MathML, rendered at build time ------------------------------------------------
+# Sphinx's default math renderer loads MathJax from a CDN (cdn.jsdelivr.net) on every page
+# with math: a request to another host, and no math at all offline. latex2mathml turns the
+# TeX into MathML at build time, which browsers draw natively (and screen readers read).
+
+
+def _visit_inline_math(self, node):
+    from docutils import nodes
+
+    self.body.append(_latex_to_mathml(node.astext(), display="inline"))
+    raise nodes.SkipNode
+
+
+def _visit_block_math(self, node):
+    from docutils import nodes
+
+    self.body.append(self.starttag(node, "div", CLASS="math notranslate nohighlight"))
+    self.body.append(_latex_to_mathml(node.astext(), display="block"))
+    self.body.append("</div>\n")
+    raise nodes.SkipNode
+
+
+def setup(app):
+    _patch_mystnb_stream_merge()
+    app.add_html_math_renderer(
+        "mathml",
+        inline_renderers=(_visit_inline_math, None),
+        block_renderers=(_visit_block_math, None),
+    )
+    app.connect("builder-inited", _create_execution_cache)
+    app.connect("build-finished", _drop_fontawesome_js)
+    app.connect("html-page-context", _defer_scripts, priority=900)
+    app.connect("build-finished", _inline_basic_css)
+    app.connect("html-page-context", _offer_notebook, priority=500)
+    app.connect("html-page-context", _offer_notebook, priority=502)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
