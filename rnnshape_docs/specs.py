@@ -52,6 +52,20 @@ _RNN_COMMON = (
 )
 
 
+# Keywords of a layer with a kernel and a bias (Dense, Conv1D), in their signature's order.
+_KERNEL_LAYER = (
+    "activation",
+    "use_bias",
+    "kernel_initializer",
+    "bias_initializer",
+    "kernel_regularizer",
+    "bias_regularizer",
+    "activity_regularizer",
+    "kernel_constraint",
+    "bias_constraint",
+)
+
+
 @dataclass(frozen=True)
 class _Signature:
     positional: tuple[str, ...]  # parameters that may be given by position, in order
@@ -75,20 +89,7 @@ SIGNATURES: dict[str, _Signature] = {
     "Bidirectional": _Signature(("layer", "merge_mode"), ("layer",), ("backward_layer",)),
     "TimeDistributed": _Signature(("layer",), ("layer",), ()),
     "Dense": _Signature(
-        (
-            "units",
-            "activation",
-            "use_bias",
-            "kernel_initializer",
-            "bias_initializer",
-            "kernel_regularizer",
-            "bias_regularizer",
-            "activity_regularizer",
-            "kernel_constraint",
-            "bias_constraint",
-            "lora_rank",
-            "lora_alpha",
-        ),
+        ("units", *_KERNEL_LAYER, "lora_rank", "lora_alpha"),
         ("units",),
         (),
     ),
@@ -119,15 +120,7 @@ SIGNATURES: dict[str, _Signature] = {
             "data_format",
             "dilation_rate",
             "groups",
-            "activation",
-            "use_bias",
-            "kernel_initializer",
-            "bias_initializer",
-            "kernel_regularizer",
-            "bias_regularizer",
-            "activity_regularizer",
-            "kernel_constraint",
-            "bias_constraint",
+            *_KERNEL_LAYER,
         ),
         ("filters", "kernel_size"),
         (),
