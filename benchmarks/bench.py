@@ -58,13 +58,13 @@ def log(msg: str) -> None:
 
 
 class Book:
-    def __init__(self, sphinx_args: list[str], jobs: str | None) -> None:
+    def __init__(self, sphinx_args: list[str]) -> None:
         self.src = WORK / "src"
         self.build = WORK / "b"
         self.html = self.build / "html"
         self.sphinx_args = [a.replace("{build}", str(self.build)) for a in sphinx_args]
-        if jobs:
-            self.sphinx_args += ["-j", jobs]
+        # The parallelism `nox -s docs` uses (sphinx-build -j N or -j auto), or serial.
+        self.jobs = sphinx_args[sphinx_args.index("-j") + 1] if "-j" in sphinx_args else None
 
     def fresh_copy(self) -> None:
         shutil.rmtree(self.src, ignore_errors=True)
@@ -104,13 +104,14 @@ class Book:
         ]
 
 
-def build_timings(book: Book, jobs: str | None) -> dict:
+def build_timings(book: Book) -> dict:
     book.fresh_copy()
     cold = book.run("cold build (empty cache)")
     records = book.cache_records()
     floor = sum(r["seconds"] for r in records)
     cores = os.cpu_count() or 1
-    used = min(cores, len(records)) if jobs else 1
+    workers = {None: 1, "auto": cores}.get(book.jobs) or int(book.jobs)
+    used = min(workers, len(records))
     noop = book.run("no-op rebuild")
 
     page = min((book.src / "docs" / "chapters").glob("*.md"))
@@ -329,7 +330,6 @@ def lighthouse(html: Path, base: str, limit: int | None) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sphinx-args", required=True, help="JSON list; {build} is replaced")
-    parser.add_argument("--jobs", default="auto", help="sphinx-build -j (empty: serial)")
     parser.add_argument("--skip-builds", action="store_true", help="reuse build/bench/b")
     parser.add_argument("--no-lighthouse", action="store_true")
     parser.add_argument("--lighthouse-pages", type=int, default=None)
@@ -337,11 +337,10 @@ def main() -> None:
     opts = parser.parse_args()
 
     WORK.mkdir(parents=True, exist_ok=True)
-    jobs = opts.jobs or None
-    book = Book(json.loads(opts.sphinx_args), jobs)
+    book = Book(json.loads(opts.sphinx_args))
     results: dict = {"sphinx_args": book.sphinx_args, "targets": TARGETS}
     if not opts.skip_builds:
-        results["builds"] = build_timings(book, jobs)
+        results["builds"] = build_timings(book)
     results["cli"] = cli_latency(opts.runs)
     server, base = serve(book.html)
     try:

@@ -55,6 +55,60 @@ def _patch_mystnb_stream_merge() -> None:
     render.coalesce_streams = coalesce_streams
 
 
+# --- Kernels over IPC, so pages can execute in parallel -------------------------------------
+# jupyter_client starts a kernel on five TCP ports it picks by binding port 0 and letting go
+# again. With `sphinx-build -j auto` two worker processes can pick the same free port at the
+# same moment; one kernel then fails to bind ("Address already in use") and the page fails
+# ("Kernel didn't respond"). Over IPC, each kernel gets Unix sockets under its own random
+# name: nothing to race for, nothing open to other users of the machine (so no "Kernel is
+# running over TCP without encryption" warning either).
+def _ipc_kernel_manager_class():
+    import tempfile
+    import uuid
+
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class IpcKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _transport_default(self) -> str:
+            return "ipc"
+
+        @default("ip")
+        def _ip_default(self) -> str:
+            # An absolute path: the kernel runs in the page's folder, the client does not.
+            name = f"rnnshape-kernel-{uuid.uuid4().hex[:16]}-ipc"
+            return os.path.join(tempfile.gettempdir(), name)
+
+    return IpcKernelManager
+
+
+def _execute_pages_over_ipc() -> None:
+    """Make jupyter-cache (MyST-NB's "cache" mode) start its kernels over IPC.
+
+    jupyter-cache calls nbclient's execute() with no way to pass a kernel manager through
+    MyST-NB's settings, so its module-level reference is wrapped here, once, before Sphinx
+    forks its parallel workers.
+    """
+    if os.name != "posix":  # zmq's ipc:// transport is Unix sockets
+        return
+    try:
+        from jupyter_cache.executors import utils
+    except ImportError:
+        return
+    if getattr(utils.executenb, "_over_ipc", False):
+        return
+    execute = utils.executenb
+    manager = _ipc_kernel_manager_class()
+
+    def execute_over_ipc(nb, *args, **kwargs):
+        kwargs.setdefault("kernel_manager_class", manager)
+        return execute(nb, *args, **kwargs)
+
+    execute_over_ipc._over_ipc = True
+    utils.executenb = execute_over_ipc
+
+
 # --- Notebooks paired with the pages (for Colab) -------------------------------------------
 # Colab opens .ipynb files from the repository, and sphinx-book-theme links a page to the
 # .ipynb next to its .md source when one exists. With a repository configured, write that
@@ -232,6 +286,7 @@ def _visit_block_math(self, node):
 
 def setup(app):
     _patch_mystnb_stream_merge()
+    _execute_pages_over_ipc()
     app.add_html_math_renderer(
         "mathml",
         inline_renderers=(_visit_inline_math, None),
