@@ -140,3 +140,45 @@ def test_open_in_colab_when_the_repository_is_configured(browser, base_url):
         assert href.startswith(f"https://colab.research.google.com/github/{owner_repo}/blob/")
         assert href.endswith(f"docs/{path.removesuffix('.html')}.ipynb"), href
     context.close()
+
+
+def test_pages_wait_for_one_stylesheet_and_no_script_before_painting(browser, base_url):
+    """The first paint waits only for what <head> blocks on: one stylesheet, no script.
+
+    Sphinx and the theme link seven stylesheets and one synchronous script; the site
+    extension joins the stylesheets and inlines the script (docs/_ext/rnnshape_site.py).
+    The one sheet still has a rule from each of the seven, and the theme's variables apply.
+    """
+    one_rule_of_each = [
+        ".bd-header",  # pydata-sphinx-theme
+        ".highlight .k",  # Pygments
+        ".bd-sidebar-primary",  # sphinx-book-theme
+        "div.cell_output",  # MyST-NB
+        "button.copybtn",  # sphinx-copybutton
+        "cell_output .text_html:not",  # docs/_static/rnnshape.css
+    ]
+    context = _context(browser)
+    page = context.new_page()
+    for path in ("index.html", "chapters/02-several-features.html", "beyond/06-errors.html"):
+        page.goto(base_url + path, wait_until="load")
+        head = page.evaluate(
+            """() => ({
+                sheets: [...document.querySelectorAll('head link[rel=stylesheet]')]
+                    .map(l => l.getAttribute('href')),
+                scripts: [...document.querySelectorAll('head script[src]')]
+                    .filter(s => !s.defer && !s.async && s.type !== 'module')
+                    .map(s => s.getAttribute('src')),
+                selectors: [...document.styleSheets].flatMap(s => [...s.cssRules])
+                    .map(r => r.selectorText || '').join('\\n'),
+                primary: getComputedStyle(document.documentElement)
+                    .getPropertyValue('--pst-color-primary'),
+                options: typeof DOCUMENTATION_OPTIONS,
+            })"""
+        )
+        assert len(head["sheets"]) == 1, (path, head["sheets"])
+        assert head["scripts"] == [], (path, head["scripts"])
+        missing = [s for s in one_rule_of_each if s not in head["selectors"]]
+        assert not missing, f"{path}: no rule for {missing}"
+        assert head["primary"].strip(), f"{path}: the theme's colours are not set"
+        assert head["options"] == "object", f"{path}: DOCUMENTATION_OPTIONS is missing"
+    context.close()
