@@ -361,6 +361,70 @@ def _bundle_stylesheets(app, exception) -> None:
             old.unlink()
 
 
+# --- Icon fonts with only the icons the site shows ------------------------------------------
+# The theme draws its icons (menu, search, theme switch, admonitions...) with Font Awesome's
+# web fonts: 115 kB for the solid set, all ~1,400 icons, fetched by every page as it first
+# paints. Cut down to the few dozen the site uses (some 5 kB), after every build, from the
+# fonts Sphinx has just copied from the theme. "Used" is: an icon class (fa-bars) named in
+# any page or shipped script, or an icon character written into the theme's own CSS (the
+# admonition and link icons). `nox -s browser` checks every icon on every page is kept.
+_ICON_RULE = re.compile(r"((?:\.fa-[\w-]+(?:::?before)?,?)+)\{--fa:\"([^\"]+)\"\}")
+_ICON_CLASS = re.compile(r"\bfa-[a-z0-9-]+")
+_ICON_FONT = re.compile(r"@font-face\{[^}]*font-family:[^;}]*Awesome[^}]*\}")
+_FONT_URL = re.compile(r"url\(([^)\"']+)\)")
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+
+
+_CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6}) ?|(.))")
+
+
+def _css_character(text: str) -> str:
+    """A CSS string's text with its escapes read: `\\f0c9` and `\\30 ` are characters, `\\!` is !."""
+    return _CSS_ESCAPE.sub(lambda m: chr(int(m[1], 16)) if m[1] else m[2], text)
+
+
+def _icons_in_use(static: Path, pages: list[Path]) -> set[int]:
+    css = (static / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    named: dict[str, str] = {}
+    for selector, character in _ICON_RULE.findall(css):
+        for name in _ICON_CLASS.findall(selector):
+            named[name] = _css_character(character)
+    written = set(_PRIVATE_USE.findall(_ICON_RULE.sub("", css)))
+    texts = [p.read_text(encoding="utf-8") for p in pages]
+    texts += [
+        js.read_text(encoding="utf-8", errors="replace")
+        for js in static.rglob("*.js")
+        if not js.name.startswith("fontawesome")  # names every icon; not shipped (above)
+    ]
+    used = {named[n] for t in texts for n in _ICON_CLASS.findall(t) if n in named}
+    return {ord(c) for text in used | written for c in text}
+
+
+def _subset_icon_fonts(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    from fontTools import subset
+
+    out = Path(app.outdir)
+    static = out / "_static"
+    theme_css = static / "styles" / "pydata-sphinx-theme.css"
+    if not theme_css.is_file():
+        return
+    pages = [p for p in out.rglob("*.html") if not p.is_relative_to(static)]
+    codepoints = _icons_in_use(static, pages)
+    for face in _ICON_FONT.findall(theme_css.read_text(encoding="utf-8")):
+        for url in _FONT_URL.findall(face):
+            font_file = (theme_css.parent / url).resolve()
+            if font_file.suffix != ".woff2" or not font_file.is_file():
+                continue
+            options = subset.Options(flavor="woff2", layout_features=["*"])
+            font = subset.load_font(str(font_file), options)
+            subsetter = subset.Subsetter(options)
+            subsetter.populate(unicodes=codepoints)
+            subsetter.subset(font)
+            subset.save_font(font, str(font_file), options)
+
+
 # --- The execution cache, created before pages execute in parallel -------------------------
 def _create_execution_cache(app) -> None:
     """Create jupyter-cache's database in the main process, before the parallel read.
@@ -410,6 +474,7 @@ def setup(app):
     app.connect("html-page-context", _defer_scripts, priority=900)
     app.connect("build-finished", _inline_basic_css)
     app.connect("build-finished", _bundle_stylesheets, priority=600)  # after basic.css inlined
+    app.connect("build-finished", _subset_icon_fonts)
     app.connect("html-page-context", _offer_notebook, priority=500)
     app.connect("html-page-context", _offer_notebook, priority=502)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

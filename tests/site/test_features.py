@@ -7,7 +7,7 @@ import os
 import re
 from urllib.parse import urljoin, urlsplit
 
-from _site import site_dir
+from _site import book_pages, site_dir
 
 
 def _context(browser, **kwargs):
@@ -182,3 +182,52 @@ def test_pages_wait_for_one_stylesheet_and_no_script_before_painting(browser, ba
         assert head["primary"].strip(), f"{path}: the theme's colours are not set"
         assert head["options"] == "object", f"{path}: DOCUMENTATION_OPTIONS is missing"
     context.close()
+
+
+_ICONS_JS = """() => {
+    const icons = [];
+    for (const el of document.querySelectorAll('*')) {
+        for (const pseudo of [null, '::before', '::after']) {
+            const style = getComputedStyle(el, pseudo);
+            if (!style.fontFamily.includes('Awesome')) continue;
+            const text = pseudo ? style.content : el.textContent;
+            for (const ch of text) {
+                const cp = ch.codePointAt(0);
+                if (cp >= 0xe000 && cp <= 0xf8ff) {
+                    icons.push({cp, family: style.fontFamily, weight: style.fontWeight,
+                                where: el.tagName + '.' + [...el.classList].join('.') + (pseudo || '')});
+                }
+            }
+        }
+    }
+    return icons;
+}"""
+
+
+def test_every_icon_on_every_page_is_in_the_shipped_fonts(browser, base_url):
+    """The icon fonts are cut down to the icons in use (docs/_ext/rnnshape_site.py): every
+    icon any page draws, visible or not yet (menus, the theme switch), is still in its font."""
+    from fontTools.ttLib import TTFont
+
+    fonts = site_dir() / "_static" / "vendor" / "fontawesome" / "webfonts"
+    cmaps = {f.stem: set(TTFont(f).getBestCmap()) for f in fonts.glob("*.woff2")}
+    assert cmaps, f"no icon fonts in {fonts}"
+    context = _context(browser)
+    page = context.new_page()
+    missing, seen = set(), 0
+    for path in book_pages():
+        page.goto(base_url + path, wait_until="load")
+        for icon in page.evaluate(_ICONS_JS):
+            seen += 1
+            font = (
+                "fa-brands-400"
+                if "Brands" in icon["family"]
+                else "fa-solid-900"
+                if icon["weight"] == "900"
+                else "fa-regular-400"
+            )
+            if icon["cp"] not in cmaps[font]:
+                missing.add((path, f"U+{icon['cp']:04X}", font, icon["where"]))
+    context.close()
+    assert seen > 0, "no icons found: is Font Awesome still the theme's icon font?"
+    assert not missing, sorted(missing)
