@@ -15,7 +15,7 @@ the benchmark makes never touch the checkout:
    the helpers' hash);
 5. `rnnshape trace` latency next to `python -c "import keras"`;
 6. the built site: total size, the heaviest page with everything it loads, the largest
-   figure; Lighthouse performance and accessibility of the chapter pages.
+   figure; Lighthouse performance and accessibility (mobile and desktop) of every page.
 """
 
 from __future__ import annotations
@@ -40,7 +40,10 @@ from typing import ClassVar
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "build" / "bench"
 CHROMIUM = os.environ.get("CHROME_PATH") or os.environ.get("RNNSHAPE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_FLAGS = "--headless=new --no-sandbox --disable-gpu --no-first-run"
+CHROMIUM_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-background-networking"
+    " --disable-component-update --no-first-run"
+)
 TARGETS = {
     "cold_over_floor_per_core": 1.25,
     "warm_prose_over_noop": 1.5,
@@ -289,10 +292,12 @@ def lighthouse(html: Path, base: str, limit: int | None) -> dict:
             check=True,
             capture_output=True,
         )
-    chapters = [p for p in pages_of(html) if p.startswith("chapters/")][:limit]
+    # Every page of the book (the chapters and the pages around them), not Sphinx's own
+    # genindex and search pages.
+    book = [p for p in pages_of(html) if p not in ("genindex.html", "search.html")][:limit]
     presets = {"mobile": [], "desktop": ["--preset=desktop"]}
     scores: dict = {name: {} for name in presets}
-    for path in chapters:
+    for path in book:
         for name, flags in presets.items():
             report = WORK / "lighthouse" / f"{path.replace('/', '_')}.{name}.json"
             report.parent.mkdir(parents=True, exist_ok=True)
@@ -311,7 +316,15 @@ def lighthouse(html: Path, base: str, limit: int | None) -> dict:
                 env={**os.environ, "CHROME_PATH": CHROMIUM},
             )
             data = json.loads(report.read_text(encoding="utf-8"))
-            scores[name][path] = {k: v["score"] for k, v in data["categories"].items()}
+            scores[name][path] = {
+                **{k: v["score"] for k, v in data["categories"].items()},
+                "first_contentful_paint_s": round(
+                    data["audits"]["first-contentful-paint"]["numericValue"] / 1000, 2
+                ),
+                "largest_contentful_paint_s": round(
+                    data["audits"]["largest-contentful-paint"]["numericValue"] / 1000, 2
+                ),
+            }
             log(f"Lighthouse {name} {path}: {scores[name][path]}")
     return {
         "note": "mobile is Lighthouse's default (simulated slow 4G, 4x CPU slowdown)",
@@ -391,6 +404,8 @@ def summary(r: dict) -> str:
                 lines.append(
                     f"lighthouse {name:<7} {page:<38} performance {sc['performance']:.2f}"
                     f"  accessibility {sc['accessibility']:.2f}"
+                    f"  FCP {sc['first_contentful_paint_s']:.1f} s"
+                    f"  LCP {sc['largest_contentful_paint_s']:.1f} s"
                 )
     return "\n".join(lines)
 
