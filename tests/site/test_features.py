@@ -231,3 +231,38 @@ def test_every_icon_on_every_page_is_in_the_shipped_fonts(browser, base_url):
     context.close()
     assert seen > 0, "no icons found: is Font Awesome still the theme's icon font?"
     assert not missing, sorted(missing)
+
+
+_FIRST_PAINT_JS = """
+window.__themeAtBody = null;
+window.__shift = 0;
+new MutationObserver((_, observer) => {
+    if (document.body) {
+        window.__themeAtBody = document.documentElement.dataset.theme;
+        observer.disconnect();
+    }
+}).observe(document, {childList: true, subtree: true});
+new PerformanceObserver(list => {
+    for (const entry of list.getEntries()) window.__shift += entry.value;
+}).observe({type: 'layout-shift', buffered: true});
+"""
+
+
+def test_first_visit_paints_in_the_final_colour_mode(browser, base_url):
+    """A first visit (no stored mode) gets light or dark code colours from the first paint.
+
+    The theme's default mode "auto" is resolved in <head> (docs/_templates/layout.html);
+    left to the theme's deferred script, code blocks were first drawn uncoloured and with
+    another line height, and the page shifted (Lighthouse: layout shift 0.13).
+    """
+    for scheme in ("light", "dark"):
+        context = _context(browser, color_scheme=scheme)
+        context.add_init_script(_FIRST_PAINT_JS)
+        page = context.new_page()
+        page.goto(base_url + "chapters/04-sequence-to-sequence.html", wait_until="load")
+        page.wait_for_timeout(300)
+        assert page.evaluate("window.__themeAtBody") == scheme
+        assert page.evaluate("document.documentElement.dataset.theme") == scheme
+        assert page.evaluate("document.documentElement.dataset.mode") == "auto"
+        assert page.evaluate("window.__shift") < 0.01
+        context.close()
