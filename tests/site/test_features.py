@@ -1,4 +1,5 @@
-"""What a reader does with the book: search it, copy code, walk it, take its notebooks away."""
+"""What a reader does with the book (search it, copy code, walk it, take its notebooks away)
+and how its pages load (one stylesheet, every icon in its font, the first paint)."""
 
 from __future__ import annotations
 
