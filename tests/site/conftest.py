@@ -92,7 +92,7 @@ def pytest_terminal_summary(terminalreporter):
     tr.section("site report")
     tr.write_line(f"screenshots and findings: {report_dir()}")
     if not _FINDINGS:
-        tr.write_line("no moderate or minor accessibility findings")
+        tr.write_line("no minor accessibility findings")
     for f in _FINDINGS:
         tr.write_line(
             f"{f['impact']:<8} {f['mode']:<5} {f['page']}: {f['id']} ({f['nodes']} node(s)): "

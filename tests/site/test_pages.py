@@ -9,7 +9,9 @@ import pytest
 from _site import book_pages, report_dir
 
 MODES = ["light", "dark"]
-FAILING_IMPACTS = {"serious", "critical"}
+# Every axe-core violation but "minor" fails (the last moderate one, "region", is fixed in
+# docs/_templates/navbar-logo.html); minor ones are listed in the site report.
+FAILING_IMPACTS = {"moderate", "serious", "critical"}
 # Alt text that says nothing about the figure.
 EMPTY_ALTS = {"", "image", "img", "figure", "fig", "picture", "diagram", "plot", "svg", "png"}
 
