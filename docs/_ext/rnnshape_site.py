@@ -376,8 +376,6 @@ _ICON_CLASS = re.compile(r"\bfa-[a-z0-9-]+")
 _ICON_FONT = re.compile(r"@font-face\{[^}]*font-family:[^;}]*Awesome[^}]*\}")
 _FONT_URL = re.compile(r"url\(([^)\"']+)\)")
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
-
-
 _CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6}) ?|(.))")
 
 
@@ -386,8 +384,8 @@ def _css_character(text: str) -> str:
     return _CSS_ESCAPE.sub(lambda m: chr(int(m[1], 16)) if m[1] else m[2], text)
 
 
-def _icons_in_use(static: Path, pages: list[Path]) -> set[int]:
-    css = (static / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
+def _icons_in_use(css: str, static: Path, pages: list[Path]) -> set[int]:
+    """The code points of every icon the site can show (see above); `css` is the theme's."""
     named: dict[str, str] = {}
     for selector, character in _ICON_RULE.findall(css):
         for name in _ICON_CLASS.findall(selector):
@@ -413,9 +411,10 @@ def _subset_icon_fonts(app, exception) -> None:
     theme_css = static / "styles" / "pydata-sphinx-theme.css"
     if not theme_css.is_file():
         return
+    css = theme_css.read_text(encoding="utf-8")
     pages = [p for p in out.rglob("*.html") if not p.is_relative_to(static)]
-    codepoints = _icons_in_use(static, pages)
-    for face in _ICON_FONT.findall(theme_css.read_text(encoding="utf-8")):
+    codepoints = _icons_in_use(css, static, pages)
+    for face in _ICON_FONT.findall(css):
         for url in _FONT_URL.findall(face):
             font_file = (theme_css.parent / url).resolve()
             if font_file.suffix != ".woff2" or not font_file.is_file():
