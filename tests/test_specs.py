@@ -96,7 +96,7 @@ def test_every_design_layer_is_known():
     ("text", "says"),
     [
         # not a known layer call
-        ("Conv2D(3, 3)", "not a layer rnnshape knows"),
+        ("Conv3D(3, 3)", "not a layer rnnshape knows"),
         ("print(1)", "not a layer rnnshape knows"),
         ("__import__('os').system('rm -rf /')", "not a layer rnnshape knows"),
         ("os.system('ls')", "not a layer rnnshape knows"),
