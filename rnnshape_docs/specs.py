@@ -533,6 +533,14 @@ def _example(name: str) -> str:
         "Dropout": "Dropout(0.2)",
         "Embedding": "Embedding(1000, 16)",
         "Conv1D": "Conv1D(16, 3)",
+        "Reshape": "Reshape((4, 3))",
+        "Permute": "Permute((2, 1))",
+        "Conv2D": "Conv2D(16, 3)",
+        "AveragePooling1D": "AveragePooling1D(2)",
+        "AveragePooling2D": "AveragePooling2D(2)",
+        "Activation": "Activation('relu')",
+        "ConvLSTM1D": "ConvLSTM1D(16, 3)",
+        "ConvLSTM2D": "ConvLSTM2D(16, 3)",
     }.get(name, f"{name}(4)")
 
 

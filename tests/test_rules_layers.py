@@ -12,7 +12,7 @@ import pytest
 from rnnshape_docs import rules
 from rnnshape_docs.rules import Call, Refusal
 from rnnshape_docs.shapes import ShapeError, trace
-from rnnshape_docs.specs import KNOWN_LAYERS, from_config, parse
+from rnnshape_docs.specs import KNOWN_LAYERS, SIGNATURES, SpecError, from_config, parse
 
 NEW_LAYERS = (
     "Reshape",
@@ -32,6 +32,10 @@ NEW_LAYERS = (
     "ConvLSTM1D",
     "ConvLSTM2D",
 )
+
+
+def parse_needs(name):
+    return bool(SIGNATURES[name].required)
 
 
 def test_every_known_layer_has_a_rule():
@@ -363,3 +367,11 @@ def test_glu_at_the_first_layer_and_after_a_dense():
 )
 def test_from_config(class_name, config, text):
     assert from_config(class_name, config).text == text
+
+
+@pytest.mark.parametrize("name", [n for n in NEW_LAYERS if parse_needs(n)])
+def test_missing_argument_examples_parse(name):
+    with pytest.raises(SpecError) as info:
+        parse(f"{name}()")
+    example = str(info.value).rsplit("e.g. ", 1)[1]
+    assert parse(example).name == name
