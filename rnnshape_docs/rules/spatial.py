@@ -198,7 +198,8 @@ def global_pooling2d(spec: LayerSpec, shape: Shape) -> Result:
     batch, grid, channels = split_channels(shape, fmt)
     out = join_channels(batch, (1, 1), channels, fmt) if keepdims else (batch, channels)
     how = "averages" if "Average" in spec.name else "takes the maximum"
-    why = f"{how} over the {times(grid)} positions: one {channels}-wide vector per sample"
+    wide = f"{channels}-wide " if channels is not None else ""
+    why = f"{how} over the {times(grid)} positions: one {wide}vector per sample"
     if keepdims:
         why += "; keepdims=True keeps the two pooled axes with size 1"
     return (out,), ("output",), why
