@@ -66,6 +66,9 @@ class ModelTrace:
     inputs: tuple[tuple[str, Shape], ...]
     steps: tuple[CallStep, ...]
     outputs: tuple[Shape, ...]
+    # Every call of the model's own layers, nested models included as one call each:
+    # (name, call, outputs), for comparing with Keras layer call by layer call.
+    calls: tuple[tuple[str, int, tuple[Shape, ...]], ...] = field(default=(), compare=False)
 
     def to_json(self) -> dict:
         """design.md's "Model files" JSON: one object per layer call, keyed by name."""
@@ -136,39 +139,63 @@ def trace_model(model_or_path: Any, *, batch: int | None = None) -> ModelTrace:
         from rnnshape_docs.model_files import trace_file
 
         return trace_file(model_or_path, batch=batch)
-    get_config = getattr(model_or_path, "get_config", None)
-    if get_config is None:
-        raise TypeError(f"trace_model takes a Keras model or a path, not {model_or_path!r}")
-    config = {"class_name": type(model_or_path).__name__, "config": get_config()}
-    if config["class_name"] not in ("Sequential", "Functional"):
-        config["class_name"] = "Functional"  # keras.Model(inputs, outputs) is a Functional
-    return trace_config(config, batch=batch)
+    return trace_config(model_config_of(model_or_path), batch=batch)
 
 
-def trace_config(config: Any, *, batch: int | None = None) -> ModelTrace:
+def model_config_of(model: Any) -> dict[str, Any]:
+    """A built Keras model's config as a saved file holds it: the JSON of ``model.to_json()``.
+
+    Keras writes it from ``get_config()`` (so the model need not have been called), with
+    tuples and other Python values turned into JSON as in a ``.keras`` file.
+    """
+    import json
+
+    to_json = getattr(model, "to_json", None)
+    if to_json is None:
+        raise TypeError(f"trace_model takes a Keras model or a path, not {model!r}")
+    return json.loads(to_json())
+
+
+def trace_config(config: Any, *, batch: int | None = None, **options: Any) -> ModelTrace:
     """Trace a model config (the parsed JSON of ``model.to_json()`` or ``config.json``)."""
     try:
         graph = read_model_config(config)
     except ConfigError as exc:
         raise ShapeError(str(exc)) from None
-    return trace_graph(graph, batch=batch)
+    return trace_graph(graph, batch=batch, **options)
 
 
-def trace_graph(graph: ModelGraph, *, batch: int | None = None) -> ModelTrace:
-    """Trace every call of every layer of ``graph``; ``batch`` fills an unknown batch size."""
+def trace_graph(
+    graph: ModelGraph,
+    *,
+    batch: int | None = None,
+    input_shapes: tuple[Shape, ...] | None = None,
+) -> ModelTrace:
+    """Trace every call of every layer of ``graph``.
+
+    ``batch`` fills an unknown batch size; ``input_shapes`` replaces the model's input shapes
+    (`keras_models.check_model` traces with the sizes it runs the model on).
+    """
     if batch is not None and (isinstance(batch, bool) or not isinstance(batch, int) or batch <= 0):
         raise ShapeError(f"--batch must be a positive whole number, got {batch!r}")
     inputs = []
-    for ref in graph.inputs:
+    for k, ref in enumerate(graph.inputs):
         shape = graph.layers[ref.layer].input_shape
         assert shape is not None  # read_model_config checked it
+        if input_shapes is not None:
+            shape = tuple(input_shapes[k])
         if batch is not None and shape[0] is None:
             shape = (batch, *shape[1:])
         inputs.append(shape)
     walk = _Walk(graph, "")
     outputs = walk.run(tuple(inputs))
     names = tuple((ref.layer, shape) for ref, shape in zip(graph.inputs, inputs, strict=True))
-    return ModelTrace(graph.name, names, tuple(walk.steps), outputs)
+    calls = tuple(
+        (name, call, done.outputs)
+        for (name, call), done in walk.done.items()
+        if done.call is not None
+    )
+    return ModelTrace(graph.name, names, tuple(walk.steps), outputs, calls)
 
 
 # --------------------------------------------------------------------------- the walk
