@@ -172,7 +172,8 @@ def refused(capsys, tmp_path, name, content: bytes) -> str:
     status, out, err = run(capsys, path)
     assert status == 2
     assert out == ""
-    assert err.startswith("rnnshape: error: ") and err.count("\n") == 1, err
+    assert err.startswith("rnnshape: error: "), err
+    assert err.count("\n") == 1, err
     assert "Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing written
     return err
