@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from rnnshape_docs import rules
 from rnnshape_docs.rules import Call, Refusal, Shape, format_shape
 from rnnshape_docs.rules.base import flag
+from rnnshape_docs.rules.recurrent import with_return_sequences
 from rnnshape_docs.specs import RECURRENT, LayerSpec, SpecError, parse
 from rnnshape_docs.tables import Table
 
@@ -235,7 +236,7 @@ def _return_sequences_hint(steps: list[Step], index: int) -> str:
     inner = spec.params["layer"] if spec is not None and spec.name == "Bidirectional" else spec
     if inner is None or inner.name not in RECURRENT or flag(inner, "return_sequences"):
         return ""
-    fixed = _with_return_sequences(spec)
+    fixed = with_return_sequences(spec)
     where = f"layer {index}" if spec is inner else f"the {inner.name} inside layer {index}"
     try:
         sequence = rules.apply(fixed, prev.input)[0][0]
@@ -246,14 +247,3 @@ def _return_sequences_hint(steps: list[Step], index: int) -> str:
         f"{format_shape(prev.outputs[0])}: set return_sequences=True on {where} "
         f"so it passes on one output per time step, {format_shape(sequence)}"
     )
-
-
-def _with_return_sequences(spec: LayerSpec) -> LayerSpec:
-    """The same layer with return_sequences=True (on both directions of a Bidirectional)."""
-    params = dict(spec.params)
-    if spec.name in RECURRENT:
-        params["return_sequences"] = True
-    for key in ("layer", "backward_layer"):
-        if isinstance(params.get(key), LayerSpec):
-            params[key] = _with_return_sequences(params[key])
-    return LayerSpec(spec.name, params, spec.text)

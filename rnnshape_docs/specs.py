@@ -576,7 +576,7 @@ def from_config(class_name: str, config: dict[str, Any]) -> LayerSpec:
         parts.append(repr(_json_value(class_name, key, config[key])))
     for key, default in keywords.items():
         value = _json_value(class_name, key, config.get(key, default))
-        if value != default and not (key == "strides" and value == _pool_size(config)):
+        if value != default and not _same_as_default(class_name, key, value, config):
             parts.append(f"{key}={value!r}")
     return parse(f"{class_name}({', '.join(parts)})")
 
@@ -598,9 +598,16 @@ def _is_mirror(forward: LayerSpec, backward: LayerSpec) -> bool:
     return flipped and shape_params(forward) == shape_params(backward)
 
 
-def _pool_size(config: dict[str, Any]) -> Any:
-    """A pooling layer's strides default to its pool size: equal strides are left out."""
-    return _json_value("", "pool_size", config.get("pool_size")) if "pool_size" in config else None
+def _same_as_default(class_name: str, key: str, value: Any, config: dict[str, Any]) -> bool:
+    """Values Keras writes in place of a default that means the same (left out of the text)."""
+    if key == "strides" and "pool_size" in config:  # pooling: strides default to pool_size
+        return value == _json_value(class_name, "pool_size", config["pool_size"])
+    if class_name == "MultiHeadAttention":
+        if key == "value_dim":  # defaults to key_dim
+            return value == config.get("key_dim")
+        if key == "attention_axes":  # Keras writes the time axis it chose for 3-D inputs
+            return value in (1, -2)
+    return False
 
 
 # Shapes, not sizes: Reshape((6,)) is not Reshape(6), which Keras refuses.

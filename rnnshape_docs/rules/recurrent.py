@@ -251,3 +251,14 @@ def _wrapped_rnn(inner: LayerSpec, shape: Shape) -> tuple[tuple[Shape, ...], tup
         return rnn_core(inner, shape)
     except Refusal as exc:
         raise Refusal(f"(wrapped {inner.text}) {exc}", exc.after_rnn, exc.hint) from None
+
+
+def with_return_sequences(spec: LayerSpec) -> LayerSpec:
+    """The same layer with return_sequences=True (on both directions of a Bidirectional)."""
+    params = dict(spec.params)
+    if spec.name in RECURRENT:
+        params["return_sequences"] = True
+    for key in ("layer", "backward_layer"):
+        if isinstance(params.get(key), LayerSpec):
+            params[key] = with_return_sequences(params[key])
+    return LayerSpec(spec.name, params, spec.text)
