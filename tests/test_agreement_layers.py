@@ -263,3 +263,97 @@ def test_config_round_trip(text, shape):
     layer(keras.Input(batch_shape=shape))  # built, as in a saved model
     spec = from_config(type(layer).__name__, layer.get_config())
     assert trace([spec], shape).outputs == measured[0], spec.text
+
+
+# --------------------------------------------------------------------------- whole models
+
+L = keras.layers
+
+
+def video_classifier():
+    frames = keras.Input((4, 16, 16, 3))
+    x = L.TimeDistributed(L.Conv2D(4, 3, activation="relu"))(frames)
+    x = L.TimeDistributed(L.MaxPooling2D())(x)
+    x = L.TimeDistributed(L.Flatten())(x)
+    return keras.Model(frames, L.Dense(2)(L.LSTM(8)(x)))
+
+
+def conv_lstm_encoder_decoder():
+    past, future = keras.Input((4, 8, 8, 2)), keras.Input((3, 8, 8, 2))
+    _, h, c = L.ConvLSTM2D(3, 3, padding="same", return_state=True)(past)
+    x = L.ConvLSTM2D(3, 3, padding="same", return_sequences=True)(future, initial_state=[h, c])
+    x = L.BatchNormalization()(x)
+    return keras.Model([past, future], L.TimeDistributed(L.Conv2D(1, 1))(x))
+
+
+def image_rows_as_time_steps():
+    image = keras.Input((28, 28, 1))
+    x = L.MaxPooling2D()(L.Conv2D(8, 3)(image))  # (13, 13, 8)
+    x = L.Reshape((13, -1))(L.Permute((2, 1, 3))(x))  # columns as time steps
+    x = L.Bidirectional(L.GRU(4))(x)
+    return keras.Model(image, L.Activation("softmax")(L.Dense(3)(x)))
+
+
+def time_axis_layers():
+    series = keras.Input((None, 3))
+    x = L.Conv1D(4, 3)(L.ZeroPadding1D((2, 0))(series))
+    x = L.UpSampling1D()(L.LayerNormalization()(L.AveragePooling1D(2)(x)))
+    x = L.Bidirectional(L.SimpleRNN(4, return_sequences=True))(L.Cropping1D((1, 0))(x))
+    pooled = L.GlobalAveragePooling1D()(x)
+    return keras.Model(series, [x, pooled])
+
+
+def conv_lstm1d_to_images():
+    signals = keras.Input((5, 12, 2))
+    x = L.ConvLSTM1D(4, 3, return_sequences=True)(signals)  # (5, 10, 4): each step is a row
+    image = L.Reshape((5, 10, 4))(x)
+    x = L.GlobalMaxPooling2D()(L.AveragePooling2D(2, padding="same")(image))
+    return keras.Model(signals, x)
+
+
+MODELS = {
+    "video: TimeDistributed CNN then LSTM": video_classifier,
+    "ConvLSTM2D encoder-decoder with initial_state": conv_lstm_encoder_decoder,
+    "image columns as time steps: Permute, Reshape, Bidirectional GRU": image_rows_as_time_steps,
+    "padding, pooling, normalizing and cropping the time axis": time_axis_layers,
+    "ConvLSTM1D output as an image": conv_lstm1d_to_images,
+}
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_models_as_files_agree_with_keras(name, tmp_path):
+    # As in test_agreement_models.py: rules vs a real run, then the saved files traced
+    from rnnshape_docs import trace_model
+    from rnnshape_docs.graph import trace_config
+    from rnnshape_docs.keras_models import _run_shapes, check_model, measure_model
+    from rnnshape_docs.model_files import read_config, trace_file
+
+    keras.backend.clear_session()
+    model = MODELS[name]()
+    check_model(model)
+    live = trace_model(model)
+    model.save(tmp_path / "model.keras")
+    (tmp_path / "model.json").write_text(model.to_json())
+    for path in (tmp_path / "model.keras", tmp_path / "model.json"):
+        assert trace_file(path).steps == live.steps, path.name
+    config = read_config((tmp_path / "model.keras").read_bytes(), "model.keras")
+    at_run = trace_config(config, input_shapes=_run_shapes(model))
+    assert {(n, c): o for n, c, o in at_run.calls} == measure_model(model)
+
+
+def test_conv_lstm_state_of_the_input_grid_is_refused_before_keras_fails_at_run():
+    from rnnshape_docs import trace_model
+
+    past, future = keras.Input((4, 8, 8, 2)), keras.Input((3, 8, 8, 2))
+    _, h, c = L.ConvLSTM2D(3, 3, padding="same", return_state=True, name="encoder")(past)
+    # valid padding: the decoder's steps are 6 x 6, the encoder's states 8 x 8
+    seq = L.ConvLSTM2D(3, 3, return_sequences=True, name="decoder")(future, initial_state=[h, c])
+    model = keras.Model([past, future], seq)  # Keras builds it
+    with pytest.raises(ShapeError) as refused:
+        trace_model(model)
+    message = str(refused.value)
+    assert "'decoder'" in message
+    assert "(None, 6, 6, 3)" in message
+    assert "'encoder'" in message
+    with pytest.raises(Exception):  # noqa: B017, PT011
+        model([np.zeros((2, 4, 8, 8, 2), "float32"), np.zeros((2, 3, 8, 8, 2), "float32")])
