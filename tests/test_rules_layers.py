@@ -135,6 +135,9 @@ def test_conv_lstm_initial_state():
     with pytest.raises(Refusal, match=r"must be \(2, 6, 6, 4\).*fails only when it runs") as info:
         rules.apply(spec, Call(((2, 5, 8, 8, 3),), {"initial_state": ((2, 8, 8, 4), state)}))
     assert info.value.source == ("initial_state", 0)
+    assert "padding='same' on both keeps the grid" in str(info.value)
+    with pytest.raises(Refusal, match="give the layer that produces it 4 filters"):
+        rules.apply(spec, Call(((2, 5, 8, 8, 3),), {"initial_state": ((2, 6, 6, 5), state)}))
     with pytest.raises(Refusal, match="keeps 2 states"):
         rules.apply(spec, Call(((2, 5, 8, 8, 3),), {"initial_state": (state,)}))
 

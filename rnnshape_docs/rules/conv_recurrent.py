@@ -117,10 +117,22 @@ def _check_initial_state(spec: LayerSpec, states: tuple[Shape, ...], state: Shap
     for k, given in enumerate(states):
         same_batch = None in (given[0], state[0]) or given[0] == state[0] if given else False
         if len(given) != len(state) or not same_batch or tuple(given[1:]) != tuple(state[1:]):
+            fix = "make the layer that produces it match"
+            if len(given) == len(state) and same_batch:
+                fmt = data_format(spec)
+                _b, grid, channels = split_channels(state, fmt)
+                _b, given_grid, _c = split_channels(given, fmt)
+                if given_grid != grid:
+                    fix = (
+                        f"its grid is {times(given_grid)}, this layer's steps {times(grid)}: "
+                        "padding='same' on both keeps the grid"
+                    )
+                else:
+                    fix = f"give the layer that produces it {channels} filters"
             raise Refusal(
                 f"initial_state {'hc'[k]} must be {format_shape(state)}, the size of one output "
                 f"step, got {format_shape(given)} (Keras 3 builds such a model and fails only "
-                "when it runs); make the layer that produces it match",
+                f"when it runs); {fix}",
                 source=("initial_state", k),
             )
     return "; starts from the given initial states h and c"
