@@ -84,6 +84,20 @@ STACKS = [
         (2, 4, 9, 2),
     ),
     (["ConvLSTM1D(3, 3, go_backwards=True, stateful=True)"], (2, 4, 9, 2)),
+    # Bidirectional ConvLSTM (Keras joins the last axes, also for channels_first)
+    (
+        [
+            "Bidirectional(ConvLSTM2D(3, 3, return_sequences=True))",
+            "TimeDistributed(GlobalAveragePooling2D())",
+        ],
+        (2, 4, 8, 8, 2),
+    ),
+    (["Bidirectional(ConvLSTM1D(3, 3, return_state=True), merge_mode='sum')"], (None, None, 8, 2)),
+    (["Bidirectional(ConvLSTM2D(2, 3, data_format='channels_first'))"], (2, 4, 2, 8, 8)),
+    (
+        ["Bidirectional(ConvLSTM2D(3, 3), backward_layer=ConvLSTM2D(2, 3, go_backwards=True))"],
+        (2, 4, 8, 8, 2),
+    ),
     # Bidirectional around GRU and SimpleRNN, after a CNN
     (
         [
@@ -181,6 +195,11 @@ def assert_fails_when_run(layers, shape):
         (["Reshape((4,))"], (None, None, 3)),  # no number of steps gives 4 values
         (["Reshape((0, 3))"], (None, None, 3)),
         (["Activation('glu')"], (2, None, 5)),
+        # Keras sizes the merge from the forward layer alone
+        (
+            ["Bidirectional(ConvLSTM2D(3, 3), backward_layer=ConvLSTM2D(3, 5, go_backwards=True))"],
+            (2, 4, 8, 8, 2),
+        ),
     ],
     ids=str,
 )
@@ -250,6 +269,7 @@ ROUND_TRIP = [
     ("ConvLSTM2D(3, (3, 2), padding='same', return_state=True)", (2, 4, 8, 8, 2)),
     ("TimeDistributed(Conv2D(4, 3))", (2, 4, 8, 8, 3)),
     ("Bidirectional(GRU(3, return_state=True))", (2, 5, 3)),
+    ("Bidirectional(ConvLSTM2D(3, 3, return_sequences=True), merge_mode='mul')", (2, 4, 8, 8, 2)),
     ("Bidirectional(SimpleRNN(3, return_sequences=True), merge_mode='ave')", (2, 5, 3)),
 ]
 

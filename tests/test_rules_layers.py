@@ -142,6 +142,23 @@ def test_conv_lstm_initial_state():
         rules.apply(spec, Call(((2, 5, 8, 8, 3),), {"initial_state": (state,)}))
 
 
+def test_bidirectional_conv_lstm():
+    step = one("Bidirectional(ConvLSTM2D(3, 3, return_state=True))", (2, 4, 8, 8, 2))
+    assert step.outputs == ((2, 6, 6, 6), *[(2, 6, 6, 3)] * 4)
+    assert step.names == ("output", "h_fw", "c_fw", "h_bw", "c_bw")
+    assert step.why.startswith("a forward and a backward ConvLSTM2D of 3 filters read")
+    spec = parse("Bidirectional(ConvLSTM2D(3, 3))")
+    good, wrong = (2, 6, 6, 3), (2, 8, 8, 3)
+    with pytest.raises(Refusal, match="padding='same' on both") as info:
+        rules.apply(spec, Call(((2, 4, 8, 8, 2),), {"initial_state": (good, good, wrong, good)}))
+    assert info.value.source == ("initial_state", 2)  # the backward layer's h
+    with pytest.raises(ShapeError, match=r"match but the last axis, got \(2, 6, 6, 3\) and"):
+        trace(
+            ["Bidirectional(ConvLSTM2D(3, 3), backward_layer=ConvLSTM2D(3, 5, go_backwards=True))"],
+            (2, 4, 8, 8, 2),
+        )
+
+
 def test_bidirectional_gru_and_simple_rnn_state_names():
     gru = one("Bidirectional(GRU(3, return_state=True))", (2, 5, 4))
     assert gru.outputs == ((2, 6), (2, 3), (2, 3))

@@ -87,7 +87,7 @@ def conv_lstm(spec: LayerSpec, call: Call | Shape) -> Result:
     state = join_channels(batch, out_grid, filters, fmt)
     started = ""
     if "initial_state" in call.options:
-        started = _check_initial_state(spec, tuple(call.options["initial_state"]), state)
+        started = check_initial_state(spec, tuple(call.options["initial_state"]), state)
     out = (batch, steps, *state[1:]) if flag(spec, "return_sequences") else state
     outputs: tuple[Shape, ...] = (out,)
     names: tuple[str, ...] = ("output",)
@@ -107,8 +107,14 @@ def conv_lstm(spec: LayerSpec, call: Call | Shape) -> Result:
     return outputs, names, why + started
 
 
-def _check_initial_state(spec: LayerSpec, states: tuple[Shape, ...], state: Shape) -> str:
-    """Keras 3.15 builds a ConvLSTM given states of the wrong shape and fails when it runs."""
+def check_initial_state(
+    spec: LayerSpec, states: tuple[Shape, ...], state: Shape, *, first: int = 0
+) -> str:
+    """Keras 3.15 builds a ConvLSTM given states of the wrong shape and fails when it runs.
+
+    ``state`` is the shape of one output step; ``first`` is the position of these states in
+    the call's list (Bidirectional passes its halves), named in the refusal's ``source``.
+    """
     if len(states) != 2:
         raise Refusal(
             f"initial_state: {spec.name} keeps 2 states (h, c), each {format_shape(state)}, "
@@ -133,6 +139,6 @@ def _check_initial_state(spec: LayerSpec, states: tuple[Shape, ...], state: Shap
                 f"initial_state {'hc'[k]} must be {format_shape(state)}, the size of one output "
                 f"step, got {format_shape(given)} (Keras 3 builds such a model and fails only "
                 f"when it runs); {fix}",
-                source=("initial_state", k),
+                source=("initial_state", first + k),
             )
     return "; starts from the given initial states h and c"
