@@ -34,7 +34,7 @@ def sizes(spec: LayerSpec, key: str, default: object, n: int) -> tuple[int, ...]
 def padding_of(spec: LayerSpec, allowed: tuple[str, ...] = ("valid", "same")) -> str:
     """The padding as Keras reads it (convolutions lower-case it, pooling layers do not)."""
     padding = spec.get("padding", "valid")
-    if isinstance(padding, str) and spec.name.startswith(("Conv", "ConvLSTM")):
+    if isinstance(padding, str) and spec.name.startswith("Conv"):
         padding = padding.lower()
     if padding not in allowed:
         raise Refusal(
@@ -129,18 +129,18 @@ def conv_grid(
     padding: str,
 ) -> tuple[int | None, ...]:
     """The output grid of a convolution; refuses a kernel larger than a known input."""
-    out = []
-    for size, k, s, d in zip(grid, kernel, strides, dilation, strict=True):
-        window = d * (k - 1) + 1
-        length = window_length(size, window, s, padding)
-        if length is not None and length <= 0:
-            raise Refusal(
-                f"the kernel spans {times(tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation, strict=True)))} "
-                f"but the input is only {times(grid)} (output size would be zero or "
-                "negative); use a smaller kernel_size or dilation_rate, or padding='same'"
-            )
-        out.append(length)
-    return tuple(out)
+    windows = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation, strict=True))
+    out = tuple(
+        window_length(size, window, s, padding)
+        for size, window, s in zip(grid, windows, strides, strict=True)
+    )
+    if any(length is not None and length <= 0 for length in out):
+        raise Refusal(
+            f"the kernel spans {times(windows)} but the input is only {times(grid)} (output "
+            "size would be zero or negative); use a smaller kernel_size or dilation_rate, or "
+            "padding='same'"
+        )
+    return out
 
 
 def pooling(spec: LayerSpec, shape: Shape, rank: int) -> Result:
