@@ -321,9 +321,10 @@ class _Walk:
             name = node.args[0].layer
             for k in range(len(prev.outputs)):
                 sources[("input", k)] = Ref(name, 0, k)
-            if len(prev.outputs) > 1 and not self._takes_several(layer):
-                if layer.spec is not None and layer.spec.name == "Dropout":
-                    return Call(prev.outputs[:1]), sources
+            several = layer.spec is not None and (
+                rules.takes_several(layer.spec.name) or layer.spec.name == "Dropout"
+            )
+            if len(prev.outputs) > 1 and not several:
                 raise ShapeError(
                     f"layer {self._name(layer.name)!r}: the layer before it, "
                     f"{self._name(name)!r}, returns {len(prev.outputs)} tensors; in a Sequential "
@@ -369,9 +370,6 @@ class _Walk:
         for k, r in enumerate(tensors):
             sources[("input", k)] = r
         return Call(tuple(self._shape(r) for r in tensors), options), sources
-
-    def _takes_several(self, layer: Layer) -> bool:
-        return layer.spec is not None and rules.takes_several(layer.spec.name)
 
     # -- errors
 
