@@ -372,54 +372,106 @@ def _block(c, x, y_top, shape, names, *, max_cells, fill, edge=INK):
     return w, h
 
 
-def _tensor_row(items, notes, *, max_cells, arrows=(), measure=text_extent, narrow=False):
-    """Tensors side by side (or, narrow, one under the other), with arrows between them."""
-    c = Canvas(measure)
-    x = 0.0
-    y_top = 0.0
-    spans = []
-    lefts = [
+def _tensor(c, label, shape, names, note, *, x, y_top, left_w, max_cells):
+    """One tensor with its title above and its shape below; returns its span (x0, x1, y)."""
+    x0 = x + left_w
+    colour = {"wrong": WRONG, "right": RIGHT}.get(note, INK)
+    w, h = _block(
+        c,
+        x0,
+        y_top,
+        shape,
+        names,
+        max_cells=max_cells,
+        fill={"wrong": "#f9dccb", "right": FILL_OUTPUT}.get(note, FILL_INPUT),
+    )
+    cx = x0 + w / 2
+    c.text(cx, y_top + 0.42, label, weight="bold", va="bottom", color=colour)
+    c.text(cx, y_top - h - 0.3, fmt_shape(shape), va="top", color=colour, weight="bold")
+    return x0 - left_w, x0 + w, y_top - h / 2
+
+
+def _left_width(c, shape, names) -> float:
+    return (
         max(
             c.extent(_axis_words(d, n), SMALL)[0]
             for d, n in zip(shape[-2:], names[-2:], strict=True)
         )
         + 0.1
-        for _, shape, names in items
-    ]
-    for (label, shape, names), note, left_w in zip(items, notes, lefts, strict=True):
-        label_w = c.extent(label, SIZE, "bold")[0]
-        if narrow:  # one column, the blocks' left edges aligned
-            left_w = max(lefts)
-            if spans:
-                y_top = c.y0 - 0.4 - 0.42 - c.extent(label, SIZE, "bold")[1]
-        x0 = x + left_w
-        colour = {"wrong": WRONG, "right": RIGHT}.get(note, INK)
-        w, h = _block(
-            c,
-            x0,
-            y_top,
-            shape,
-            names,
-            max_cells=max_cells,
-            fill={"wrong": "#f9dccb", "right": FILL_OUTPUT}.get(note, FILL_INPUT),
-        )
-        cx = x0 + w / 2
-        c.text(cx, y_top + 0.42, label, weight="bold", va="bottom", color=colour)
-        c.text(cx, y_top - h - 0.3, fmt_shape(shape), va="top", color=colour, weight="bold")
-        spans.append((x0 - left_w, x0 + w, y_top - h / 2))
-        if not narrow:
-            x = max(c.x1, cx + label_w / 2) + 0.45
+    )
+
+
+NARROW_WIDTH = 4.0  # inches: the widest a narrow figure may grow before it wraps (phones)
+
+
+def _tensor_row(items, notes, *, max_cells, arrows=(), measure=text_extent, narrow=False):
+    """Tensors side by side, with arrows between them; narrow, in rows that wrap."""
     if narrow:
-        xa = c.x1 + 0.15
-        for a, b, text in arrows:
-            ya, yb = spans[a][2], spans[b][2]
-            c.arrow(xa, ya, xa, yb)
-            c.text(xa + 0.06, (ya + yb) / 2, text, size=SMALL, ha="left")
-        return c
+        return _tensor_rows(items, notes, max_cells=max_cells, arrows=arrows, measure=measure)
+    c = Canvas(measure)
+    x = 0.0
+    y_top = 0.0
+    spans = []
+    for (label, shape, names), note in zip(items, notes, strict=True):
+        label_w = c.extent(label, SIZE, "bold")[0]
+        left_w = _left_width(c, shape, names)
+        span = _tensor(
+            c, label, shape, names, note, x=x, y_top=y_top, left_w=left_w, max_cells=max_cells
+        )
+        spans.append(span)
+        cx = (span[0] + left_w + span[1]) / 2
+        x = max(c.x1, cx + label_w / 2) + 0.45
     for a, b, text in arrows:
         xa, xb, y = spans[a][1] + 0.05, spans[b][0] - 0.05, min(spans[a][2], spans[b][2])
         c.arrow(xa + 0.02, y, xb, y)
         c.text((xa + xb) / 2, y + 0.05, text, size=SMALL, va="bottom")
+    return c
+
+
+def _tensor_rows(items, notes, *, max_cells, arrows, measure):
+    """The narrow arrangement: each tensor drawn on its own, then placed left to right in
+    rows no wider than NARROW_WIDTH; an arrow to the next row runs down the right side."""
+    c = Canvas(measure)
+    parts = []
+    for (label, shape, names), note in zip(items, notes, strict=True):
+        sub = Canvas(measure)
+        left_w = _left_width(sub, shape, names)
+        span = _tensor(
+            sub, label, shape, names, note, x=0.0, y_top=0.0, left_w=left_w, max_cells=max_cells
+        )
+        parts.append((sub, span))
+    rows: list[list[int]] = [[]]
+    width = 0.0
+    for k, (sub, _) in enumerate(parts):
+        w = sub.x1 - sub.x0
+        if rows[-1] and width + 0.45 + w > NARROW_WIDTH:
+            rows.append([])
+            width = 0.0
+        width += (0.45 if rows[-1] else 0.0) + w
+        rows[-1].append(k)
+    spans, where = {}, {}
+    y_top = 0.0
+    for r, row in enumerate(rows):
+        if r:  # below the previous row, the tallest title of this one clear of it
+            y_top = c.y0 - 0.35 - max(parts[k][0].y1 for k in row)
+        x = 0.0
+        for k in row:
+            sub, (s0, s1, sy) = parts[k]
+            dx = x - sub.x0
+            c.place(sub, dx, y_top)
+            spans[k], where[k] = (s0 + dx, s1 + dx, sy + y_top), r
+            x += sub.x1 - sub.x0 + 0.45
+    x_side = c.x1 + 0.15
+    for a, b, text in arrows:
+        if where[a] == where[b]:
+            xa, xb = spans[a][1] + 0.05, spans[b][0] - 0.05
+            y = min(spans[a][2], spans[b][2])
+            c.arrow(xa + 0.02, y, xb, y)
+            c.text((xa + xb) / 2, y + 0.05, text, size=SMALL, va="bottom")
+        else:
+            ya, yb = spans[a][2], spans[b][2]
+            c.arrow(x_side, ya, x_side, yb)
+            c.text(x_side + 0.06, (ya + yb) / 2, text, size=SMALL, ha="left")
     return c
 
 

@@ -13,7 +13,7 @@ import math
 import operator
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rnnshape_docs._font_widths import ADVANCE, ADVANCE_BOLD, UNITS_PER_EM
 
@@ -247,10 +247,24 @@ class Canvas:
             else:
                 self.rect(cx, cy, s, s, fill=fill, edge=edge, lw=lw, ls=ls)
 
+    def place(self, other: Canvas, dx: float, dy: float) -> None:
+        """Copy what ``other`` drew, moved by (dx, dy)."""
+        self.items.extend(shifted(item, dx, dy) for item in other.items)
+        self.grow(other.x0 + dx, other.y0 + dy, other.x1 + dx, other.y1 + dy)
+
     def finish(self, margin: float = 0.12) -> Drawing:
         x0, y0 = self.x0 - margin, self.y0 - margin
         x1, y1 = self.x1 + margin, self.y1 + margin
         return Drawing(tuple(self.items), x0, y0, round(x1 - x0, 3), round(y1 - y0, 3))
+
+
+def shifted(item: Item, dx: float, dy: float) -> Item:
+    """``item`` moved by (dx, dy)."""
+    if isinstance(item, Rect | Text):
+        return replace(item, x=item.x + dx, y=item.y + dy)
+    if isinstance(item, Line):
+        return replace(item, xs=tuple(x + dx for x in item.xs), ys=tuple(y + dy for y in item.ys))
+    return replace(item, points=tuple((x + dx, y + dy) for x, y in item.points))
 
 
 def grid(c: Canvas, x, y_top, rows, cols, *, s, fill, ls="-"):
