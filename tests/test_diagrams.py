@@ -4,6 +4,7 @@ byte-identical from render to render, and rejects bad arguments by name."""
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import subprocess
 import sys
@@ -472,3 +473,44 @@ def test_time_distributed_is_one_layer_applied_at_each_step():
     assert len(ins) == len(outs) == 3
     assert all(inside[0] < a.points[0][0] < inside[1] for a in ins + outs)
     assert "applied to each of the 10 time steps with the same weights" in layout.alt
+
+
+def label_boxes(drawing) -> list[tuple[float, float, float, float, str]]:
+    """Each label's box (left, bottom, right, top, text), in inches, as the layout measured it."""
+    from rnnshape_docs.layout import text_extent
+
+    out = []
+    for t in drawing.texts():
+        w, h = text_extent(t.s, t.size, t.weight)
+        left = {"left": t.x, "center": t.x - w / 2, "right": t.x - w}[t.ha]
+        bottom = {"bottom": t.y, "baseline": t.y - 0.2 * h, "center": t.y - h / 2, "top": t.y - h}
+        out.append((left, bottom[t.va], left + w, bottom[t.va] + h, t.s))
+    return out
+
+
+@pytest.mark.parametrize(
+    "make",
+    [*TYPICAL.values(), *EDGE.values(), lambda: D.stack(TRACES["gallery"]())],
+    ids=[*TYPICAL, *EDGE, "gallery"],
+)
+def test_no_two_labels_overlap_wide_or_narrow(make):
+    d = make()
+    for drawing in filter(None, (d.layout.wide, d.layout.narrow)):
+        boxes = label_boxes(drawing)
+        clashes = [
+            (a[4], b[4])
+            for i, a in enumerate(boxes)
+            for b in boxes[i + 1 :]
+            if min(a[2], b[2]) - max(a[0], b[0]) > 0.01 and min(a[3], b[3]) - max(a[1], b[1]) > 0.01
+        ]
+        assert not clashes, (drawing is d.layout.narrow, clashes)
+
+
+def test_narrow_stack_states_stay_apart():
+    trace = rnnshape_docs.trace(["Bidirectional(LSTM(4, return_state=True))"], (None, 10, 3))
+    narrow = figures.stack(trace, column=300).narrow
+    states = [b for b in label_boxes(narrow) if b[4].startswith("state")]
+    assert len(states) == 4
+    assert all("\n" in b[4] for b in states)  # name over shape, to stay narrow
+    for upper, lower in itertools.pairwise(sorted(states, key=lambda b: -b[3])):
+        assert lower[3] <= upper[1]
