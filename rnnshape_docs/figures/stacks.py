@@ -24,7 +24,8 @@ from rnnshape_docs.layout import (
     slots,
     text_extent,
 )
-from rnnshape_docs.shapes import _STATE_NAMES, Trace
+from rnnshape_docs.rules.recurrent import STATE_NAMES
+from rnnshape_docs.shapes import Trace
 
 # --- 3. A stack of layers, and the icons ---------------------------------------------------
 _RECURRENT = re.compile(r"^\s*(SimpleRNN|LSTM|GRU)\s*\(")
@@ -54,10 +55,10 @@ def recurrent_name(layer: str) -> str | None:
 def _state_labels(layer: str, n: int) -> list[str]:
     m = _RECURRENT.match(layer)
     if m:
-        names = list(_STATE_NAMES[m.group(1)])
+        names = list(STATE_NAMES[m.group(1)])
     else:
         m = _BIDIRECTIONAL.match(layer)
-        inner = _STATE_NAMES.get(m.group(1) or "", ()) if m else ()
+        inner = STATE_NAMES.get(m.group(1) or "", ()) if m else ()
         names = [f"{d} {v}" for d in ("forward", "backward") for v in inner]
     if len(names) != n:
         names = [f"output {k + 2}" for k in range(n)]
