@@ -12,6 +12,7 @@ in `rnnshape_docs.shapes` never import it. Three jobs:
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,9 +24,10 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 import keras
 import numpy as np
+import tensorflow as tf
 
 from rnnshape_docs.shapes import Shape, ShapeError, Trace, format_shape, trace
-from rnnshape_docs.specs import LayerSpec, parse
+from rnnshape_docs.specs import LayerSpec, SpecError, parse
 
 
 class ShapeMismatch(AssertionError):
@@ -98,17 +100,87 @@ def _measure(layers, input_shape, run: bool) -> list[tuple[Shape, ...]]:
     return concrete
 
 
-def keras_error(layers: Sequence[str | LayerSpec], input_shape: Sequence[int | None]) -> str | None:
-    """The message Keras raises for this stack, or None when Keras takes it.
+# What Keras raises when it refuses a stack: a layer's constructor rejects an argument, a
+# layer rejects its input (symbolically), or TensorFlow's kernels reject it at run time.
+# Anything else (an AttributeError, a KeyError, our own SpecError or ShapeError) is a bug
+# of ours and propagates.
+_KERAS_REFUSALS = (ValueError, TypeError, NotImplementedError, tf.errors.OpError)
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
-    Keras refuses when constructing a layer, when calling it on the symbolic input, or (with
-    every size known) when running the model on zeros: its symbolic pass alone accepts a few
-    stacks it cannot run, such as ``TimeDistributed(LSTM(3))`` on 3-D input.
+
+@dataclass(frozen=True)
+class KerasRefusal:
+    """Keras refused a stack: where, and in Keras's own words.
+
+    ``index`` counts layers from 0, like `ShapeError.index` (``None``: Keras refused the
+    input shape itself); ``layer`` is that layer's text; ``message`` is the first paragraph
+    of what Keras raised, with the exception's type.
     """
-    try:
-        measure(layers, input_shape, run=True)
-    except Exception as exc:  # noqa: BLE001 (Keras raises ValueError, TypeError, ...: any refusal counts)
-        return f"{type(exc).__name__}: {exc}".strip().splitlines()[0]
+
+    index: int | None
+    layer: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = "the input shape" if self.index is None else f"layer {self.index + 1}, {self.layer}"
+        return f"at {where}: {self.message}"
+
+
+def _keras_message(exc: BaseException) -> str:
+    """The sentence that says what Keras refused, on one line.
+
+    Keras wraps an error raised inside a layer's call() as "Exception encountered when
+    calling X.call()", then the message (in bold), then the arguments: keep the message.
+    """
+    paragraphs = [p for p in re.split(r"\n\s*\n", _ANSI.sub("", str(exc))) if p.strip()]
+    if len(paragraphs) > 1 and paragraphs[0].startswith("Exception encountered when calling"):
+        paragraphs = paragraphs[1:]
+    text = " ".join(paragraphs[0].split()) if paragraphs else ""
+    return f"{type(exc).__name__}: {text}".rstrip(": ")
+
+
+def _refusal(index: int | None, spec: LayerSpec | None, exc: BaseException) -> KerasRefusal:
+    if isinstance(exc, SpecError | ShapeError):  # ours, whatever raised it
+        raise exc
+    return KerasRefusal(index, spec.text if spec is not None else None, _keras_message(exc))
+
+
+def keras_error(
+    layers: Sequence[str | LayerSpec], input_shape: Sequence[int | None]
+) -> KerasRefusal | None:
+    """Where and why Keras refuses this stack, or None when Keras takes it.
+
+    The stack is built layer by layer, so the refusal names the layer Keras refused at.
+    Keras refuses when constructing a layer, when calling it on the symbolic input, or (with
+    every size known) when running the stack on zeros: its symbolic pass alone accepts a few
+    stacks it cannot run, such as ``TimeDistributed(LSTM(3))`` on 3-D input. A layer text
+    that does not parse is not Keras's refusal: its `SpecError` is raised, as is any error
+    that is not one of Keras's refusals.
+    """
+    specs = [parse(layer) for layer in layers]
+    with warnings.catch_warnings():  # e.g. "does not support masking": not a refusal
+        warnings.simplefilter("ignore")
+        try:
+            inputs = keras.Input(batch_shape=tuple(input_shape))
+        except _KERAS_REFUSALS as exc:
+            return _refusal(None, None, exc)
+        x, per_layer = inputs, []
+        for index, spec in enumerate(specs):
+            try:
+                x = to_keras_layer(spec)(x)
+            except _KERAS_REFUSALS as exc:
+                return _refusal(index, spec, exc)
+            per_layer.append(x)
+        if any(size is None for size in input_shape):
+            return None
+        # Run the model up to each layer in turn, as a model (a Functional model also checks
+        # that the tensors it gets are the ones its symbolic build promised).
+        zeros = np.zeros(tuple(input_shape), dtype="float32")
+        for index, (spec, outputs) in enumerate(zip(specs, per_layer, strict=True)):
+            try:
+                keras.Model(inputs, outputs)(zeros)
+            except _KERAS_REFUSALS as exc:
+                return _refusal(index, spec, exc)
     return None
 
 
