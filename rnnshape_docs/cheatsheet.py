@@ -235,7 +235,9 @@ def check_against_keras(sheet: CheatSheet) -> CheatSheet:
         predicted = row.outputs if concrete == sheet.input_shape else _outputs(row, concrete)
         ran = _shapes(layer(data))
         if symbolic != row.outputs:
-            problems.append(f"{row.layer}: rules {_fmt_all(row.outputs)}, Keras {_fmt_all(symbolic)}")
+            problems.append(
+                f"{row.layer}: rules {_fmt_all(row.outputs)}, Keras {_fmt_all(symbolic)}"
+            )
         elif ran != predicted:
             problems.append(
                 f"{row.layer} run on zeros {_fmt(concrete)}: rules {_fmt_all(predicted)}, "

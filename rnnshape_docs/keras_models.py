@@ -16,6 +16,7 @@ import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 # Quiet TensorFlow before it is imported (only if the caller has not chosen).
@@ -100,11 +101,13 @@ def _measure(layers, input_shape, run: bool) -> list[tuple[Shape, ...]]:
     return concrete
 
 
-# What Keras raises when it refuses a stack: a layer's constructor rejects an argument, a
-# layer rejects its input (symbolically), or TensorFlow's kernels reject it at run time.
-# Anything else (an AttributeError, a KeyError, our own SpecError or ShapeError) is a bug
-# of ours and propagates.
-_KERAS_REFUSALS = (ValueError, TypeError, NotImplementedError, tf.errors.OpError)
+# Keras refuses a stack when a layer's constructor rejects an argument, a layer rejects its
+# input (symbolically), or TensorFlow's kernels reject it at run time. Its refusals are not
+# of one type (Bidirectional given a Dense as backward_layer raises AttributeError), so a
+# refusal is told by where it was raised: inside Keras or TensorFlow. An error raised in
+# our own code (a bug), or our SpecError and ShapeError, is never counted and propagates.
+_KERAS_CODE = tuple(str(Path(module.__file__).parent) + os.sep for module in (keras, tf))
+_OUR_CODE = str(Path(__file__).parent) + os.sep
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -139,8 +142,21 @@ def _keras_message(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}".rstrip(": ")
 
 
-def _refusal(index: int | None, spec: LayerSpec | None, exc: BaseException) -> KerasRefusal:
-    if isinstance(exc, SpecError | ShapeError):  # ours, whatever raised it
+def _raised_by_keras(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised inside Keras or TensorFlow, not in our code."""
+    files, tb = [], exc.__traceback__
+    while tb is not None:
+        files.append(tb.tb_frame.f_code.co_filename)
+        tb = tb.tb_next
+    return (
+        not isinstance(exc, SpecError | ShapeError)
+        and any(f.startswith(_KERAS_CODE) for f in files)
+        and not files[-1].startswith(_OUR_CODE)
+    )
+
+
+def _refusal(index: int | None, spec: LayerSpec | None, exc: Exception) -> KerasRefusal:
+    if not _raised_by_keras(exc):
         raise exc
     return KerasRefusal(index, spec.text if spec is not None else None, _keras_message(exc))
 
@@ -155,20 +171,20 @@ def keras_error(
     every size known) when running the stack on zeros: its symbolic pass alone accepts a few
     stacks it cannot run, such as ``TimeDistributed(LSTM(3))`` on 3-D input. A layer text
     that does not parse is not Keras's refusal: its `SpecError` is raised, as is any error
-    that is not one of Keras's refusals.
+    raised outside Keras and TensorFlow (a bug of ours, not a refusal).
     """
     specs = [parse(layer) for layer in layers]
     with warnings.catch_warnings():  # e.g. "does not support masking": not a refusal
         warnings.simplefilter("ignore")
         try:
             inputs = keras.Input(batch_shape=tuple(input_shape))
-        except _KERAS_REFUSALS as exc:
+        except Exception as exc:  # noqa: BLE001 (told apart in _refusal)
             return _refusal(None, None, exc)
         x, per_layer = inputs, []
         for index, spec in enumerate(specs):
             try:
                 x = to_keras_layer(spec)(x)
-            except _KERAS_REFUSALS as exc:
+            except Exception as exc:  # noqa: BLE001 (told apart in _refusal)
                 return _refusal(index, spec, exc)
             per_layer.append(x)
         if any(size is None for size in input_shape):
@@ -179,7 +195,7 @@ def keras_error(
         for index, (spec, outputs) in enumerate(zip(specs, per_layer, strict=True)):
             try:
                 keras.Model(inputs, outputs)(zeros)
-            except _KERAS_REFUSALS as exc:
+            except Exception as exc:  # noqa: BLE001 (told apart in _refusal)
                 return _refusal(index, spec, exc)
     return None
 

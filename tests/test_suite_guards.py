@@ -28,6 +28,7 @@ def pytest_run(*args: str, cwd: Path, env: dict[str, str] | None = None):
         capture_output=True,
         text=True,
         timeout=300,
+        check=False,
     )
 
 

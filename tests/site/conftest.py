@@ -43,9 +43,7 @@ def pytest_collection_modifyitems(config, items):
         )
         needs = ours
     elif not Path(CHROMIUM).exists():
-        reason = (
-            f"no browser at {CHROMIUM}: `apt-get install -y chromium` or set RNNSHAPE_CHROMIUM"
-        )
+        reason = f"no browser at {CHROMIUM}: `apt-get install -y chromium` or set RNNSHAPE_CHROMIUM"
         needs = [item for item in ours if "browser" in item.fixturenames]
         if needs and _in_ci():
             raise pytest.UsageError(f"CI: the site tests must run here, but there is {reason}")
