@@ -50,7 +50,7 @@ def pytest_collection_modifyitems(config, items):
     else:
         return
     for item in needs:
-        item.add_marker(pytest.mark.skip(reason=f"site test: {reason}"))
+        item.add_marker(pytest.mark.skip(reason=f"site test: {reason}"), append=False)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
