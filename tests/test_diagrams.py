@@ -162,13 +162,10 @@ def test_stack_labels_every_edge_and_state():
 def test_stack_from_the_tracer():
     import rnnshape_docs
 
-    try:
-        trace = rnnshape_docs.trace(
-            ["SimpleRNN(40, return_sequences=True)", "SimpleRNN(40)", "Dense(1)"],
-            (None, None, 1),
-        )
-    except NotImplementedError:  # pragma: no cover - before the tracer exists
-        pytest.skip("tracer not written yet")
+    trace = rnnshape_docs.trace(
+        ["SimpleRNN(40, return_sequences=True)", "SimpleRNN(40)", "Dense(1)"],
+        (None, None, 1),
+    )
     text = text_of(D.stack(trace))
     assert "(None, None, 40)" in text
     assert "(None, 40)" in text
@@ -274,8 +271,6 @@ def test_standalone_draw_command(tmp_path, capsys):
 def test_draw_command(tmp_path):
     out = tmp_path / "stack.svg"
     done = run_draw("--input", "1,7,3", "LSTM(4, return_sequences=True)", "LSTM(4)", "-o", str(out))
-    if "NotImplementedError" in done.stderr:  # pragma: no cover
-        pytest.skip("tracer not written yet")
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert b"(1, 7, 4)" in out.read_bytes()

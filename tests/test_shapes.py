@@ -228,7 +228,10 @@ def test_trace_objects_and_json():
                 "layer": "LSTM(4, return_state=True)",
                 "input": [None, 7, 3],
                 "outputs": [[None, 4], [None, 4], [None, 4]],
-                "why": result.steps[0].why,
+                "why": (
+                    "return_sequences=False: only the last of the 7 outputs is kept, 4 wide; "
+                    "return_state=True adds the final states h and c"
+                ),
             }
         ],
         "outputs": [[None, 4], [None, 4], [None, 4]],
