@@ -244,7 +244,7 @@ def unrolled(
     return wide_and_narrow(draw, alt, caption)
 
 
-# --- 4. Sequence to sequence ---------------------------------------------------------------
+# --- 4. Many-to-many, same length--------------------------------------------------------------
 def seq2seq(
     time_steps: int | None,
     units: int,
@@ -317,7 +317,7 @@ def seq2seq(
         return c.finish()
 
     caption = (
-        f"Sequence to sequence: {layer}({units}, return_sequences=True) then "
+        f"Many-to-many (same length): {layer}({units}, return_sequences=True) then "
         f"Dense({dense_units}) at every step: input {fmt_shape(in_shape)}, "
         f"output {fmt_shape(out_shape)}."
     )
