@@ -15,7 +15,10 @@ the benchmark makes never touch the checkout:
    the helpers' hash);
 5. `rnnshape trace` latency next to `python -c "import keras"`;
 6. the built site: total size, the heaviest page with everything it loads, the largest
-   figure; Lighthouse performance and accessibility (mobile and desktop) of every page.
+   figure; Lighthouse performance and accessibility (mobile and desktop) of every page;
+7. the shape explorer (tools/03-explorer.html): time from navigation to the first trace
+   shown, with a cold and a warm browser cache, on a desktop profile and on a mobile one
+   (Lighthouse's: 4x CPU slowdown, slow 4G); and the time one keystroke's trace takes.
 """
 
 from __future__ import annotations
@@ -50,7 +53,10 @@ TARGETS = {
     "rnnshape_trace_s": 0.3,
     "lighthouse_performance": 0.95,
     "lighthouse_accessibility": 1.0,
+    "explorer_first_trace_desktop_warm_s": 3.0,
+    "explorer_keystroke_ms": 50,
 }
+EXPLORER = "tools/03-explorer.html"
 
 
 def log(msg: str) -> None:
@@ -75,10 +81,13 @@ class Book:
         ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
         shutil.copytree(ROOT / "docs", self.src / "docs", ignore=ignore)
         shutil.copytree(ROOT / "rnnshape_docs", self.src / "rnnshape_docs", ignore=ignore)
+        for name in ("pyproject.toml", "README.md"):  # the explorer builds the package's wheel
+            shutil.copy2(ROOT / name, self.src / name)
 
     def run(self, label: str) -> dict:
         cmd = ["sphinx-build", *self.sphinx_args, str(self.src / "docs"), str(self.html)]
         env = {**os.environ, "RNNSHAPE_BUILD_DIR": str(self.build)}
+        env["RNNSHAPE_DOWNLOADS"] = str(ROOT / "build" / "downloads")  # Pyodide, fetched once
         env.pop("RNNSHAPE_CACHE_KEY", None)  # the cache must follow the helpers' hash here
         start = time.perf_counter()
         proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
@@ -182,7 +191,10 @@ def cli_latency(runs: int) -> dict:
 class _Host(http.server.SimpleHTTPRequestHandler):
     """A static host as the book would have (GitHub Pages, Read the Docs): text is gzipped."""
 
-    COMPRESSIBLE = (".html", ".css", ".js", ".svg", ".json", ".txt", ".ipynb", ".map", ".inv")
+    COMPRESSIBLE = (
+        *(".html", ".css", ".js", ".mjs", ".svg", ".json", ".txt", ".ipynb", ".map", ".inv"),
+        ".wasm",  # Pyodide's runtime, on the explorer page
+    )
     _gzipped: ClassVar[dict[str, bytes]] = {}
 
     def log_message(self, format, *args):
@@ -337,6 +349,69 @@ def lighthouse(html: Path, base: str, limit: int | None) -> dict:
     }
 
 
+# --- the shape explorer -------------------------------------------------------------------
+# Lighthouse's mobile profile, applied through the DevTools protocol: slow 4G and a 4x
+# slower CPU. The desktop profile is the machine as it is.
+_MOBILE_NETWORK = {
+    "offline": False,
+    "latency": 150,
+    "downloadThroughput": 1.6 * 1024 * 1024 / 8,
+    "uploadThroughput": 750 * 1024 / 8,
+}
+
+
+def _first_trace_s(page, base: str) -> float:
+    page.goto(base + EXPLORER)
+    page.wait_for_selector("#explorer[data-state='ready']", timeout=300_000)
+    return round(page.evaluate("window.__explorerTimings.firstTrace") / 1000, 2)
+
+
+def explorer_timings(base: str, keystrokes: int = 30) -> dict:
+    """First trace (cold and warm cache) per profile, and one keystroke's trace."""
+    from playwright.sync_api import sync_playwright
+
+    result: dict = {"page": EXPLORER}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
+        )
+        for profile in ("desktop", "mobile"):
+            mobile = profile == "mobile"
+            context = browser.new_context(
+                viewport={"width": 390, "height": 844}
+                if mobile
+                else {"width": 1280, "height": 900},
+                is_mobile=mobile,
+                has_touch=mobile,
+            )
+            page = context.new_page()
+            if mobile:
+                cdp = context.new_cdp_session(page)
+                cdp.send("Network.enable")
+                cdp.send("Network.emulateNetworkConditions", _MOBILE_NETWORK)
+                cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+            cold = _first_trace_s(page, base)  # a new context: an empty cache
+            warm = statistics.median(_first_trace_s(page, base) for _ in range(3))
+            field = page.locator("#explorer-layers")
+            field.click()
+            page.keyboard.press("End")
+            before = page.evaluate("window.__explorerTimings.traces.length")
+            for i in range(keystrokes):  # "Dense(1)" -> "Dense(1)4" -> "Dense(1)" -> ...
+                page.keyboard.press("Backspace" if i % 2 else "4")
+            traces = page.evaluate("window.__explorerTimings.traces")[before:]
+            result[profile] = {
+                "first_trace_cold_s": cold,
+                "first_trace_warm_s": warm,
+                "keystroke_trace_ms_median": round(statistics.median(traces), 1),
+                "keystroke_trace_ms_max": round(max(traces), 1),
+                "keystrokes": len(traces),
+            }
+            log(f"explorer {profile}: {result[profile]}")
+            context.close()
+        browser.close()
+    return result
+
+
 # --- main -------------------------------------------------------------------------------------
 
 
@@ -346,6 +421,7 @@ def main() -> None:
     parser.add_argument("--skip-builds", action="store_true", help="reuse build/bench/b")
     parser.add_argument("--no-lighthouse", action="store_true")
     parser.add_argument("--lighthouse-pages", type=int, default=None)
+    parser.add_argument("--no-explorer", action="store_true", help="skip the explorer timings")
     parser.add_argument("--runs", type=int, default=5, help="runs per CLI timing")
     opts = parser.parse_args()
 
@@ -358,6 +434,8 @@ def main() -> None:
     server, base = serve(book.html)
     try:
         results["site"] = site_weight(book.html, base)
+        if not opts.no_explorer:
+            results["explorer"] = explorer_timings(base)
         if not opts.no_lighthouse:
             results["lighthouse"] = lighthouse(book.html, base, opts.lighthouse_pages)
     finally:
@@ -397,6 +475,16 @@ def summary(r: dict) -> str:
     if fig:
         lines.append(
             f"  largest figure       {fig['bytes'] / 1e3:8.0f} kB  {fig['page']} ({fig['src']})"
+        )
+    for profile, e in (r.get("explorer") or {}).items():
+        if profile == "page":
+            continue
+        lines.append(
+            f"explorer {profile:<8} first trace cold {e['first_trace_cold_s']:.2f} s,"
+            f" warm {e['first_trace_warm_s']:.2f} s"
+            f" (target desktop warm <= {TARGETS['explorer_first_trace_desktop_warm_s']} s);"
+            f" keystroke {e['keystroke_trace_ms_median']:.1f} ms median,"
+            f" {e['keystroke_trace_ms_max']:.1f} max (target < {TARGETS['explorer_keystroke_ms']} ms)"
         )
     if (lh := r.get("lighthouse")) and "scores" in lh:
         for name, pages in lh["scores"].items():

@@ -133,6 +133,8 @@ def suggest_fix(input_text: str, layers: Sequence[str]) -> dict | None:
             fixed = with_return_sequences(layers[target])
         except SpecError:
             return None
+        if fixed == parse(layers[target]).text:  # not a recurrent layer: the hint is general
+            return None
         new = [*layers[:target], fixed, *layers[target + 1 :]]
         return {
             "index": target,
@@ -159,7 +161,10 @@ def _set_return_sequences(call: ast.Call) -> None:
         call.keywords = [k for k in call.keywords if k.arg != "return_sequences"]
         call.keywords.append(ast.keyword("return_sequences", ast.Constant(True)))
         return
-    wrapped = [*call.args[:1], *(k.value for k in call.keywords if k.arg in ("layer", "backward_layer"))]
+    wrapped = [
+        *call.args[:1],
+        *(k.value for k in call.keywords if k.arg in ("layer", "backward_layer")),
+    ]
     for inner in wrapped:
         if isinstance(inner, ast.Call):
             _set_return_sequences(inner)

