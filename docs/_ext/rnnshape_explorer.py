@@ -71,6 +71,7 @@ def _resolve_links(app, doctree, docname) -> None:
             "",
             "Open in the explorer",
             refuri=f"{target}#{fragment(node['input'], node['layers'])}",
+            internal=True,
             classes=["explorer-link"],
         )
         node.replace_self(link)
