@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -148,3 +149,17 @@ def test_the_explorer_imports_nothing_pyodide_lacks():
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_pyodide_tarball_that_is_not_the_pinned_one_is_refused(tmp_path, monkeypatch):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "docs" / "_ext"))
+    try:
+        import pyodide_dist
+    finally:
+        sys.path.pop(0)
+    fake = tmp_path / pyodide_dist.TARBALL.name
+    fake.write_bytes(b"not pyodide")
+    monkeypatch.setattr(pyodide_dist, "TARBALL", fake)
+    with pytest.raises(pyodide_dist.PyodideUnavailable, match="is not the pinned"):
+        pyodide_dist.tarball()
+    assert not fake.exists()  # removed, so the next build fetches it again

@@ -165,9 +165,14 @@ async function start() {
   root.dataset.state = "ready";
 }
 
+function edited(event) {
+  examplesMenu.value = ""; // the fields no longer hold the example the menu names
+  update(event);
+}
+
 form.addEventListener("submit", (event) => event.preventDefault());
-inputField.addEventListener("input", update);
-layersField.addEventListener("input", update);
+inputField.addEventListener("input", edited);
+layersField.addEventListener("input", edited);
 examplesMenu.addEventListener("change", () => {
   const example = examples[Number(examplesMenu.value)];
   if (!example || examplesMenu.value === "") return;
