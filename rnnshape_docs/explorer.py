@@ -41,8 +41,10 @@ def layer_lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def explore(input_text: str, layers_text: str) -> dict:
+def explore(input_text: str, layers_text: str, width: float | None = None) -> dict:
     """What the page shows for the form's input shape and layers (one per line).
+
+    ``width``: the CSS px the figure may take (a phone gets the narrow figure).
 
     Keys: ``table`` (the text `rnnshape trace` prints, or None), ``error`` (the line it
     prints on stderr, or None), ``fix`` (None, or the fixed ``layers`` with the ``index``
@@ -66,13 +68,13 @@ def explore(input_text: str, layers_text: str) -> dict:
         result["fix"] = suggest_fix(input_text, layers)
         return result
     result["table"] = out.rstrip("\n")
-    result["svg"] = _stack_svg(trace(layers, input_text))
+    result["svg"] = _stack_svg(trace(layers, input_text), width)
     return result
 
 
-def explore_json(input_text: str, layers_text: str) -> str:
+def explore_json(input_text: str, layers_text: str, width: float | None = None) -> str:
     """`explore` as one JSON string: what the page's script reads."""
-    return json.dumps(explore(input_text, layers_text))
+    return json.dumps(explore(input_text, layers_text, width))
 
 
 def capabilities_json() -> str:
@@ -170,13 +172,13 @@ def _set_return_sequences(call: ast.Call) -> None:
             _set_return_sequences(inner)
 
 
-def _stack_svg(result) -> str | None:
+def _stack_svg(result, width: float | None) -> str | None:
     """The stack as SVG, drawn by rnnshape_docs.svg (stdlib only, so it runs in Pyodide)."""
     try:
         from rnnshape_docs.svg import stack_svg
     except ImportError:  # a package without the SVG writer: the page shows no figure
         return None
-    return stack_svg(result)
+    return stack_svg(result, width=width)
 
 
 # --------------------------------------------------------------------------- the link

@@ -8,10 +8,11 @@ subprocess. Stacks come from the test suite's own cases (tests/test_shapes.py).
 from __future__ import annotations
 
 import html.parser
+import json
 import posixpath
 import subprocess
 import sys
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from _site import ROOT, report_dir, site_dir
@@ -26,11 +27,7 @@ START_TIMEOUT = 60_000
 
 def _suite_cases() -> list[tuple[str, list[str]]]:
     """(input, layers) of the shape rules' own test cases, valid and invalid."""
-    sys.path.insert(0, str(ROOT / "tests"))
-    try:
-        import test_shapes
-    finally:
-        sys.path.remove(str(ROOT / "tests"))
+    test_shapes = _test_module("test_shapes")
 
     def cases(test) -> list:
         (mark,) = [m for m in test.pytestmark if m.name == "parametrize"]
@@ -351,23 +348,50 @@ def test_on_a_390_px_phone_nothing_overflows(explorer):
         page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def test_a_model_file_is_traced_in_the_page_and_never_uploaded(explorer, tmp_path):
-    pytest.importorskip("rnnshape_docs.model_files")
-    keras = pytest.importorskip("keras")
-    model = keras.Sequential([keras.Input((12, 3)), keras.layers.LSTM(8), keras.layers.Dense(1)])
-    path = tmp_path / "model.json"
-    path.write_text(model.to_json(), encoding="utf-8")
+def test_the_figure_is_the_packages_own_drawing(explorer):
+    """The stack figure is rnnshape_docs.svg's drawing for the room the page has."""
+    svg = pytest.importorskip("rnnshape_docs.svg")
+    from rnnshape_docs import trace
+
+    layers = ["LSTM(4, return_sequences=True)", "LSTM(8)", "Dense(1)"]
+    explorer.enter("2,5,3", layers)
+    page = explorer.page
+    image = page.locator("#explorer-figure img")
+    assert image.is_visible()
+    width = page.evaluate("document.getElementById('explorer').clientWidth")
+    expected = svg.stack_svg(trace(layers, "2,5,3"), width=width)
+    src = image.get_attribute("src")
+    assert unquote(src.split(",", 1)[1]) == expected
+    assert len(image.get_attribute("alt").split()) >= 3
+
+
+def _test_module(name: str):
+    """A module of the test suite (its cases and fixtures are used here too)."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    try:
+        return __import__(name)
+    finally:
+        sys.path.remove(str(ROOT / "tests"))
+
+
+@pytest.mark.parametrize("suffix", [".keras", ".json"])
+def test_a_model_file_is_traced_in_the_page_and_never_uploaded(explorer, tmp_path, suffix):
+    files = _test_module("test_model_files")  # configs written as Keras 3 writes them
+    config = json.dumps(files.ENCODER_DECODER).encode()
+    path = tmp_path / f"encoder-decoder{suffix}"
+    path.write_bytes(files.archive({"config.json": config}) if suffix == ".keras" else config)
     expected = subprocess.run(
         [sys.executable, "-m", "rnnshape_docs", "trace", str(path)],
         capture_output=True,
         text=True,
         check=True,
     ).stdout.rstrip("\n")
+    page = explorer.page
+    explorer.enter("2,5,3", ["LSTM(4)"])  # something else on show first
     before = len(explorer.requests)
-    shown = explorer.page.text_content("#explorer-result")
-    explorer.page.set_input_files("#explorer-file", str(path))
-    explorer.page.wait_for_function(
-        "shown => document.querySelector('#explorer-result').textContent !== shown", arg=shown
+    page.set_input_files("#explorer-file", str(path))
+    page.wait_for_function(
+        "() => document.querySelector('#explorer-result pre')?.textContent.includes('encoder')"
     )
     assert explorer.shown() == expected
     sent = explorer.requests[before:]

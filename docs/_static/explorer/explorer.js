@@ -107,10 +107,14 @@ function render(data) {
   result.replaceChildren(...parts);
   const svg = figure.querySelector(".explorer-svg");
   if (data.svg) {
-    // As an image: whatever the layers' text holds, nothing in the figure can run.
+    // As an image: whatever the layers' text holds, nothing in the figure can run. Its alt
+    // text is the one the figure carries (parsing an SVG document runs nothing either).
+    const doc = new DOMParser().parseFromString(data.svg, "image/svg+xml").documentElement;
     const img = element("img", {
       src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(data.svg)}`,
-      alt: `The stack of ${data.layers.length} layers, each arrow labelled with its shape`,
+      alt:
+        doc.getAttribute("aria-label") ||
+        `The stack of ${data.layers.length} layers, each arrow labelled with its shape`,
     });
     svg.replaceChildren(img);
     figure.hidden = false;
@@ -123,7 +127,9 @@ function render(data) {
 function update(event) {
   if (!explorer) return;
   const start = event?.timeStamp ?? performance.now();
-  const data = JSON.parse(explorer.explore_json(inputField.value, layersField.value));
+  // The figure's room, so a phone gets the narrow figure (undefined is None to Python).
+  const width = root.clientWidth || undefined;
+  const data = JSON.parse(explorer.explore_json(inputField.value, layersField.value, width));
   render(data);
   history.replaceState(null, "", `#${toFragment()}`);
   const took = performance.now() - start;
