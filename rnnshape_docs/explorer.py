@@ -41,10 +41,13 @@ def layer_lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def explore(input_text: str, layers_text: str, width: float | None = None) -> dict:
+def explore(
+    input_text: str, layers_text: str, width: float | None = None, *, figure: bool = True
+) -> dict:
     """What the page shows for the form's input shape and layers (one per line).
 
-    ``width``: the CSS px the figure may take (a phone gets the narrow figure).
+    ``width``: the CSS px the figure may take (a phone gets the narrow figure); with
+    ``figure=False`` there is no figure (the page draws it after the table, see `figure`).
 
     Keys: ``table`` (the text `rnnshape trace` prints, or None), ``error`` (the line it
     prints on stderr, or None), ``fix`` (None, or the fixed ``layers`` with the ``index``
@@ -68,13 +71,28 @@ def explore(input_text: str, layers_text: str, width: float | None = None) -> di
         result["fix"] = suggest_fix(input_text, layers)
         return result
     result["table"] = out.rstrip("\n")
-    result["svg"] = _stack_svg(trace(layers, input_text), width)
+    if figure:
+        result["svg"] = _stack_svg(trace(layers, input_text), width)
     return result
 
 
-def explore_json(input_text: str, layers_text: str, width: float | None = None) -> str:
+def explore_json(
+    input_text: str, layers_text: str, width: float | None = None, figure: bool = True
+) -> str:
     """`explore` as one JSON string: what the page's script reads."""
-    return json.dumps(explore(input_text, layers_text, width))
+    return json.dumps(explore(input_text, layers_text, width, figure=figure))
+
+
+def figure(input_text: str, layers_text: str, width: float | None = None) -> str | None:
+    """The stack as SVG, or None (a stack the tracer refuses, or no SVG writer).
+
+    The page asks for it after showing the table, so a keystroke waits only for the trace.
+    """
+    try:
+        result = trace(layer_lines(layers_text)[:MAX_LAYERS], input_text)
+    except ShapeError:
+        return None
+    return _stack_svg(result, width) if result.steps else None
 
 
 def capabilities_json() -> str:

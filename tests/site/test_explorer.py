@@ -12,7 +12,7 @@ import json
 import posixpath
 import subprocess
 import sys
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 from _site import ROOT, report_dir, site_dir
@@ -356,13 +356,18 @@ def test_the_figure_is_the_packages_own_drawing(explorer):
     layers = ["LSTM(4, return_sequences=True)", "LSTM(8)", "Dense(1)"]
     explorer.enter("2,5,3", layers)
     page = explorer.page
-    image = page.locator("#explorer-figure img")
-    assert image.is_visible()
     width = page.evaluate("document.getElementById('explorer').clientWidth")
     expected = svg.stack_svg(trace(layers, "2,5,3"), width=width)
-    src = image.get_attribute("src")
-    assert unquote(src.split(",", 1)[1]) == expected
+    src = "data:image/svg+xml;charset=utf-8," + quote(expected, safe="!~*'()")
+    page.wait_for_function(
+        "src => document.querySelector('#explorer-figure img')?.getAttribute('src') === src",
+        arg=src,
+    )  # drawn after the table, from the same code
+    image = page.locator("#explorer-figure img")
+    assert image.is_visible()
     assert len(image.get_attribute("alt").split()) >= 3
+    explorer.enter("2,5,3", ["LSTM(4)", "LSTM(8)"])
+    assert page.locator("#explorer-figure").is_hidden()  # no figure of a refused stack
 
 
 def _test_module(name: str):

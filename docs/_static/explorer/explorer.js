@@ -19,7 +19,7 @@ const here = new URL(".", import.meta.url);
 let explorer = null; // the Python module, once loaded
 let pyodide = null;
 let shown = null; // the JSON last rendered, so an unchanged result is not re-announced
-const timings = { firstTrace: null, traces: [] };
+const timings = { firstTrace: null, traces: [], figures: [] };
 window.__explorerTimings = timings;
 
 // --- The URL fragment: #input=1,7,3&layer=LSTM(4%2C%20return_sequences%3DTrue)&layer=... ---
@@ -105,7 +105,24 @@ function render(data) {
     }
   }
   result.replaceChildren(...parts);
+}
+
+// The figure follows the table in a later task: a keystroke waits only for the trace, and
+// of several keystrokes in a row only the last one's figure is drawn.
+let figureTask = null;
+
+function scheduleFigure(input, layers, width) {
+  figureTask = setTimeout(() => {
+    const start = performance.now();
+    showFigure(explorer.figure(input, layers, width) ?? null);
+    performance.measure("explorer-figure", { start, duration: performance.now() - start });
+    timings.figures.push(performance.now() - start);
+  }, 0);
+}
+
+function showFigure(source) {
   const svg = figure.querySelector(".explorer-svg");
+  const data = { svg: source, layers: layerLines() };
   if (data.svg) {
     // As an image: whatever the layers' text holds, nothing in the figure can run. Its alt
     // text is the one the figure carries (parsing an SVG document runs nothing either).
@@ -129,8 +146,12 @@ function update(event) {
   const start = event?.timeStamp ?? performance.now();
   // The figure's room, so a phone gets the narrow figure (undefined is None to Python).
   const width = root.clientWidth || undefined;
-  const data = JSON.parse(explorer.explore_json(inputField.value, layersField.value, width));
+  const [input, layers] = [inputField.value, layersField.value];
+  const data = JSON.parse(explorer.explore_json(input, layers, width, false));
   render(data);
+  clearTimeout(figureTask);
+  if (data.table === null) showFigure(null);
+  else scheduleFigure(input, layers, width);
   history.replaceState(null, "", `#${toFragment()}`);
   const took = performance.now() - start;
   timings.traces.push(took);
@@ -142,6 +163,8 @@ async function traceFile(file) {
   const bytes = new Uint8Array(await file.arrayBuffer());
   pyodide.FS.writeFile("/tmp/explorer-model", bytes);
   render(JSON.parse(explorer.explore_file_json("/tmp/explorer-model", file.name)));
+  clearTimeout(figureTask);
+  showFigure(null); // the figure is of stacks typed in the form
 }
 
 // --- Start ----------------------------------------------------------------------------------
