@@ -1,7 +1,8 @@
 """The ``rnnshape`` command (also ``python -m rnnshape_docs``).
 
 ``rnnshape trace --input 2,5,3 "LSTM(4, return_sequences=True)" "LSTM(8)" "Dense(1)"``
-prints one row per layer; ``--json`` prints one JSON object; ``--keras`` also builds the
+prints one row per layer; ``rnnshape trace model.keras`` one row per layer call of a saved
+model (read as data, never run); ``--json`` prints one JSON object; ``--keras`` also builds the
 real model and compares. Exit status: 0 success, 1 the rules and Keras disagree, 2 bad
 input (one line on stderr, never a traceback).
 
@@ -50,20 +51,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def add_stack_arguments(parser: argparse.ArgumentParser) -> None:
-    """--input and the layers: shared by every subcommand that reads a stack."""
+def add_stack_arguments(parser: argparse.ArgumentParser, *, model_files: bool = False) -> None:
+    """--input and the layers: shared by every subcommand that reads a stack.
+
+    With ``model_files``, the one argument may instead be a model file (then no --input).
+    """
     parser.add_argument(
         "--input",
-        required=True,
+        required=not model_files,
         metavar="SHAPE",
         help="the full input shape including the batch, comma-separated, None for unknown: "
-        "2,5,3 or None,None,1",
+        "2,5,3 or None,None,1" + (" (not for a model file: it has its inputs)" * model_files),
     )
     parser.add_argument(
         "layers",
         nargs="+",
-        metavar="LAYER",
-        help='one layer in Keras constructor syntax, e.g. "LSTM(4, return_sequences=True)"',
+        metavar="LAYER" if not model_files else "LAYER|MODEL",
+        help='one layer in Keras constructor syntax, e.g. "LSTM(4, return_sequences=True)"'
+        + (", or one model file: model.keras or model.json" * model_files),
     )
 
 
@@ -75,10 +80,18 @@ def stack_from_args(args: argparse.Namespace) -> Trace:
 def add_trace_command(commands) -> None:
     sub = commands.add_parser(
         "trace",
-        help="print the shape after each layer, with the reason",
-        description="Print the input and output shape(s) of each layer and why.",
+        help="print the shape after each layer (of a stack or a saved model), with the reason",
+        description="Print the input and output shape(s) of each layer and why: for a stack "
+        "of layers given with --input, or for a saved model (rnnshape trace model.keras, or "
+        "the JSON of model.to_json()), read as data and never run.",
     )
-    add_stack_arguments(sub)
+    add_stack_arguments(sub, model_files=True)
+    sub.add_argument(
+        "--batch",
+        type=int,
+        metavar="N",
+        help="for a model file: the batch size to use where the model has None",
+    )
     sub.add_argument("--json", action="store_true", help="print one JSON object instead")
     sub.add_argument(
         "--keras",
@@ -90,6 +103,24 @@ def add_trace_command(commands) -> None:
 
 
 def run_trace(args: argparse.Namespace) -> int:
+    if _model_file(args):
+        from rnnshape_docs.model_files import trace_file
+
+        if args.keras:
+            raise UsageError(
+                "--keras compares a stack given with --input; for a model file, use "
+                "rnnshape_docs.keras_models.check_model(keras.saving.load_model(path)) in Python"
+            )
+        model = trace_file(args.layers[0], batch=args.batch)
+        print(json.dumps(model.to_json()) if args.json else str(model))
+        return EXIT_OK
+    if args.batch is not None:
+        raise UsageError("--batch is for a model file; with --input, write the batch size there")
+    if args.input is None:
+        raise UsageError(
+            "give the input shape with --input (e.g. --input 2,5,3), or one model file "
+            "(model.keras or model.json) instead of layers"
+        )
     if args.keras:
         return _run_keras(args)
     result = stack_from_args(args)
@@ -157,6 +188,20 @@ def run_draw(args: argparse.Namespace) -> int:
 
     print(diagrams.write_figure(stack_from_args(args), args.kind, args.output))
     return EXIT_OK
+
+
+def _model_file(args: argparse.Namespace) -> bool:
+    """Whether the one argument is a model file (a path ending .keras/.json, or a file)."""
+    from rnnshape_docs.model_files import is_model_file
+
+    if len(args.layers) != 1 or not is_model_file(args.layers[0]):
+        return False
+    if args.input is not None:
+        raise UsageError(
+            f"{args.layers[0]} is a model file, which has its own inputs: drop --input "
+            "(use --batch N to set an unknown batch size)"
+        )
+    return True
 
 
 class _Disagreement(Exception):

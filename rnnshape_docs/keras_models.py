@@ -5,8 +5,8 @@ in `rnnshape_docs.shapes` never import it. Three jobs:
 
 - `build_model(layers, input_shape)`: the real Keras model for the same specs `trace` reads.
 - `measure(layers, input_shape)`: the shapes Keras gives each layer's output(s).
-- `check_model(model)`: for a model a book page built in plain Keras code, trace its
-  layers with the rules, measure the real shapes, and fail loudly on any disagreement.
+- `check_model(model)`: for a model a book page built in plain Keras code (Sequential or
+  functional), trace it with the rules, run it, and fail loudly on any disagreement.
 """
 
 from __future__ import annotations
@@ -24,8 +24,10 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 import keras
 import numpy as np
 
-from rnnshape_docs.shapes import Shape, ShapeError, Trace, format_shape, trace
-from rnnshape_docs.specs import LayerSpec, parse
+from rnnshape_docs.graph import ModelTrace, model_config_of, trace_graph
+from rnnshape_docs.model_config import ConfigError, read_model_config
+from rnnshape_docs.shapes import Shape, ShapeError, Step, Trace, format_shape, trace
+from rnnshape_docs.specs import LayerSpec, SpecError, from_config, parse
 
 
 class ShapeMismatch(AssertionError):
@@ -154,142 +156,128 @@ def compare(layers: Sequence[str | LayerSpec], input_shape: Sequence[int | None]
 
 # --------------------------------------------------------------------------- Keras -> specs
 
-# Constructor arguments that change shapes, per layer, with Keras's defaults.
-_SHAPE_KEYS: dict[str, dict[str, Any]] = {
-    "SimpleRNN": {
-        "return_sequences": False,
-        "return_state": False,
-        "go_backwards": False,
-        "stateful": False,
-    },
-    "Dense": {},
-    "RepeatVector": {},
-    "Masking": {},
-    "Dropout": {},
-    "Flatten": {"data_format": "channels_last"},
-    "GlobalAveragePooling1D": {"data_format": "channels_last", "keepdims": False},
-    "Embedding": {},
-    "Conv1D": {
-        "strides": 1,
-        "padding": "valid",
-        "data_format": "channels_last",
-        "dilation_rate": 1,
-        "groups": 1,
-    },
-    "MaxPooling1D": {"strides": None, "padding": "valid", "data_format": "channels_last"},
-    "Bidirectional": {"merge_mode": "concat"},
-    "TimeDistributed": {},
-}
-_SHAPE_KEYS["LSTM"] = _SHAPE_KEYS["GRU"] = _SHAPE_KEYS["SimpleRNN"]
-_SHAPE_KEYS["GlobalMaxPooling1D"] = _SHAPE_KEYS["GlobalAveragePooling1D"]
-_POSITIONAL = {
-    "SimpleRNN": ("units",),
-    "LSTM": ("units",),
-    "GRU": ("units",),
-    "Dense": ("units",),
-    "RepeatVector": ("n",),
-    "Masking": ("mask_value",),
-    "Dropout": ("rate",),
-    "Embedding": ("input_dim", "output_dim"),
-    "Conv1D": ("filters", "kernel_size"),
-    "MaxPooling1D": ("pool_size",),
-}
-
-
-def _unwrap(value: Any) -> Any:
-    """Keras stores 1-D sizes as 1-tuples (kernel_size=(3,)); the specs write them as ints."""
-    if isinstance(value, list | tuple) and len(value) == 1:
-        return value[0]
-    return value
-
-
-def _is_mirror(forward: keras.layers.Layer, backward: keras.layers.Layer) -> bool:
-    """Whether ``backward`` is the copy Bidirectional makes of ``forward`` (only go_backwards differs)."""
-
-    def shape_params(layer):
-        spec = parse(spec_of(layer))
-        params = {k: v for k, v in spec.params.items() if v and k != "go_backwards"}
-        return spec.name, params, bool(spec.params.get("go_backwards"))
-
-    fw_name, fw_params, fw_back = shape_params(forward)
-    bw_name, bw_params, bw_back = shape_params(backward)
-    return (fw_name, fw_params) == (bw_name, bw_params) and fw_back != bw_back
-
 
 def spec_of(layer: keras.layers.Layer) -> str:
     """The Keras constructor syntax for a real layer, keeping only what changes shapes.
 
-    Raises `ValueError` for a layer class rnnshape has no rules for.
-    """
-    name = type(layer).__name__
-    if name not in _SHAPE_KEYS:
-        raise ValueError(
-            f"check_model: {layer.name!r} is a {name}, which rnnshape has no rules for"
-        )
-    config = layer.get_config()
-    parts = []
-    if name == "Bidirectional":
-        parts.append(spec_of(layer.forward_layer))
-        if not _is_mirror(layer.forward_layer, layer.backward_layer):  # given explicitly
-            parts.append(f"backward_layer={spec_of(layer.backward_layer)}")
-    elif name == "TimeDistributed":
-        parts.append(spec_of(layer.layer))
-    for key in _POSITIONAL.get(name, ()):
-        parts.append(repr(_unwrap(config[key])))
-    for key, default in _SHAPE_KEYS[name].items():
-        value = _unwrap(config.get(key, default))
-        if value != default and not (
-            key == "strides" and name == "MaxPooling1D" and value == _unwrap(config["pool_size"])
-        ):
-            parts.append(f"{key}={value!r}")
-    return f"{name}({', '.join(parts)})"
-
-
-def check_model(model: keras.Model) -> Trace:
-    """Check a built Keras model against the rules, layer by layer; return the rules' Trace.
-
-    ``model`` is a Sequential or functional model built on a ``keras.Input`` whose layers
-    form one chain (each layer takes the previous one's output). Its layers are turned
-    into specs with `spec_of`, traced with the rules, and compared, layer by layer, with
-    the shapes Keras infers along the chain (``compute_output_spec``, which adds no nodes,
-    so layers shared with other models are fine); the model's own outputs must match the
-    end of the chain. Raises `ShapeMismatch` on any disagreement, so a book page that
-    shows a model fails the build instead of showing wrong shapes.
+    Read from ``layer.get_config()`` exactly as a saved model file is read
+    (`rnnshape_docs.specs.from_config`). Raises `ValueError` for a layer class rnnshape has
+    no rules for.
     """
     try:
-        inputs = model.inputs
+        return from_config(type(layer).__name__, layer.get_config()).text
+    except SpecError as exc:
+        raise ValueError(f"check_model: {layer.name!r}: {exc}") from None
+
+
+# --------------------------------------------------------------------------- whole models
+
+_RUN_BATCH = 2  # the batch size a model with an unknown batch is run with
+_RUN_STEPS = 8  # the size given to any other unknown axis (e.g. any-length sequences)
+
+
+def _run_shapes(model: keras.Model) -> tuple[Shape, ...]:
+    """Concrete input shapes to run ``model`` on: its own, with every None filled in."""
+    return tuple(
+        tuple(
+            (_RUN_BATCH if axis == 0 else _RUN_STEPS) if size is None else size
+            for axis, size in enumerate(t.shape)
+        )
+        for t in model.inputs
+    )
+
+
+def measure_model(model: keras.Model) -> dict[tuple[str, int], tuple[Shape, ...]]:
+    """The real output shapes of every layer call of ``model``, run once on zeros.
+
+    Keys are (layer name, call), as in `rnnshape_docs.graph.ModelTrace.calls`. The model is
+    rebuilt from its config (``from_config``), so its layers have exactly this model's calls
+    (a layer shared with another model is not confused by that model's calls), then every
+    call's outputs are made outputs of one model and run on zeros of `_run_shapes`. These are
+    real tensors: Keras's symbolic shapes are wrong in a few places (e.g. the scores of
+    MultiHeadAttention when key and query lengths differ), the run is the truth.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rebuilt = type(model).from_config(model.get_config())
+        keys, tensors = [], []
+        for layer in rebuilt.layers:
+            if isinstance(layer, keras.layers.InputLayer):
+                continue
+            nodes = list(layer._inbound_nodes)  # Keras has no public API for a layer's calls
+            if isinstance(rebuilt, keras.Sequential):
+                nodes = nodes[-1:]  # building a Sequential calls each layer again per layer added
+            for call, node in enumerate(nodes):
+                outs = list(node.output_tensors)
+                keys.append(((layer.name, call), len(outs)))
+                tensors.extend(outs)
+        inputs = [
+            np.zeros(shape, dtype=t.dtype)
+            for shape, t in zip(_run_shapes(model), rebuilt.inputs, strict=True)
+        ]
+        probe = keras.Model(rebuilt.inputs, tensors)
+        values = probe(inputs if len(inputs) > 1 else inputs[0])
+    values = list(values) if isinstance(values, list | tuple) else [values]
+    measured, i = {}, 0
+    for key, n in keys:
+        measured[key] = _shapes(values[i : i + n])
+        i += n
+    return measured
+
+
+def check_model(model: keras.Model) -> Trace | ModelTrace:
+    """Check a built Keras model against the rules, layer call by layer call.
+
+    The rules read the model's config (as they read a saved file); Keras runs it once on zeros
+    (`measure_model`) and every call's real output shapes must equal the rules' prediction for
+    the same input sizes, else `ShapeMismatch` fails the page that shows the model. Returns the
+    rules' trace with the model's own (possibly unknown) sizes: a `Trace` when the model is one
+    chain of layers on one input (as the chapters' models are; `diagrams` draws it), else a
+    `ModelTrace`.
+    """
+    try:
+        if not model.inputs:
+            raise ValueError
     except (AttributeError, ValueError):
-        inputs = None
-    if not inputs or len(inputs) != 1:
         raise ValueError(
-            "check_model needs a model built on one keras.Input, e.g. "
+            "check_model needs a model built on keras.Input, e.g. "
             "keras.Sequential([keras.Input(shape=(7, 3)), ...])"
-        )
-    layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
-    specs = [spec_of(layer) for layer in layers]
-    input_shape = tuple(inputs[0].shape)
+        ) from None
     try:
-        predicted = trace(specs, input_shape)
+        graph = read_model_config(model_config_of(model))
+    except ConfigError as exc:  # a layer without rules: not a disagreement
+        raise ValueError(f"check_model: {exc}") from None
+    try:
+        shown = trace_graph(graph)
+        predicted = trace_graph(graph, input_shapes=_run_shapes(model))
     except ShapeError as exc:
         raise ShapeMismatch(f"Keras built this model but the rules refuse it: {exc}") from None
-    # Walk the chain with Keras's own shape inference (no new nodes, so layers shared with
-    # other models are measured for this model's input).
-    x: Any = inputs[0]
-    for i, (step, layer) in enumerate(zip(predicted.steps, layers, strict=True)):
-        with warnings.catch_warnings():  # e.g. "does not support masking": not a shape matter
-            warnings.simplefilter("ignore")
-            x = layer.compute_output_spec(x)
-        measured = _shapes(x)
-        if measured != step.outputs:
+    measured = measure_model(model)
+    for name, call, outputs in predicted.calls:
+        real = measured.get((name, call))
+        if real != outputs:
+            layers = {(s.name, s.call): s.layer for s in predicted.steps}
+            step = f"{name!r}" + (f" (call {call})" if call else "")
+            step += f", {layers[(name, call)]}" if (name, call) in layers else ""
             raise ShapeMismatch(
-                f"rules and Keras disagree at layer {i + 1}, {step.layer}: rules predict "
-                f"{', '.join(map(format_shape, step.outputs))}, Keras gives "
-                f"{', '.join(map(format_shape, measured))}"
+                f"rules and Keras disagree at {step}: run on {', '.join(map(format_shape, _run_shapes(model)))}"
+                f", the rules predict {', '.join(map(format_shape, outputs))}, Keras gives "
+                f"{', '.join(map(format_shape, real or ()))}"
             )
-    if _shapes(model.outputs) != predicted.outputs:
-        raise ShapeMismatch(
-            f"check_model: the model outputs {', '.join(map(format_shape, _shapes(model.outputs)))}"
-            f" but its layers in order end with {', '.join(map(format_shape, predicted.outputs))};"
-            " the model is not a single chain of layers"
-        )
-    return predicted
+    return _as_chain(shown) or shown
+
+
+def _as_chain(model: ModelTrace) -> Trace | None:
+    """The chain form of a model whose calls form one chain on one input, else None."""
+    if len(model.inputs) != 1 or any(s.calls > 1 or "/" in s.name for s in model.steps):
+        return None
+    current: tuple[Shape, ...] = (model.inputs[0][1],)
+    steps = []
+    for s in model.steps:
+        if s.inputs != current[:1] and s.inputs != current:
+            return None
+        steps.append(Step(s.layer, s.inputs[0], s.outputs, s.why, spec=s.spec, names=s.names))
+        current = s.outputs
+    if current != model.outputs:
+        return None
+    return Trace(model.inputs[0][1], tuple(steps))

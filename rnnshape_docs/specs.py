@@ -126,12 +126,87 @@ SIGNATURES: dict[str, _Signature] = {
         (),
     ),
     "MaxPooling1D": _Signature(("pool_size", "strides", "padding", "data_format"), (), ()),
+    # Layers that take a list of tensors (functional models).
+    "Concatenate": _Signature(("axis",), (), ()),
+    "Add": _Signature((), (), ()),
+    "Subtract": _Signature((), (), ()),
+    "Multiply": _Signature((), (), ()),
+    "Average": _Signature((), (), ()),
+    "Maximum": _Signature((), (), ()),
+    "Minimum": _Signature((), (), ()),
+    "Dot": _Signature(("axes", "normalize"), ("axes",), ()),
+    "Attention": _Signature(("use_scale", "score_mode", "dropout", "seed"), (), ()),
+    "AdditiveAttention": _Signature(("use_scale", "dropout"), (), ()),
+    "MultiHeadAttention": _Signature(
+        (
+            "num_heads",
+            "key_dim",
+            "value_dim",
+            "dropout",
+            "use_bias",
+            "output_shape",
+            "attention_axes",
+            "flash_attention",
+            *_KERNEL_LAYER[2:],
+            "seed",
+        ),
+        ("num_heads", "key_dim"),
+        ("use_gate", "sliding_window"),
+    ),
+}
+
+_RNN_SHAPE = {
+    "return_sequences": False,
+    "return_state": False,
+    "go_backwards": False,
+    "stateful": False,
+}
+_DATA_FORMAT = {"data_format": "channels_last"}
+
+#: What a layer read from a Keras config keeps (`from_config`): the arguments written by
+#: position, then the keywords that can change shapes with Keras's default for each (a value
+#: equal to its default is left out of the text). Keras itself stores every argument.
+SHAPE_ARGS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
+    "SimpleRNN": (("units",), _RNN_SHAPE),
+    "LSTM": (("units",), _RNN_SHAPE),
+    "GRU": (("units",), _RNN_SHAPE),
+    "Bidirectional": ((), {"merge_mode": "concat"}),
+    "TimeDistributed": ((), {}),
+    "Dense": (("units",), {}),
+    "RepeatVector": (("n",), {}),
+    "Masking": (("mask_value",), {}),
+    "Dropout": (("rate",), {}),
+    "Flatten": ((), _DATA_FORMAT),
+    "GlobalAveragePooling1D": ((), {**_DATA_FORMAT, "keepdims": False}),
+    "GlobalMaxPooling1D": ((), {**_DATA_FORMAT, "keepdims": False}),
+    "Embedding": (("input_dim", "output_dim"), {}),
+    "Conv1D": (
+        ("filters", "kernel_size"),
+        {"strides": 1, "padding": "valid", **_DATA_FORMAT, "dilation_rate": 1, "groups": 1},
+    ),
+    "MaxPooling1D": (("pool_size",), {"strides": None, "padding": "valid", **_DATA_FORMAT}),
+    "Concatenate": ((), {"axis": -1}),
+    "Add": ((), {}),
+    "Subtract": ((), {}),
+    "Multiply": ((), {}),
+    "Average": ((), {}),
+    "Maximum": ((), {}),
+    "Minimum": ((), {}),
+    "Dot": (("axes",), {"normalize": False}),
+    "Attention": ((), {}),
+    "AdditiveAttention": ((), {}),
+    "MultiHeadAttention": (
+        ("num_heads", "key_dim"),
+        {"value_dim": None, "output_shape": None, "attention_axes": None},
+    ),
 }
 
 #: The layer names rnnshape knows, in the order design.md lists them.
 KNOWN_LAYERS: tuple[str, ...] = tuple(SIGNATURES)
 RECURRENT = ("SimpleRNN", "LSTM", "GRU")
 WRAPPERS = ("Bidirectional", "TimeDistributed")
+MERGES = ("Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Dot")
+ATTENTION = ("Attention", "AdditiveAttention", "MultiHeadAttention")
 
 _MAX_LENGTH = 2000  # no real layer is longer; keeps the parser's work bounded
 
@@ -316,3 +391,80 @@ def _example(name: str) -> str:
         "Embedding": "Embedding(1000, 16)",
         "Conv1D": "Conv1D(16, 3)",
     }.get(name, f"{name}(4)")
+
+
+# --------------------------------------------------------------------------- Keras configs
+
+
+def from_config(class_name: str, config: dict[str, Any]) -> LayerSpec:
+    """The spec of a layer as Keras stores it (``layer.get_config()``, or a saved model's JSON).
+
+    Only the arguments that can change shapes are kept (`SHAPE_ARGS`); the text is then read
+    by `parse`, so a config is held to the same allow-list as typed text. Raises `SpecError`
+    for a class rnnshape has no rules for.
+
+    >>> from_config("LSTM", {"units": 8, "return_sequences": True, "activation": "tanh"}).text
+    'LSTM(8, return_sequences=True)'
+    """
+    if class_name not in SHAPE_ARGS:
+        raise SpecError(f"{class_name} is not a layer rnnshape has rules for")
+    if not isinstance(config, dict):
+        raise SpecError(f"the config of a {class_name} must be a JSON object")
+    positional, keywords = SHAPE_ARGS[class_name]
+    parts = []
+    if class_name in WRAPPERS:
+        forward = _wrapped_config(class_name, config, "layer")
+        parts.append(forward.text)
+        if class_name == "Bidirectional" and config.get("backward_layer") is not None:
+            backward = _wrapped_config(class_name, config, "backward_layer")
+            if not _is_mirror(forward, backward):  # given explicitly, not Keras's own copy
+                parts.append(f"backward_layer={backward.text}")
+    for key in positional:
+        if key not in config:
+            raise SpecError(f"the config of a {class_name} has no {key!r}")
+        parts.append(repr(_json_value(class_name, key, config[key])))
+    for key, default in keywords.items():
+        value = _json_value(class_name, key, config.get(key, default))
+        if value != default and not _same_as_default(class_name, key, value, config):
+            parts.append(f"{key}={value!r}")
+    return parse(f"{class_name}({', '.join(parts)})")
+
+
+def _wrapped_config(class_name: str, config: dict[str, Any], key: str) -> LayerSpec:
+    inner = config.get(key)
+    if not isinstance(inner, dict) or not isinstance(inner.get("class_name"), str):
+        raise SpecError(f"the config of a {class_name} has no layer under {key!r}")
+    return from_config(inner["class_name"], inner.get("config", {}))
+
+
+def _is_mirror(forward: LayerSpec, backward: LayerSpec) -> bool:
+    """Whether ``backward`` is the copy Bidirectional makes of ``forward`` (go_backwards flipped)."""
+
+    def shape_params(spec: LayerSpec):
+        return spec.name, {k: v for k, v in spec.params.items() if v and k != "go_backwards"}
+
+    flipped = bool(forward.get("go_backwards")) != bool(backward.get("go_backwards"))
+    return flipped and shape_params(forward) == shape_params(backward)
+
+
+def _same_as_default(class_name: str, key: str, value: Any, config: dict[str, Any]) -> bool:
+    """Values Keras writes in place of a default that means the same (left out of the text)."""
+    if key == "strides" and "pool_size" in config:  # pooling: strides default to pool_size
+        return value == _json_value(class_name, "pool_size", config["pool_size"])
+    if class_name == "MultiHeadAttention":
+        if key == "value_dim":  # defaults to key_dim
+            return value == config.get("key_dim")
+        if key == "attention_axes":  # Keras writes the time axis it chose for 3-D inputs
+            return value in (1, -2)
+    return False
+
+
+def _json_value(class_name: str, key: str, value: Any) -> Any:
+    """A JSON argument as the specs write it: lists as tuples, 1-D sizes (``[3]``) as ints."""
+    if isinstance(value, list):
+        value = tuple(_json_value(class_name, key, v) for v in value)
+        if len(value) == 1 and not isinstance(value[0], tuple):
+            value = value[0]
+    if not _plain(value):
+        raise SpecError(f"{class_name}: {key} in the config is not a plain value ({value!r:.60})")
+    return value

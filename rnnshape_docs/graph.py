@@ -1,0 +1,435 @@
+"""Trace a whole model: every call of every layer of a Sequential or functional graph.
+
+`trace_graph(graph)` walks a `ModelGraph` (read from a config by `model_config`) with the
+same rules as the chain form, one `CallStep` per layer call, in the order the calls can run.
+A call the rules refuse raises `ShapeError` naming the layer by its name in the model, what it
+received, and the fix; when the cause is an earlier layer (an RNN that passes on only its last
+output, a state of the wrong width) the message names that layer and what to change there.
+
+`trace_model(model_or_path)` is the entry point for a built Keras model (read through its
+``get_config()``, so nothing is run) or a saved model file.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from rnnshape_docs import rules
+from rnnshape_docs.model_config import (
+    Chained,
+    ConfigError,
+    Layer,
+    ModelGraph,
+    Node,
+    Ref,
+    read_model_config,
+)
+from rnnshape_docs.rules import Call, Refusal, Shape, format_shape
+from rnnshape_docs.rules.base import flag
+from rnnshape_docs.rules.recurrent import with_return_sequences
+from rnnshape_docs.shapes import ShapeError
+from rnnshape_docs.specs import RECURRENT, LayerSpec
+from rnnshape_docs.tables import Table
+
+# Call arguments that carry tensors the rules read, and what they mean for each layer.
+_ATTENTION_ROLES = ("query", "value", "key")
+_IGNORED_TENSORS = ("mask", "training", "query_mask", "value_mask", "key_mask", "attention_mask")
+
+
+@dataclass(frozen=True)
+class CallStep:
+    """One call of one layer in a traced model."""
+
+    name: str  # the layer's name in the model; "outer/inner" inside a nested model
+    call: int  # which call of this layer (0, 1, ... for a shared layer)
+    calls: int  # how many times the layer is called in the model
+    layer: str  # constructor syntax
+    inputs: tuple[Shape, ...]
+    outputs: tuple[Shape, ...]
+    why: str
+    names: tuple[str, ...] = ()  # what each output is
+    spec: LayerSpec | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def label(self) -> str:
+        """The name as a row shows it: a shared layer's calls are told apart by ``[k]``."""
+        return f"{self.name}[{self.call}]" if self.calls > 1 else self.name
+
+
+@dataclass(frozen=True)
+class ModelTrace:
+    """The shapes flowing through a model: its inputs, each layer call, its outputs."""
+
+    name: str
+    inputs: tuple[tuple[str, Shape], ...]
+    steps: tuple[CallStep, ...]
+    outputs: tuple[Shape, ...]
+    # Every call of the model's own layers, nested models included as one call each:
+    # (name, call, outputs), for comparing with Keras layer call by layer call.
+    calls: tuple[tuple[str, int, tuple[Shape, ...]], ...] = field(default=(), compare=False)
+
+    def to_json(self) -> dict:
+        """design.md's "Model files" JSON: one object per layer call, keyed by name."""
+        layers = []
+        for s in self.steps:
+            entry: dict[str, Any] = {"name": s.name, "layer": s.layer}
+            if s.calls > 1:
+                entry["call"] = s.call
+            entry.update(
+                inputs=[list(i) for i in s.inputs],
+                outputs=[list(o) for o in s.outputs],
+                why=s.why,
+            )
+            layers.append(entry)
+        return {
+            "inputs": [list(shape) for _, shape in self.inputs],
+            "layers": layers,
+            "outputs": [list(o) for o in self.outputs],
+        }
+
+    def table(self) -> Table:
+        """One row per layer call: name, layer, input(s), output(s), why; inputs in the caption."""
+        rows = [
+            (
+                s.label,
+                s.layer,
+                ", ".join(map(format_shape, s.inputs)),
+                _outputs_text(s),
+                s.why,
+            )
+            for s in self.steps
+        ]
+        caption = "inputs: " + ", ".join(f"{n} {format_shape(s)}" for n, s in self.inputs)
+        return Table(("name", "layer", "input", "output", "why"), rows, caption, code=(1, 2, 3))
+
+    def __str__(self) -> str:
+        return str(self.table())
+
+    def _repr_html_(self) -> str:
+        return self.table()._repr_html_()
+
+    def step(self, name: str, call: int = 0) -> CallStep:
+        """The step of layer ``name``'s call ``call``."""
+        for s in self.steps:
+            if s.name == name and s.call == call:
+                return s
+        raise KeyError(f"no call {call} of a layer named {name!r}")
+
+
+def _outputs_text(step: CallStep) -> str:
+    if len(step.outputs) > 1 and step.names:
+        return ", ".join(
+            f"{n} {format_shape(o)}" for n, o in zip(step.names, step.outputs, strict=True)
+        )
+    return ", ".join(map(format_shape, step.outputs))
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def trace_model(model_or_path: Any, *, batch: int | None = None) -> ModelTrace:
+    """Trace a built Keras model (through ``get_config()``) or a model file (`model_files`).
+
+    Nothing is run: a Keras model is read as its config, which also works before its first
+    call, and a file is read as data.
+    """
+    if isinstance(model_or_path, str | os.PathLike):
+        from rnnshape_docs.model_files import trace_file
+
+        return trace_file(model_or_path, batch=batch)
+    return trace_config(model_config_of(model_or_path), batch=batch)
+
+
+def model_config_of(model: Any) -> dict[str, Any]:
+    """A built Keras model's config as a saved file holds it: the JSON of ``model.to_json()``.
+
+    Keras writes it from ``get_config()`` (so the model need not have been called), with
+    tuples and other Python values turned into JSON as in a ``.keras`` file.
+    """
+    import json
+
+    to_json = getattr(model, "to_json", None)
+    if to_json is None:
+        raise TypeError(f"trace_model takes a Keras model or a path, not {model!r}")
+    return json.loads(to_json())
+
+
+def trace_config(config: Any, *, batch: int | None = None, **options: Any) -> ModelTrace:
+    """Trace a model config (the parsed JSON of ``model.to_json()`` or ``config.json``)."""
+    try:
+        graph = read_model_config(config)
+    except ConfigError as exc:
+        raise ShapeError(str(exc)) from None
+    return trace_graph(graph, batch=batch, **options)
+
+
+def trace_graph(
+    graph: ModelGraph,
+    *,
+    batch: int | None = None,
+    input_shapes: tuple[Shape, ...] | None = None,
+) -> ModelTrace:
+    """Trace every call of every layer of ``graph``.
+
+    ``batch`` fills an unknown batch size; ``input_shapes`` replaces the model's input shapes
+    (`keras_models.check_model` traces with the sizes it runs the model on).
+    """
+    if batch is not None and (isinstance(batch, bool) or not isinstance(batch, int) or batch <= 0):
+        raise ShapeError(f"--batch must be a positive whole number, got {batch!r}")
+    inputs = []
+    for k, ref in enumerate(graph.inputs):
+        shape = graph.layers[ref.layer].input_shape
+        assert shape is not None  # read_model_config checked it
+        if input_shapes is not None:
+            shape = tuple(input_shapes[k])
+        if batch is not None and shape[0] is None:
+            shape = (batch, *shape[1:])
+        inputs.append(shape)
+    walk = _Walk(graph, "")
+    outputs = walk.run(tuple(inputs))
+    names = tuple((ref.layer, shape) for ref, shape in zip(graph.inputs, inputs, strict=True))
+    calls = tuple(
+        (name, call, done.outputs)
+        for (name, call), done in walk.done.items()
+        if done.call is not None
+    )
+    return ModelTrace(graph.name, names, tuple(walk.steps), outputs, calls)
+
+
+# --------------------------------------------------------------------------- the walk
+
+
+@dataclass
+class _Done:
+    """A finished call: its outputs and how it was traced (for hints about it later)."""
+
+    outputs: tuple[Shape, ...]
+    layer: Layer
+    call: Call | None  # None for an input
+
+
+class _Walk:
+    """Runs the calls of one graph (and of the graphs nested in it) in dependency order."""
+
+    def __init__(self, graph: ModelGraph, prefix: str):
+        self.graph = graph
+        self.prefix = prefix
+        self.steps: list[CallStep] = []
+        self.done: dict[tuple[str, int], _Done] = {}
+        self.calls = {}
+        for node in graph.nodes:
+            self.calls[node.layer] = self.calls.get(node.layer, 0) + 1
+
+    def run(self, inputs: tuple[Shape, ...]) -> tuple[Shape, ...]:
+        graph = self.graph
+        if len(inputs) != len(graph.inputs):
+            raise ShapeError(
+                f"model {graph.name!r} takes {len(graph.inputs)} inputs but is given {len(inputs)}"
+            )
+        for ref, shape in zip(graph.inputs, inputs, strict=True):
+            self.done[(ref.layer, 0)] = _Done((shape,), graph.layers[ref.layer], None)
+        pending = list(graph.nodes)
+        while pending:  # Keras writes a shared layer's calls together: run each when it can
+            ready = [n for n in pending if self._ready(n)]
+            if not ready:
+                missing = pending[0]
+                raise ShapeError(
+                    f"layer {self._name(missing.layer)!r} is called on a tensor no call in the "
+                    "model produces: the config is incomplete"
+                )
+            for node in ready:
+                self._step(node)
+            pending = [n for n in pending if (n.layer, n.call) not in self.done]
+        return tuple(self._shape(ref, output=True) for ref in graph.outputs)
+
+    # -- tensors
+
+    def _key(self, ref: Ref, *, output: bool = False) -> tuple[str, int]:
+        layer = self.graph.layers.get(ref.layer)
+        call = ref.call
+        if output and layer is not None and layer.model is not None:
+            # Keras 3 numbers a nested functional model's calls from 1 in output_layers (as
+            # if its own graph were call 0) but from 0 in the calls' arguments.
+            call -= layer.class_name != "Sequential"
+        return (ref.layer, call)
+
+    def _ready(self, node: Node) -> bool:
+        return all(self._key(r) in self.done for r in _refs_in((node.args, node.kwargs)))
+
+    def _shape(self, ref: Ref, *, output: bool = False) -> Shape:
+        done = self.done.get(self._key(ref, output=output))
+        if done is None:
+            raise ShapeError(f"the model's outputs name a call of {ref.layer!r} that never happens")
+        if done.layer.operation:
+            raise ShapeError(
+                f"a layer is called on the result of {self._name(ref.layer)!r}, a Keras "
+                f"operation ({done.layer.class_name}, from keras.ops) rather than a layer; "
+                "rnnshape traces layers only: use a layer in its place (e.g. keras.layers.Add)"
+            )
+        if ref.index >= len(done.outputs):
+            raise ShapeError(
+                f"the config asks for output {ref.index} of {self._name(ref.layer)!r}, which "
+                f"returns {len(done.outputs)}"
+            )
+        return done.outputs[ref.index]
+
+    def _name(self, layer: str) -> str:
+        return f"{self.prefix}{layer}"
+
+    # -- one call
+
+    def _step(self, node: Node) -> None:
+        layer = self.graph.layers[node.layer]
+        if layer.operation:  # no rules: fine as long as only masks use it (see _shape)
+            self.done[(node.layer, node.call)] = _Done((), layer, None)
+            return
+        call, sources = self._call(node, layer)
+        if layer.model is not None:
+            inner = _Walk(layer.model, f"{self._name(layer.name)}/")
+            outputs = inner.run(call.inputs)
+            self.steps.extend(inner.steps)
+            self.done[(node.layer, node.call)] = _Done(outputs, layer, call)
+            return
+        spec = layer.spec
+        assert spec is not None
+        try:
+            outputs, names, why = rules.apply(spec, call)
+        except Refusal as exc:
+            raise ShapeError(self._refusal(node, layer, call, sources, exc)) from None
+        self.done[(node.layer, node.call)] = _Done(outputs, layer, call)
+        self.steps.append(
+            CallStep(
+                self._name(node.layer),
+                node.call,
+                self.calls[node.layer],
+                spec.text,
+                call.inputs,
+                outputs,
+                why,
+                names,
+                spec,
+            )
+        )
+
+    def _call(self, node: Node, layer: Layer) -> tuple[Call, dict[tuple[str, int], Ref]]:
+        """The rules' `Call` for a node, and which `Ref` each input and state came from."""
+        sources: dict[tuple[str, int], Ref] = {}
+        if len(node.args) == 1 and isinstance(node.args[0], Chained):  # Sequential
+            prev = self.done[(node.args[0].layer, 0)]
+            name = node.args[0].layer
+            for k in range(len(prev.outputs)):
+                sources[("input", k)] = Ref(name, 0, k)
+            several = layer.spec is not None and (
+                rules.takes_several(layer.spec.name) or layer.spec.name == "Dropout"
+            )
+            if len(prev.outputs) > 1 and not several:
+                raise ShapeError(
+                    f"layer {self._name(layer.name)!r}: the layer before it, "
+                    f"{self._name(name)!r}, returns {len(prev.outputs)} tensors; in a Sequential "
+                    "model make that layer the last one, or build the model with the "
+                    "functional API and route its states"
+                )
+            return Call(prev.outputs), sources
+        tensors: list[Ref] = []
+        args = list(node.args)
+        if len(args) >= 1 and isinstance(args[0], list):  # a merge or Attention: one list
+            tensors = [r for r in args[0] if isinstance(r, Ref)]
+            args = args[1:]
+        else:
+            while args and isinstance(args[0], Ref):
+                tensors.append(args.pop(0))
+        options: dict[str, Any] = {}
+        kwargs = dict(node.kwargs)
+        for role in _ATTENTION_ROLES:  # MultiHeadAttention(query=..., value=..., key=...)
+            if isinstance(kwargs.get(role), Ref):
+                tensors.append(kwargs.pop(role))
+        for key, value in kwargs.items():
+            if key == "initial_state":
+                states = value if isinstance(value, list) else [value]
+                refs = [s for s in states if isinstance(s, Ref)]
+                options[key] = tuple(self._shape(r) for r in refs)
+                for k, r in enumerate(refs):
+                    sources[("initial_state", k)] = r
+            elif key in _IGNORED_TENSORS:
+                if value is not None:
+                    options[key] = True
+            elif _refs_in(value):
+                raise ShapeError(
+                    f"layer {self._name(layer.name)!r} is called with a tensor as {key}=, which "
+                    "rnnshape does not read"
+                )
+            elif value is not None and value is not False:
+                options[key] = value
+        if args and any(a is not None for a in args):
+            raise ShapeError(
+                f"layer {self._name(layer.name)!r} is called with arguments rnnshape does not "
+                f"read: {args!r:.80}"
+            )
+        for k, r in enumerate(tensors):
+            sources[("input", k)] = r
+        return Call(tuple(self._shape(r) for r in tensors), options), sources
+
+    # -- errors
+
+    def _refusal(
+        self,
+        node: Node,
+        layer: Layer,
+        call: Call,
+        sources: dict[tuple[str, int], Ref],
+        exc: Refusal,
+    ) -> str:
+        spec = layer.spec
+        assert spec is not None
+        got = ", ".join(map(format_shape, call.inputs))
+        message = f"layer {self._name(layer.name)!r}, {spec.text}, called on {got}: {exc}"
+        ref = sources.get(exc.source or ("input", 0))
+        if ref is None:
+            return message + (exc.hint if not self.steps else "")
+        producer = self.done[self._key(ref)]
+        if producer.call is None:  # a model input: the fix is in the data
+            return message + exc.hint
+        origin = f"{self._name(ref.layer)!r}, {_text(producer.layer)}"
+        if exc.source and exc.source[0] == "initial_state":
+            return f"{message}; that state is output {ref.index} of {origin}"
+        if exc.after_rnn:
+            hint = _return_sequences_hint(producer, ref)
+            if hint:
+                return f"{message}; {origin} {hint}"
+        return f"{message} (it comes from {origin})"
+
+
+def _text(layer: Layer) -> str:
+    return layer.spec.text if layer.spec is not None else f"the model {layer.name!r}"
+
+
+def _return_sequences_hint(producer: _Done, ref: Ref) -> str:
+    """When an RNN's last output is what lost the time axis: say to set return_sequences."""
+    spec = producer.layer.spec
+    if spec is None or ref.index != 0 or producer.call is None:
+        return ""
+    inner = spec.params["layer"] if spec.name == "Bidirectional" else spec
+    if inner.name not in RECURRENT or flag(inner, "return_sequences"):
+        return ""
+    try:
+        sequence = rules.apply(with_return_sequences(spec), producer.call)[0][0]
+    except Refusal:
+        return ""
+    where = "it" if spec is inner else f"the {inner.name} inside it"
+    return (
+        f"passes on only its last output {format_shape(producer.outputs[0])}: set "
+        f"return_sequences=True on {where} so it passes on one output per time step, "
+        f"{format_shape(sequence)}"
+    )
+
+
+def _refs_in(value: Any) -> list[Ref]:
+    if isinstance(value, Ref):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [r for v in value for r in _refs_in(v)]
+    if isinstance(value, dict):
+        return [r for v in value.values() for r in _refs_in(v)]
+    return []

@@ -1,0 +1,72 @@
+"""The shape rules, one module per family of layers, and the one entry point `apply`.
+
+A rule reads a parsed layer (`LayerSpec`) and the shapes it is called on (`Call`) and
+returns its output shapes, what each output is and a one-line reason, or raises `Refusal`
+with what is wrong and how to fix it. Most layers take one tensor: their rules take
+``(spec, shape)`` and `apply` checks that there is exactly one. Layers that take several
+tensors (merges, attention, a recurrent layer given ``initial_state``) take the `Call`.
+
+Nothing here imports TensorFlow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rnnshape_docs.rules import attention, conv, core, merge, recurrent, wrappers
+from rnnshape_docs.rules.base import Call, Refusal, Result, Shape, format_shape
+from rnnshape_docs.specs import LayerSpec
+
+__all__ = ["Call", "Refusal", "Result", "Shape", "apply", "format_shape", "takes_several"]
+
+SingleRule = Callable[[LayerSpec, Shape], Result]
+CallRule = Callable[[LayerSpec, Call], Result]
+
+#: Layers that take one tensor.
+SINGLE: dict[str, SingleRule] = {
+    "TimeDistributed": wrappers.time_distributed,
+    "Dense": core.dense,
+    "RepeatVector": core.repeat_vector,
+    "Masking": core.masking,
+    "Flatten": core.flatten,
+    "GlobalAveragePooling1D": core.global_pooling,
+    "GlobalMaxPooling1D": core.global_pooling,
+    "Embedding": core.embedding,
+    "Conv1D": conv.conv1d,
+    "MaxPooling1D": conv.max_pooling1d,
+}
+
+#: Layers whose rule reads the whole call (several tensors, or call options).
+SEVERAL: dict[str, CallRule] = {
+    "SimpleRNN": recurrent.rnn,
+    "LSTM": recurrent.rnn,
+    "GRU": recurrent.rnn,
+    "Bidirectional": recurrent.bidirectional,
+    "Dropout": core.dropout_each,
+    **merge.RULES,
+    **attention.RULES,
+}
+
+
+def takes_several(name: str) -> bool:
+    """Whether the layer takes a list of tensors (merges, attention) as its input."""
+    return name in merge.RULES or name in attention.RULES
+
+
+def apply(spec: LayerSpec, call: Call | Shape) -> Result:
+    """The outputs of ``spec`` called on ``call`` (a `Call`, or one input shape)."""
+    if not isinstance(call, Call):
+        call = Call((tuple(call),))
+    if spec.name in SEVERAL:
+        return SEVERAL[spec.name](spec, call)
+    rule = SINGLE[spec.name]
+    if len(call.inputs) != 1:
+        raise Refusal(
+            f"{spec.name} takes one tensor but is given {len(call.inputs)}: "
+            f"{', '.join(map(format_shape, call.inputs))}; pass it one of them, or merge them "
+            "first (e.g. with Concatenate)"
+        )
+    extra = sorted(set(call.options) - {"mask", "training"})
+    if extra:
+        raise Refusal(f"{spec.name} takes no call argument {extra[0]}=")
+    return rule(spec, call.shape)

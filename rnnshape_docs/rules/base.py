@@ -1,0 +1,94 @@
+"""What every rule shares: the shape type, the refusal, the result and argument readers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rnnshape_docs.specs import LayerSpec
+
+#: A tensor shape including the batch axis; ``None`` is an unknown size.
+Shape = tuple[int | None, ...]
+
+#: What a rule returns: the output shapes (Keras's order), what each output is, the reason.
+Result = tuple[tuple[Shape, ...], tuple[str, ...], str]
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call of a layer: the shapes of its tensor arguments, and its call options.
+
+    ``inputs`` are the tensors in the order Keras receives them (the list given to a merge
+    layer; query, value, key for attention). ``options`` holds the call's keyword arguments
+    that matter for shapes: ``initial_state`` (a tuple of shapes), ``return_attention_scores``
+    and other literals.
+    """
+
+    inputs: tuple[Shape, ...]
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def shape(self) -> Shape:
+        """The one input of a single-input layer."""
+        return self.inputs[0]
+
+
+def format_shape(shape: Shape) -> str:
+    """``(None, 5, 3)`` written as Keras writes it (a 1-tuple keeps its comma)."""
+    return str(tuple(shape))
+
+
+class Refusal(Exception):
+    """A rule refuses its input; ``after_rnn`` asks for the return_sequences hint."""
+
+    def __init__(
+        self,
+        message: str,
+        after_rnn: bool = False,
+        hint: str = "",
+        source: tuple[str, int] | None = None,
+    ):
+        super().__init__(message)
+        self.after_rnn = after_rnn
+        self.hint = hint  # a fix about the data, given when the layer is the first one
+        # Which argument is at fault, ("input", k) or ("initial_state", k), so the tracer of a
+        # model can name the layer that produced it.
+        self.source = source
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def positive_int(spec: LayerSpec, key: str, value: object) -> int:
+    # bool is an int to Python and to Keras (Dense(True) has one unit), so it passes
+    if not isinstance(value, int) or value <= 0:
+        raise Refusal(f"{key} must be a positive whole number, got {value!r}")
+    return value
+
+
+def one_int(spec: LayerSpec, key: str, default: object) -> int:
+    """An int-or-1-tuple argument (kernel_size, strides, ...), as a positive int."""
+    value = spec.get(key, default)
+    if isinstance(value, tuple | list) and len(value) == 1:
+        value = value[0]
+    return positive_int(spec, key, value)
+
+
+def flag(spec: LayerSpec, key: str) -> bool:
+    """A yes/no argument, read the way Keras reads it (any truthy value counts as True)."""
+    return bool(spec.get(key, False))
+
+
+def data_format(spec: LayerSpec) -> str:
+    value = spec.get("data_format", None) or "channels_last"
+    if value not in ("channels_last", "channels_first"):
+        raise Refusal(f"data_format must be 'channels_last' or 'channels_first', got {value!r}")
+    return value
+
+
+def ndim_name(n: int) -> str:
+    return f"{n}-D"
+
+
+def steps_text(t: int | None) -> str:
+    return f"the {t} time steps" if t is not None else "all time steps"

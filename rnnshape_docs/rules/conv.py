@@ -1,0 +1,100 @@
+"""Convolution and pooling along the time axis."""
+
+from __future__ import annotations
+
+from rnnshape_docs.rules.base import (
+    Refusal,
+    Result,
+    Shape,
+    data_format,
+    format_shape,
+    ndim_name,
+    one_int,
+    positive_int,
+)
+from rnnshape_docs.specs import LayerSpec
+
+_PADDINGS = ("valid", "same", "causal")
+
+
+def _length(size: int | None, window: int, stride: int, padding: str) -> int | None:
+    """Output length of a 1-D convolution/pooling (Keras's formula)."""
+    if size is None:
+        return None
+    if padding == "valid":
+        return (size - window) // stride + 1
+    return (size - 1) // stride + 1  # same, causal
+
+
+def conv1d(spec: LayerSpec, shape: Shape) -> Result:
+    filters = positive_int(spec, "filters", spec.get("filters"))
+    kernel = one_int(spec, "kernel_size", spec.get("kernel_size"))
+    strides = one_int(spec, "strides", 1)
+    dilation = one_int(spec, "dilation_rate", 1)
+    groups = positive_int(spec, "groups", spec.get("groups", 1))
+    padding = spec.get("padding", "valid")
+    padding = padding.lower() if isinstance(padding, str) else padding
+    if padding not in _PADDINGS:
+        raise Refusal(f"unknown padding {padding!r}; use 'valid', 'same' or 'causal'")
+    if strides > 1 and dilation > 1:
+        raise Refusal("strides > 1 cannot be combined with dilation_rate > 1; choose one")
+    fmt = data_format(spec)
+    if len(shape) != 3:
+        raise Refusal(
+            f"Conv1D needs 3-D input (batch, time steps, channels) but gets "
+            f"{ndim_name(len(shape))} {format_shape(shape)}",
+            after_rnn=True,
+        )
+    batch, steps, channels = shape if fmt == "channels_last" else (shape[0], shape[2], shape[1])
+    if channels is None:
+        raise Refusal(
+            f"the channels axis must be known to size the kernel, got {format_shape(shape)}"
+        )
+    if filters % groups or channels % groups:
+        raise Refusal(
+            f"groups={groups} must divide both the {channels} input channels and filters={filters}"
+        )
+    window = dilation * (kernel - 1) + 1
+    length = _length(steps, window, strides, padding)
+    if length is not None and length <= 0:
+        raise Refusal(
+            f"the kernel spans {window} steps but the input has only {steps} "
+            "(output size would be zero or negative); use a smaller kernel_size or dilation_rate, "
+            "or padding='same'"
+        )
+    out = (batch, length, filters) if fmt == "channels_last" else (batch, filters, length)
+    span = f"{kernel}-step kernel" + (
+        f" (dilation {dilation}: spans {window})" if dilation > 1 else ""
+    )
+    change = f"{steps} steps -> {length}" if steps is not None else "length stays unknown"
+    stride_text = f", stride {strides}" if strides > 1 else ""
+    why = f"slides a {span}{stride_text}, padding={padding!r}: {change}; {filters} filters"
+    return (out,), ("output",), why
+
+
+def max_pooling1d(spec: LayerSpec, shape: Shape) -> Result:
+    pool = one_int(spec, "pool_size", 2)
+    strides = spec.get("strides", None)
+    strides = pool if strides is None else one_int(spec, "strides", strides)
+    padding = spec.get("padding", "valid")
+    padding = padding.lower() if isinstance(padding, str) else padding
+    if padding not in ("valid", "same"):
+        raise Refusal(f"unknown padding {padding!r}; use 'valid' or 'same'")
+    fmt = data_format(spec)
+    if len(shape) != 3:
+        raise Refusal(
+            f"MaxPooling1D needs 3-D input (batch, time steps, features) but gets "
+            f"{ndim_name(len(shape))} {format_shape(shape)}",
+            after_rnn=True,
+        )
+    batch, steps, features = shape if fmt == "channels_last" else (shape[0], shape[2], shape[1])
+    length = _length(steps, pool, strides, padding)
+    if length is not None and length <= 0:
+        raise Refusal(
+            f"the pool spans {pool} steps but the input has only {steps}; use a smaller "
+            "pool_size or padding='same'"
+        )
+    out = (batch, length, features) if fmt == "channels_last" else (batch, features, length)
+    change = f"{steps} -> {length}" if steps is not None else "length stays unknown"
+    why = f"keeps the maximum of each window of {pool} steps (stride {strides}): {change}"
+    return (out,), ("output",), why

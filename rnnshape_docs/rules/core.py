@@ -1,0 +1,117 @@
+"""Layers that keep to one tensor and act on its last axis or on the whole sample."""
+
+from __future__ import annotations
+
+import math
+
+from rnnshape_docs.rules.base import (
+    Call,
+    Refusal,
+    Result,
+    Shape,
+    data_format,
+    flag,
+    format_shape,
+    ndim_name,
+    positive_int,
+    steps_text,
+)
+from rnnshape_docs.specs import LayerSpec
+
+
+def dense(spec: LayerSpec, shape: Shape) -> Result:
+    units = positive_int(spec, "units", spec.get("units"))
+    if len(shape) < 2:
+        raise Refusal(
+            f"Dense needs at least 2 axes (batch, features) but gets {format_shape(shape)}"
+        )
+    if shape[-1] is None:
+        raise Refusal(f"the last axis must be known to size the weights, got {format_shape(shape)}")
+    out = (*shape[:-1], units)
+    if len(shape) == 2:
+        why = f"Dense maps the {shape[-1]} features of each sample to {units} output{'s' * (units != 1)}"
+    else:
+        why = (
+            f"Dense acts on the last axis only ({shape[-1]} -> {units}), "
+            f"at every position of the other axes"
+        )
+    return (out,), ("output",), why
+
+
+def repeat_vector(spec: LayerSpec, shape: Shape) -> Result:
+    n = positive_int(spec, "n", spec.get("n"))
+    if len(shape) != 2:
+        raise Refusal(
+            f"RepeatVector needs 2-D input (batch, features) but gets "
+            f"{ndim_name(len(shape))} {format_shape(shape)}; put it after a layer that "
+            "returns one vector per sample (e.g. an RNN with return_sequences=False)"
+        )
+    why = f"copies each {shape[1]}-wide vector {n} times along a new time axis"
+    return ((shape[0], n, shape[1]),), ("output",), why
+
+
+def masking(spec: LayerSpec, shape: Shape) -> Result:
+    value = spec.get("mask_value", 0.0)
+    why = f"marks time steps whose features all equal {value!r} as padding to skip; shape unchanged"
+    return (shape,), ("output",), why
+
+
+def dropout(spec: LayerSpec, shape: Shape) -> Result:
+    rate = spec.get("rate")
+    if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 <= rate <= 1:
+        raise Refusal(f"rate must be a number between 0 and 1, got {rate!r}")
+    why = f"during training zeroes a fraction {rate} of the values at random; shape unchanged"
+    return (shape,), ("output",), why
+
+
+def dropout_each(spec: LayerSpec, call: Call) -> Result:
+    """Dropout given several tensors (e.g. an LSTM's output and states): Keras drops each."""
+    if len(call.inputs) == 1:
+        return dropout(spec, call.shape)
+    dropout(spec, call.inputs[0])
+    n = len(call.inputs)
+    why = f"applies dropout to each of the {n} tensors; shapes unchanged"
+    return call.inputs, ("output",) * n, why
+
+
+def flatten(spec: LayerSpec, shape: Shape) -> Result:
+    data_format(spec)
+    rest = shape[1:]
+    if not rest:
+        return ((shape[0], 1),), ("output",), "a batch of single values becomes (batch, 1)"
+    size = None if any(s is None for s in rest) else math.prod(rest)
+    if len(rest) == 1:
+        why = "already one axis per sample; nothing to join"
+    else:
+        joined = " x ".join(str(s) for s in rest)
+        why = f"joins every axis after the batch into one: {joined} = {size}"
+    return ((shape[0], size),), ("output",), why
+
+
+def global_pooling(spec: LayerSpec, shape: Shape) -> Result:
+    fmt = data_format(spec)
+    keepdims = flag(spec, "keepdims")
+    if len(shape) != 3:
+        raise Refusal(
+            f"{spec.name} needs 3-D input (batch, time steps, features) but gets "
+            f"{ndim_name(len(shape))} {format_shape(shape)}",
+            after_rnn=True,
+        )
+    batch, a, b = shape
+    how = "averages" if "Average" in spec.name else "takes the maximum"
+    if fmt == "channels_last":
+        out = (batch, 1, b) if keepdims else (batch, b)
+        why = f"{how} over {steps_text(a)}: one {b}-wide vector per sample"
+    else:
+        out = (batch, a, 1) if keepdims else (batch, a)
+        why = f"channels_first: {how} over the last axis ({b}), keeping {a} channels"
+    if keepdims:
+        why += "; keepdims=True keeps the pooled axis with size 1"
+    return (out,), ("output",), why
+
+
+def embedding(spec: LayerSpec, shape: Shape) -> Result:
+    positive_int(spec, "input_dim", spec.get("input_dim"))
+    dim = positive_int(spec, "output_dim", spec.get("output_dim"))
+    why = f"replaces each integer id by a learned {dim}-wide vector"
+    return ((*shape, dim),), ("output",), why

@@ -1,0 +1,42 @@
+"""Wrappers that apply another layer: TimeDistributed (Bidirectional is in recurrent)."""
+
+from __future__ import annotations
+
+from rnnshape_docs.rules.base import (
+    Refusal,
+    Result,
+    Shape,
+    format_shape,
+    ndim_name,
+    steps_text,
+)
+from rnnshape_docs.specs import LayerSpec
+
+
+def time_distributed(spec: LayerSpec, shape: Shape) -> Result:
+    inner: LayerSpec = spec.params["layer"]
+    if len(shape) < 3:
+        raise Refusal(
+            f"TimeDistributed needs input with at least 3 axes (batch, time steps, ...) but "
+            f"gets {ndim_name(len(shape))} {format_shape(shape)}",
+            after_rnn=True,
+        )
+    child = (shape[0], *shape[2:])
+    from rnnshape_docs.rules import apply  # the registry imports this module
+
+    try:
+        outputs, _names, _why = apply(inner, child)
+    except Refusal as exc:
+        raise Refusal(
+            f"(wrapped {inner.text}, given one time step {format_shape(child)}) {exc}"
+        ) from None
+    if len(outputs) != 1:
+        raise Refusal(f"TimeDistributed cannot wrap {inner.text}, which returns several tensors")
+    out = outputs[0]
+    steps = shape[1]
+    result = (out[0], steps, *out[1:])
+    why = (
+        f"applies {inner.text} to each of {steps_text(steps)} on its own: "
+        f"{format_shape(child)} -> {format_shape(out)} per step"
+    )
+    return (result,), ("output",), why
