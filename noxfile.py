@@ -43,6 +43,10 @@ SPHINX_ARGS = _sphinx_args(BUILD)
 def _install(session: nox.Session, *groups: str) -> None:
     # Editable, so the kernels executing the pages always see the current helper code.
     session.install(*nox.project.dependency_groups(PYPROJECT, *groups), "-e", ".[keras]")
+    if "docs" in groups:
+        # The explorer's Pyodide (npm, pinned, integrity checked) fetched with the other
+        # packages, into build/downloads: the build itself then needs no network.
+        session.run("python", "docs/_ext/pyodide_dist.py")
 
 
 def _build_book(

@@ -15,7 +15,10 @@ the benchmark makes never touch the checkout:
    the helpers' hash);
 5. `rnnshape trace` latency next to `python -c "import keras"`;
 6. the built site: total size, the heaviest page with everything it loads, the largest
-   figure; Lighthouse performance and accessibility (mobile and desktop) of every page.
+   figure; Lighthouse performance and accessibility (mobile and desktop) of every page;
+7. the shape explorer (tools/03-explorer.html): time from navigation to the first trace
+   shown, with a cold and a warm browser cache, on a desktop profile and on a mobile one
+   (Lighthouse's: 4x CPU slowdown, slow 4G); and the time one keystroke's trace takes.
 """
 
 from __future__ import annotations
@@ -50,7 +53,10 @@ TARGETS = {
     "rnnshape_trace_s": 0.3,
     "lighthouse_performance": 0.95,
     "lighthouse_accessibility": 1.0,
+    "explorer_first_trace_desktop_warm_s": 3.0,
+    "explorer_keystroke_ms": 50,
 }
+EXPLORER = "tools/03-explorer.html"
 
 
 def log(msg: str) -> None:
@@ -75,10 +81,13 @@ class Book:
         ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
         shutil.copytree(ROOT / "docs", self.src / "docs", ignore=ignore)
         shutil.copytree(ROOT / "rnnshape_docs", self.src / "rnnshape_docs", ignore=ignore)
+        for name in ("pyproject.toml", "README.md"):  # the explorer builds the package's wheel
+            shutil.copy2(ROOT / name, self.src / name)
 
     def run(self, label: str) -> dict:
         cmd = ["sphinx-build", *self.sphinx_args, str(self.src / "docs"), str(self.html)]
         env = {**os.environ, "RNNSHAPE_BUILD_DIR": str(self.build)}
+        env["RNNSHAPE_DOWNLOADS"] = str(ROOT / "build" / "downloads")  # Pyodide, fetched once
         env.pop("RNNSHAPE_CACHE_KEY", None)  # the cache must follow the helpers' hash here
         start = time.perf_counter()
         proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
@@ -182,7 +191,10 @@ def cli_latency(runs: int) -> dict:
 class _Host(http.server.SimpleHTTPRequestHandler):
     """A static host as the book would have (GitHub Pages, Read the Docs): text is gzipped."""
 
-    COMPRESSIBLE = (".html", ".css", ".js", ".svg", ".json", ".txt", ".ipynb", ".map", ".inv")
+    COMPRESSIBLE = (
+        *(".html", ".css", ".js", ".mjs", ".svg", ".json", ".txt", ".ipynb", ".map", ".inv"),
+        ".wasm",  # Pyodide's runtime, on the explorer page
+    )
     _gzipped: ClassVar[dict[str, bytes]] = {}
 
     def log_message(self, format, *args):
@@ -337,6 +349,113 @@ def lighthouse(html: Path, base: str, limit: int | None) -> dict:
     }
 
 
+# --- the shape explorer -------------------------------------------------------------------
+# Lighthouse's mobile profile, applied through the DevTools protocol: slow 4G and a 4x
+# slower CPU. The desktop profile is the machine as it is.
+_MOBILE_NETWORK = {
+    "offline": False,
+    "latency": 150,
+    "downloadThroughput": 1.6 * 1024 * 1024 / 8,
+    "uploadThroughput": 750 * 1024 / 8,
+}
+
+
+def _descendants_cpu_s() -> float | None:
+    """CPU seconds used so far by this process's descendants (the browser), Linux only."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return None
+    parent, used = {}, {}
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        parent[int(entry.name)] = int(fields[1])
+        used[int(entry.name)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    me, total = os.getpid(), 0.0
+    for pid, seconds in used.items():
+        ancestor = parent.get(pid)
+        while ancestor and ancestor != me:
+            ancestor = parent.get(ancestor)
+        total += seconds if ancestor == me else 0.0
+    return total
+
+
+def _first_trace_s(page, base: str) -> tuple[float, float | None]:
+    """Seconds from navigation to the first trace shown, and the browser's CPU seconds.
+
+    On a shared machine the wall time grows with the load; the CPU time much less so.
+    """
+    before = _descendants_cpu_s()
+    page.goto(base + EXPLORER)
+    page.wait_for_selector("#explorer[data-state='ready']", timeout=300_000)
+    wall = round(page.evaluate("window.__explorerTimings.firstTrace") / 1000, 2)
+    after = _descendants_cpu_s()
+    return wall, None if before is None else round(after - before, 2)
+
+
+def explorer_timings(base: str, keystrokes: int = 30) -> dict:
+    """First trace (cold and warm cache) per profile, and one keystroke's trace."""
+    from playwright.sync_api import sync_playwright
+
+    # Starting Pyodide is CPU work (compiling 9.6 MB of WebAssembly, starting CPython): on a
+    # shared machine the wall times scale with the load, so it is recorded next to them.
+    result: dict = {"page": EXPLORER, "load_average_1min_before": round(os.getloadavg()[0], 1)}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
+        )
+        for profile in ("desktop", "mobile"):
+            mobile = profile == "mobile"
+            context = browser.new_context(
+                viewport={"width": 390, "height": 844}
+                if mobile
+                else {"width": 1280, "height": 900},
+                is_mobile=mobile,
+                has_touch=mobile,
+            )
+            page = context.new_page()
+            if mobile:
+                cdp = context.new_cdp_session(page)
+                cdp.send("Network.enable")
+                cdp.send("Network.emulateNetworkConditions", _MOBILE_NETWORK)
+                cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+            cold, cold_cpu = _first_trace_s(page, base)  # a new context: an empty cache
+            warm_runs = [_first_trace_s(page, base) for _ in range(3)]
+            warm = statistics.median(w for w, _ in warm_runs)
+            warm_cpu = None if cold_cpu is None else statistics.median(c for _, c in warm_runs)
+            field = page.locator("#explorer-layers")
+            field.click()
+            page.keyboard.press("End")
+            before = page.evaluate("window.__explorerTimings.traces.length")
+            for i in range(keystrokes):  # "Dense(1)" -> "Dense(1)4" -> "Dense(1)" -> ...
+                page.keyboard.press("Backspace" if i % 2 else "4")
+            page.wait_for_timeout(500)  # the last figure, drawn after its table
+            traces = page.evaluate("window.__explorerTimings.traces")[before:]
+            figures = page.evaluate("window.__explorerTimings.figures")
+            result[profile] = {
+                "first_trace_cold_s": cold,
+                "first_trace_warm_s": warm,
+                "browser_cpu_cold_s": cold_cpu,
+                "browser_cpu_warm_s": warm_cpu,
+                "keystroke_trace_ms_median": round(statistics.median(traces), 1),
+                "keystroke_trace_ms_max": round(max(traces), 1),
+                "keystrokes": len(traces),
+                # drawn in a task after the table; the first one imports the SVG writer
+                "figure_ms_median": round(statistics.median(figures[1:]), 1)
+                if len(figures) > 1
+                else None,
+            }
+            log(f"explorer {profile}: {result[profile]}")
+            context.close()
+        browser.close()
+    return result
+
+
 # --- main -------------------------------------------------------------------------------------
 
 
@@ -346,6 +465,7 @@ def main() -> None:
     parser.add_argument("--skip-builds", action="store_true", help="reuse build/bench/b")
     parser.add_argument("--no-lighthouse", action="store_true")
     parser.add_argument("--lighthouse-pages", type=int, default=None)
+    parser.add_argument("--no-explorer", action="store_true", help="skip the explorer timings")
     parser.add_argument("--runs", type=int, default=5, help="runs per CLI timing")
     opts = parser.parse_args()
 
@@ -358,6 +478,8 @@ def main() -> None:
     server, base = serve(book.html)
     try:
         results["site"] = site_weight(book.html, base)
+        if not opts.no_explorer:
+            results["explorer"] = explorer_timings(base)
         if not opts.no_lighthouse:
             results["lighthouse"] = lighthouse(book.html, base, opts.lighthouse_pages)
     finally:
@@ -398,6 +520,19 @@ def summary(r: dict) -> str:
         lines.append(
             f"  largest figure       {fig['bytes'] / 1e3:8.0f} kB  {fig['page']} ({fig['src']})"
         )
+    for profile, e in (r.get("explorer") or {}).items():
+        if not isinstance(e, dict):
+            continue
+        lines.append(
+            f"explorer {profile:<8} first trace cold {e['first_trace_cold_s']:.2f} s,"
+            f" warm {e['first_trace_warm_s']:.2f} s"
+            f" (browser CPU {e['browser_cpu_cold_s']} s, {e['browser_cpu_warm_s']} s)"
+            f" (target desktop warm <= {TARGETS['explorer_first_trace_desktop_warm_s']} s);"
+            f" keystroke {e['keystroke_trace_ms_median']:.1f} ms median,"
+            f" {e['keystroke_trace_ms_max']:.1f} max (target < {TARGETS['explorer_keystroke_ms']} ms)"
+        )
+    if explorer := r.get("explorer"):
+        lines.append(f"  (machine load average before: {explorer['load_average_1min_before']})")
     if (lh := r.get("lighthouse")) and "scores" in lh:
         for name, pages in lh["scores"].items():
             for page, sc in pages.items():

@@ -75,7 +75,7 @@ copyright = "2026, the rnnshape team"
 # rnnshape_site (docs/_ext): the hooks that fix and trim the built site, one per problem.
 from rnnshape_site import write_paired_notebooks
 
-extensions = ["myst_nb", "sphinx_copybutton", "rnnshape_site"]
+extensions = ["myst_nb", "sphinx_copybutton", "rnnshape_site", "rnnshape_explorer"]
 # No intersphinx: the build must need no network, and nothing links to other projects'
 # inventories. If it ever does, store the objects.inv files under docs/_inventories/ and
 # map them as (url, "_inventories/<name>.inv") so no inventory is fetched at build time.
@@ -129,7 +129,7 @@ if _repo_url:
     }
 templates_path = ["_templates"]  # layout.html: the search scripts deferred
 html_static_path = ["_static"]
-html_css_files = ["rnnshape.css"]
+html_css_files = ["rnnshape.css", "explorer.css"]  # explorer.css: a few rules, bundled
 # Browsers ask for /favicon.ico when a page names no icon: a failed request on every page.
 html_favicon = "_static/favicon.svg"
 html_last_updated_fmt = None

@@ -12,6 +12,7 @@ Tracing imports nothing heavy: Keras is imported only for ``--keras``.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import sys
@@ -50,6 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_trace_command(commands)
     add_draw_command(commands)
     return parser
+
+
+@functools.cache
+def _parser() -> argparse.ArgumentParser:
+    # One parser per process: the shape explorer calls main() on every keystroke, and
+    # building the parser was most of that call (parse_args keeps no state between calls).
+    return build_parser()
 
 
 def add_stack_arguments(parser: argparse.ArgumentParser, *, model_files: bool = False) -> None:
@@ -234,7 +242,7 @@ def _import_keras_models():
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return the exit status (never raises, never prints a traceback)."""
-    parser = build_parser()
+    parser = _parser()
     try:
         args = parser.parse_args(argv)
         return args.func(args)

@@ -60,7 +60,10 @@ def _open(browser, base_url: str, page_path: str, mode: str):
             problems["failed"].append(f"{r.url}: HTTP {r.status}") if r.status >= 400 else None
         ),
     )
-    page.goto(base_url + page_path, wait_until="networkidle")
+    page.goto(base_url + page_path, wait_until="load")
+    if page.locator("#explorer").count():  # the shape explorer starts Python after loading
+        page.wait_for_selector("#explorer[data-state='ready']", timeout=120_000)
+    page.wait_for_load_state("networkidle")
     # Lazy images load only when scrolled to: load them all, then wait for them.
     page.evaluate(
         """async () => {

@@ -1,0 +1,226 @@
+"""The shape explorer's Python side: what the page shows for the text in its form.
+
+The explorer page (docs/tools/03-explorer.md) runs this module in the reader's browser, in
+Pyodide, from the package's own wheel. `explore` takes the form's two fields and returns
+what the page shows: the text `rnnshape trace` prints (it runs the command's own `main`),
+or its error line, the fix for the classic mistake, and the stack as SVG.
+
+>>> result = explore("2,5,3", "LSTM(4)\\nLSTM(8)")
+>>> result["error"]  # doctest: +ELLIPSIS
+'rnnshape: error: layer 2, LSTM(8): a recurrent layer needs 3-D input ...'
+>>> result["fix"]["layers"]
+['LSTM(4, return_sequences=True)', 'LSTM(8)']
+>>> fragment("1,7,3", ["LSTM(4, return_sequences=True)", "Dense(1)"])
+'input=1,7,3&layer=LSTM(4%2C%20return_sequences%3DTrue)&layer=Dense(1)'
+>>> from_fragment("input=1,7,3&layer=LSTM(4%2C%20return_sequences%3DTrue)&layer=Dense(1)")
+('1,7,3', ['LSTM(4, return_sequences=True)', 'Dense(1)'])
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import json
+from collections.abc import Sequence
+from urllib.parse import quote, unquote
+
+from rnnshape_docs import cli
+from rnnshape_docs.shapes import ShapeError, trace
+from rnnshape_docs.specs import RECURRENT, SpecError, parse
+
+#: What the explorer shows first: the weather model of the course this book grew from.
+WEATHER = ("None,None,1", ("SimpleRNN(40, return_sequences=True)", "SimpleRNN(40)", "Dense(1)"))
+
+MAX_LAYERS = 200  # a form longer than this is not a stack anyone means
+_FIX_HINT = "set return_sequences=True on"  # what the tracer's message says when it applies
+
+
+def layer_lines(text: str) -> list[str]:
+    """The layers in the form's textarea: one per line, blank lines skipped."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def explore(
+    input_text: str, layers_text: str, width: float | None = None, *, figure: bool = True
+) -> dict:
+    """What the page shows for the form's input shape and layers (one per line).
+
+    ``width``: the CSS px the figure may take (a phone gets the narrow figure); with
+    ``figure=False`` there is no figure (the page draws it after the table, see `figure`).
+
+    Keys: ``table`` (the text `rnnshape trace` prints, or None), ``error`` (the line it
+    prints on stderr, or None), ``fix`` (None, or the fixed ``layers`` with the ``index``
+    of the layer it changes and a ``label`` for its button), ``svg`` (the stack drawn, or
+    None) and ``layers`` (the layers as read).
+    """
+    layers = layer_lines(layers_text)
+    result: dict = {"table": None, "error": None, "fix": None, "svg": None, "layers": layers}
+    if not layers:
+        result["error"] = f"{cli.PROG}: error: no layers: write one layer per line, e.g. LSTM(4)"
+        return result
+    if len(layers) > MAX_LAYERS:
+        result["error"] = (
+            f"{cli.PROG}: error: {len(layers)} layers is more than the explorer traces "
+            f"({MAX_LAYERS}); trace the stack in parts"
+        )
+        return result
+    status, out, err = run_command(["trace", f"--input={input_text}", "--", *layers])
+    if status != cli.EXIT_OK:
+        result["error"] = err.strip() or f"{cli.PROG}: exit status {status}"
+        result["fix"] = suggest_fix(input_text, layers)
+        return result
+    result["table"] = out.rstrip("\n")
+    if figure:
+        result["svg"] = _stack_svg(trace(layers, input_text), width)
+    return result
+
+
+def explore_json(
+    input_text: str, layers_text: str, width: float | None = None, figure: bool = True
+) -> str:
+    """`explore` as one JSON string: what the page's script reads."""
+    return json.dumps(explore(input_text, layers_text, width, figure=figure))
+
+
+def figure(input_text: str, layers_text: str, width: float | None = None) -> str | None:
+    """The stack as SVG, or None (a stack the tracer refuses, or no SVG writer).
+
+    The page asks for it after showing the table, so a keystroke waits only for the trace.
+    """
+    try:
+        result = trace(layer_lines(layers_text)[:MAX_LAYERS], input_text)
+    except ShapeError:
+        return None
+    return _stack_svg(result, width) if result.steps else None
+
+
+def capabilities_json() -> str:
+    """What this copy of the package can do beyond stacks: ``{"model_files": bool}``."""
+    return json.dumps({"model_files": _model_files() is not None})
+
+
+def explore_file(data: bytes, filename: str) -> dict:
+    """What the page shows for a dropped or chosen model file (read, never run)."""
+    result: dict = {"table": None, "error": None, "fix": None, "svg": None, "layers": []}
+    model_files = _model_files()
+    if model_files is None:
+        result["error"] = f"{cli.PROG}: error: this copy of rnnshape does not read model files"
+        return result
+    try:
+        result["table"] = str(model_files.trace_bytes(data, filename))
+    except ShapeError as exc:
+        result["error"] = f"{cli.PROG}: error: {cli._one_line(exc)}"
+    return result
+
+
+def explore_file_json(path: str, filename: str) -> str:
+    """`explore_file` on the file the page wrote to ``path`` (Pyodide's memory file system)."""
+    with open(path, "rb") as file:
+        return json.dumps(explore_file(file.read(), filename))
+
+
+def _model_files():
+    try:
+        from rnnshape_docs import model_files
+    except ImportError:  # a package from before model files: the page offers no file input
+        return None
+    return model_files if hasattr(model_files, "trace_bytes") else None
+
+
+def run_command(argv: Sequence[str]) -> tuple[int, str, str]:
+    """Run the `rnnshape` command's own `main` on ``argv``: (exit status, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = cli.main(list(argv))
+    return status, out.getvalue(), err.getvalue()
+
+
+def suggest_fix(input_text: str, layers: Sequence[str]) -> dict | None:
+    """The fix the tracer names for a stack it refuses, when it is return_sequences=True.
+
+    The tracer's message asks for return_sequences=True on the recurrent layer before the
+    one that failed (``ShapeError.index``); the fix rewrites that layer so.
+    """
+    try:
+        trace(list(layers), input_text)
+    except ShapeError as refused:
+        index = refused.index
+        if not index or _FIX_HINT not in str(refused):
+            return None
+        target = index - 1
+        try:
+            fixed = with_return_sequences(layers[target])
+        except SpecError:
+            return None
+        if fixed == parse(layers[target]).text:  # not a recurrent layer: the hint is general
+            return None
+        new = [*layers[:target], fixed, *layers[target + 1 :]]
+        return {
+            "index": target,
+            "layers": new,
+            "label": f"Set return_sequences=True on layer {target + 1}, {parse(layers[target])}",
+        }
+    return None
+
+
+def with_return_sequences(layer: str) -> str:
+    """The layer's text with return_sequences=True (inside a Bidirectional, on both sides).
+
+    >>> with_return_sequences("Bidirectional(LSTM(4, return_sequences=False), merge_mode='sum')")
+    "Bidirectional(LSTM(4, return_sequences=True), merge_mode='sum')"
+    """
+    call = ast.parse(parse(layer).text, mode="eval").body  # normalised: a checked layer call
+    _set_return_sequences(call)
+    return parse(ast.unparse(call)).text
+
+
+def _set_return_sequences(call: ast.Call) -> None:
+    name = call.func.id if isinstance(call.func, ast.Name) else ""
+    if name in RECURRENT:
+        call.keywords = [k for k in call.keywords if k.arg != "return_sequences"]
+        call.keywords.append(ast.keyword("return_sequences", ast.Constant(True)))
+        return
+    wrapped = [
+        *call.args[:1],
+        *(k.value for k in call.keywords if k.arg in ("layer", "backward_layer")),
+    ]
+    for inner in wrapped:
+        if isinstance(inner, ast.Call):
+            _set_return_sequences(inner)
+
+
+def _stack_svg(result, width: float | None) -> str | None:
+    """The stack as SVG, drawn by rnnshape_docs.svg (stdlib only, so it runs in Pyodide)."""
+    try:
+        from rnnshape_docs.svg import stack_svg
+    except ImportError:  # a package without the SVG writer: the page shows no figure
+        return None
+    return stack_svg(result, width=width)
+
+
+# --------------------------------------------------------------------------- the link
+
+# encodeURIComponent's unreserved characters, so Python and the page write the same link;
+# commas stay as they are in the input shape (design.md: #input=1,7,3&layer=...).
+_LAYER_SAFE = "!~*'()"
+_INPUT_SAFE = _LAYER_SAFE + ","
+
+
+def fragment(input_text: str, layers: Sequence[str]) -> str:
+    """The URL fragment (without ``#``) that opens the explorer on this stack."""
+    parts = [f"input={quote(input_text, safe=_INPUT_SAFE)}"]
+    parts += [f"layer={quote(layer, safe=_LAYER_SAFE)}" for layer in layers]
+    return "&".join(parts)
+
+
+def from_fragment(text: str) -> tuple[str | None, list[str]]:
+    """The input shape and layers a fragment holds (``input`` None when it has none)."""
+    input_text, layers = None, []
+    for part in text.removeprefix("#").split("&"):
+        key, _, value = part.partition("=")
+        if key == "input":
+            input_text = unquote(value)
+        elif key == "layer":
+            layers.append(unquote(value))
+    return input_text, layers
