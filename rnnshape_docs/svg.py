@@ -17,7 +17,7 @@ px at 96 per inch, so a figure shows at the size the book shows it.
 from __future__ import annotations
 
 import math
-from xml.sax.saxutils import escape, quoteattr
+from html import escape  # not xml.sax.saxutils: it imports urllib and email (slow in Pyodide)
 
 from rnnshape_docs import figures
 from rnnshape_docs.layout import (
@@ -78,9 +78,9 @@ def drawing_svg(drawing: Drawing, *, alt: str, width: float | None = None) -> st
         (
             '<svg xmlns="http://www.w3.org/2000/svg" version="1.1" role="img" '
             f'width="{_num(css_w)}" height="{_num(css_h)}" viewBox="0 0 {_num(vw)} {_num(vh)}" '
-            f"aria-label={quoteattr(alt)}>"
+            f'aria-label="{escape(alt)}">'
         ),
-        f"<title>{escape(alt)}</title>",
+        f"<title>{escape(alt, quote=False)}</title>",
         f'<rect width="{_num(vw)}" height="{_num(vh)}" fill="{PAPER}"/>',
     ]
     # The same stacking order as matplotlib: by z, then in the order drawn.
@@ -153,7 +153,7 @@ def _text(t: Text, x, y) -> list[str]:
         out.append(
             f'<text x="{x(t.x)}" y="{_num(base)}" font-size="{_num(size)}" '
             f'font-family="{_FONT_FAMILY}"{weight} text-anchor="{anchor}" fill="{t.color}"'
-            f"{rotate}>{escape(line)}</text>"
+            f"{rotate}>{escape(line, quote=False)}</text>"
         )
     return out
 
