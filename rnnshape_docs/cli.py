@@ -17,6 +17,7 @@ import sys
 from collections.abc import Sequence
 
 from rnnshape_docs.shapes import ShapeError, Trace, parse_shape, trace
+from rnnshape_docs.tables import terminal_width
 
 PROG = "rnnshape"
 EXIT_OK, EXIT_DISAGREE, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -93,7 +94,7 @@ def run_trace(args: argparse.Namespace) -> int:
     if args.keras:
         return _run_keras(args)
     result = stack_from_args(args)
-    print(json.dumps(result.to_json()) if args.json else str(result))
+    print(json.dumps(result.to_json()) if args.json else result.table().text(terminal_width()))
     return EXIT_OK
 
 
