@@ -12,6 +12,7 @@ their column would be too narrow to read, the last one moves under its row inste
 from __future__ import annotations
 
 import html
+import re
 import shutil
 import textwrap
 from collections.abc import Collection, Sequence
@@ -22,6 +23,8 @@ from dataclasses import dataclass
 DEFAULT_WIDTH = 80
 GAP = "  "  # between columns
 INDENT = "    "  # a prose column moved under its row
+# A shape as format_shape writes it: (2, 5, 3), (None, 4), (7,), () (but not the 4 of LSTM(4)).
+_SHAPE = re.compile(r"\((?:(?:\d+|None)(?:, (?:\d+|None))+|(?:\d+|None),)?\)")
 
 
 def terminal_width() -> int:
@@ -178,7 +181,9 @@ class Table:
         label = html.escape(str(self.columns[index]))
         text = html.escape(text)
         if self.code is None or index in self.code:
-            text = f"<code>{text}</code>"
+            # A shape never breaks across lines, a list of shapes only between them.
+            text = "<code>" + _SHAPE.sub(r'<span class="rnnshape-shape">\g<0></span>', text)
+            text += "</code>"
         # data-label: the column's heading, shown beside the cell when a narrow screen
         # sets each row as a card (docs/_static/rnnshape.css).
         return f'<td data-label="{label}">{text}</td>'
@@ -186,7 +191,9 @@ class Table:
     def _repr_html_(self) -> str:
         head, *body = self._text_rows()
         caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
-        ths = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in head)
+        # A heading may break after an underscore (return_sequences), so that a narrow
+        # column is not held wide by its heading.
+        ths = "".join(f'<th scope="col">{html.escape(c).replace("_", "_<wbr>")}</th>' for c in head)
         trs = "".join(
             "<tr>" + "".join(self._cell(i, c) for i, c in enumerate(row)) + "</tr>" for row in body
         )
