@@ -182,8 +182,10 @@ class Table:
         text = html.escape(text)
         if self.code is None or index in self.code:
             # A shape never breaks across lines, a list of shapes only between them.
-            text = "<code>" + _SHAPE.sub(r'<span class="rnnshape-shape">\g<0></span>', text)
-            text += "</code>"
+            text = _SHAPE.sub(r'<span class="rnnshape-shape">\g<0></span>', text)
+            text = f"<code>{_breakable(text)}</code>"
+        else:
+            text = _breakable(text)
         # data-label: the column's heading, shown beside the cell when a narrow screen
         # sets each row as a card (docs/_static/rnnshape.css).
         return f'<td data-label="{label}">{text}</td>'
@@ -191,9 +193,7 @@ class Table:
     def _repr_html_(self) -> str:
         head, *body = self._text_rows()
         caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
-        # A heading may break after an underscore (return_sequences), so that a narrow
-        # column is not held wide by its heading.
-        ths = "".join(f'<th scope="col">{html.escape(c).replace("_", "_<wbr>")}</th>' for c in head)
+        ths = "".join(f'<th scope="col">{_breakable(html.escape(c))}</th>' for c in head)
         trs = "".join(
             "<tr>" + "".join(self._cell(i, c) for i, c in enumerate(row)) + "</tr>" for row in body
         )
@@ -201,6 +201,12 @@ class Table:
             f'<table class="rnnshape-table table">{caption}'
             f"<thead><tr>{ths}</tr></thead><tbody>{trs}</tbody></table>"
         )
+
+
+def _breakable(markup: str) -> str:
+    """Let a long name break after an underscore (return_<wbr>sequences=True), so that
+    its column is not held wider than the page by one word."""
+    return markup.replace("_", "_<wbr>")
 
 
 def _widest(lines: Sequence[str]) -> int:
