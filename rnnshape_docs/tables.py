@@ -24,6 +24,7 @@ DEFAULT_WIDTH = 80
 GAP = "  "  # between columns
 INDENT = "    "  # a prose column moved under its row
 # A shape as format_shape writes it: (2, 5, 3), (None, 4), (7,), () (but not the 4 of LSTM(4)).
+_CALL = re.compile(r"(?<=\w)\(")  # the parenthesis of LSTM(...), not of a shape
 _SHAPE = re.compile(r"\((?:(?:\d+|None)(?:, (?:\d+|None))+|(?:\d+|None),)?\)")
 
 
@@ -183,7 +184,7 @@ class Table:
         if self.code is None or index in self.code:
             # A shape never breaks across lines, a list of shapes only between them.
             text = _SHAPE.sub(r'<span class="rnnshape-shape">\g<0></span>', text)
-            text = f"<code>{_breakable(text)}</code>"
+            text = f"<code>{_CALL.sub('(<wbr>', _breakable(text))}</code>"
         else:
             text = _breakable(text)
         # data-label: the column's heading, shown beside the cell when a narrow screen
@@ -197,15 +198,19 @@ class Table:
         trs = "".join(
             "<tr>" + "".join(self._cell(i, c) for i, c in enumerate(row)) + "</tr>" for row in body
         )
+        # On a narrow screen each cell sits beside its heading: that column is as wide as
+        # the longest heading (docs/_static/rnnshape.css).
+        label = max((len(c) for c in head), default=0)
         return (
-            f'<table class="rnnshape-table table">{caption}'
+            f'<table class="rnnshape-table table" style="--rnnshape-label: {label}ch">{caption}'
             f"<thead><tr>{ths}</tr></thead><tbody>{trs}</tbody></table>"
         )
 
 
 def _breakable(markup: str) -> str:
     """Let a long name break after an underscore (return_<wbr>sequences=True), so that
-    its column is not held wider than the page by one word."""
+    its column is not held wider than the page by one word (code also breaks after a
+    parenthesis: Bidirectional(<wbr>SimpleRNN))."""
     return markup.replace("_", "_<wbr>")
 
 

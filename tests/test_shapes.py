@@ -251,7 +251,7 @@ def test_table_and_html():
     assert "output (2, 4), h (2, 4), c (2, 4)" in str(result)
     html = result._repr_html_()
     assert html.startswith("<table")
-    assert '<td data-label="layer"><code>LSTM(4, return_<wbr>state=True)</code></td>' in html
+    assert '<td data-label="layer"><code>LSTM(<wbr>4, return_<wbr>state=True)</code></td>' in html
 
 
 def test_bidirectional_with_its_own_backward_layer():

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from html import escape
+
 import pytest
 
 from rnnshape_docs import trace
 from rnnshape_docs.cheatsheet import cheat_sheet
+from rnnshape_docs.shapes import format_shape
 from rnnshape_docs.tables import DEFAULT_WIDTH, Table
 
 STACKS = {
@@ -86,6 +90,22 @@ def test_caption_wraps_to_the_width():
 
 
 def test_html_cells_carry_their_column_heading():
-    html = trace(*STACKS["weather"]).table()._repr_html_()
+    table = trace(*STACKS["weather"]).table()
+    html = table._repr_html_()
     assert html.count('data-label="why"') == 3
-    assert '<td data-label="layer"><code>LSTM(4)</code></td>' in html
+    assert '<td data-label="layer"><code>LSTM(<wbr>4)</code></td>' in html
+    assert f'style="--rnnshape-label: {len("output")}ch"' in html  # the longest heading
+
+
+def test_html_breaks_names_but_never_a_shape():
+    result = trace(*STACKS["bidirectional states"])
+    html = result.table()._repr_html_()
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", html)
+    # the text is the trace's, word for word, once the markup is taken out
+    assert [re.sub(r"<[^>]+>", "", c) for c in cells] == [
+        escape(c) for row in result.rows() for c in row
+    ]
+    shapes = re.findall(r'<span class="rnnshape-shape">(.*?)</span>', html)
+    step = result.steps[0]
+    assert shapes == [format_shape(s) for s in (step.input, *step.outputs)]
+    assert "Bidirectional(<wbr>GRU(<wbr>8, return_<wbr>state=True), merge_<wbr>mode=None)" in html
