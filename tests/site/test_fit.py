@@ -2,15 +2,16 @@
 
 On a phone nothing scrolls sideways (a wide table scrolls inside its own box) and the
 book's tables fit the column; on both, a cell's output shows its whole text (its long
-lines wrap instead of hiding behind a scrollbar). A 390 px screenshot of every page goes
-to build/site-report/screenshots/<page>-phone.png, beside the desktop ones.
+lines wrap instead of hiding behind a scrollbar). On a phone, in light and dark mode, the
+same axe-core audit as on the desktop; a 390 px screenshot of every page goes to
+build/site-report/screenshots/<page>-phone-<mode>.png, beside the desktop ones.
 """
 
 from __future__ import annotations
 
 import pytest
 from _site import book_pages, report_dir
-from test_pages import _open
+from test_pages import FAILING_IMPACTS, MODES, _open
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
@@ -55,11 +56,13 @@ _WIDE_BOOK_TABLES = """() => [...document.querySelectorAll('table.rnnshape-table
               [...t.querySelectorAll('th')].map(th => th.textContent).join(', '))"""
 
 
+@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("page_path", book_pages())
-def test_phone(browser, base_url, page_path):
-    context, page, _ = _open(browser, base_url, page_path, "light", **PHONE)
+def test_phone(browser, base_url, axe_js, page_path, mode):
+    context, page, _ = _open(browser, base_url, page_path, mode, **PHONE)
     try:
-        shot = report_dir() / "screenshots" / f"{page_path.removesuffix('.html')}-phone.png"
+        name = f"{page_path.removesuffix('.html')}-phone-{mode}.png"
+        shot = report_dir() / "screenshots" / name
         shot.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(shot), full_page=True)
         width, scroll_width = page.evaluate(
@@ -72,6 +75,17 @@ def test_phone(browser, base_url, page_path):
         )
         assert not (cut := page.evaluate(_CUT_OUTPUTS)), f"outputs cut off: {cut}"
         assert not (wide := page.evaluate(_WIDE_BOOK_TABLES)), f"tables too wide: {wide}"
+        # The phone layout (cards, wrapped headings) passes the same audit as the desktop's.
+        page.evaluate(axe_js)
+        violations = page.evaluate(
+            "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)"
+        )
+        failing = [
+            (v["id"], v["impact"], [" ".join(map(str, n["target"])) for n in v["nodes"]][:3])
+            for v in violations
+            if v["impact"] in FAILING_IMPACTS
+        ]
+        assert not failing, f"accessibility violations on a phone: {failing}"
     finally:
         context.close()
 
