@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 from rnnshape_docs.shapes import ShapeError, Trace, parse_shape, trace
 from rnnshape_docs.specs import SpecError
+from rnnshape_docs.tables import terminal_width
 
 PROG = "rnnshape"
 EXIT_OK, EXIT_DISAGREE, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -121,7 +122,7 @@ def run_trace(args: argparse.Namespace) -> int:
                 "rnnshape_docs.keras_models.check_model(keras.saving.load_model(path)) in Python"
             )
         model = trace_file(args.layers[0], batch=args.batch)
-        print(json.dumps(model.to_json()) if args.json else str(model))
+        print(json.dumps(model.to_json()) if args.json else model.table().text(terminal_width()))
         return EXIT_OK
     if args.batch is not None:
         raise UsageError("--batch is for a model file; with --input, write the batch size there")
@@ -133,7 +134,7 @@ def run_trace(args: argparse.Namespace) -> int:
     if args.keras:
         return _run_keras(args)
     result = stack_from_args(args)
-    print(json.dumps(result.to_json()) if args.json else str(result))
+    print(json.dumps(result.to_json()) if args.json else result.table().text(terminal_width()))
     return EXIT_OK
 
 

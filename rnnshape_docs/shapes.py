@@ -95,12 +95,13 @@ class Trace:
         return Table(("layer", "input", "output", "why"), self.rows(), code=(0, 1, 2))
 
     def __str__(self) -> str:
-        """A plain-text table, one row per layer.
+        """A plain-text table, one row per layer, 80 columns wide (see `Table.text`).
 
-        >>> print(trace(["LSTM(4)"], (2, 5, 3)))  # doctest: +NORMALIZE_WHITESPACE
+        >>> print(trace(["LSTM(4)"], (2, 5, 3)))
         layer    input      output  why
-        -------  ---------  ------  ----------------------------------------------------------------------
-        LSTM(4)  (2, 5, 3)  (2, 4)  return_sequences=False: only the last of the 5 outputs is kept, 4 wide
+        -------  ---------  ------  ----------------------------------------------
+        LSTM(4)  (2, 5, 3)  (2, 4)  return_sequences=False: only the last of the 5
+                                    outputs is kept, 4 wide
         """
         return str(self.table())
 

@@ -89,14 +89,17 @@ def test_text_and_html(sheet):
     assert page.endswith("</table>")
     assert page.count("<tr") == len(sheet.rows) + 1
     assert "&#x27;sum&#x27;" in page  # merge modes shown as Python literals, escaped
-    assert '<th scope="col">merge_mode</th>' in page
-    assert "<code>(2, 7, 4), (2, 4), (2, 4)</code>" in page
+    assert '<th scope="col">merge_<wbr>mode</th>' in page
+    shapes = ", ".join(
+        f'<span class="rnnshape-shape">{s}</span>' for s in ("(2, 7, 4)", "(2, 4)", "(2, 4)")
+    )
+    assert f'<td data-label="output shapes"><code>{shapes}</code></td>' in page
 
 
 def test_plain_table_has_no_merge_mode_column(sheet):
     plain = sheet.select(bidirectional=False)
     assert "merge_mode" not in str(plain)
-    assert ">merge_mode</th>" not in plain._repr_html_()
+    assert ">merge_<wbr>mode</th>" not in plain._repr_html_()
     assert "Bidirectional(GRU)" in str(sheet.select(bidirectional=True))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,7 @@ _NEXT_TO_PYTHON = Path(sys.executable).with_name("rnnshape")
 RNNSHAPE = str(_NEXT_TO_PYTHON) if _NEXT_TO_PYTHON.exists() else shutil.which("rnnshape")
 
 SEED = ["SimpleRNN(40, return_sequences=True)", "SimpleRNN(40)", "Dense(1)"]
+JSON_SEED = ["trace", "--input", "None,None,1", *SEED, "--json"]
 
 
 def run(capsys, *argv):
@@ -25,7 +27,8 @@ def run(capsys, *argv):
     return status, out, err
 
 
-def test_table(capsys):
+def test_table(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # wide enough for one line per layer
     status, out, err = run(
         capsys, "trace", "--input", "2,5,3", "LSTM(4, return_sequences=True)", "LSTM(8)", "Dense(1)"
     )
@@ -36,6 +39,45 @@ def test_table(capsys):
     assert lines[2].startswith("LSTM(4, return_sequences=True)  (2, 5, 3)  (2, 5, 4)")
     assert "only the last of the 5 outputs is kept" in lines[3]
     assert len(lines) == 5
+
+
+def _lines_at(columns: str | None, *argv: str) -> list[str]:
+    """What the command prints to a pipe (not a terminal) with COLUMNS set, or unset."""
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    if columns is not None:
+        env["COLUMNS"] = columns
+    done = subprocess.run(
+        [sys.executable, "-m", "rnnshape_docs", *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    return done.stdout.splitlines()
+
+
+@pytest.mark.parametrize("columns", ["80", None], ids=["COLUMNS=80", "a pipe, no COLUMNS"])
+def test_table_fits_80_columns_with_every_word_of_why(columns):
+    lines = _lines_at(columns, "trace", "--input", "None,None,1", *SEED)
+    assert max(len(line) for line in lines) <= 80
+    whys = [layer["why"] for layer in json.loads(_lines_at("80", *JSON_SEED)[0])["layers"]]
+    text = " ".join(" ".join(lines).split())
+    assert all(text.count(why) == 1 for why in whys)
+    for layer in SEED:
+        assert sum(line.startswith(layer + " ") for line in lines) == 1
+
+
+def test_wide_terminal_gets_one_line_per_layer():
+    lines = _lines_at("200", "trace", "--input", "None,None,1", *SEED)
+    whys = [layer["why"] for layer in json.loads(_lines_at("200", *JSON_SEED)[0])["layers"]]
+    assert len(lines) == 2 + len(SEED)
+    assert [line.split("  ")[-1].strip() for line in lines[2:]] == whys
+
+
+def test_json_does_not_depend_on_the_width():
+    assert (
+        _lines_at("20", *JSON_SEED) == _lines_at("300", *JSON_SEED) == _lines_at(None, *JSON_SEED)
+    )
 
 
 def test_json_is_one_object_with_nulls(capsys):

@@ -29,7 +29,7 @@ def test_text_formats_without_keras():
     )
     html = result._repr_html_()
     assert html.startswith("<table")
-    assert "<code>(1, 3, 4)</code>" in html
+    assert '<code><span class="rnnshape-shape">(1, 3, 4)</span></code>' in html
     table = experiment.Experiment(4, (result,))
     assert str(table).splitlines()[3].split() == ["(1,", "3,", "1)", "(1,", "4)", "(1,", "3,", "4)"]
     assert table._repr_html_().count("<tr>") == 2  # header + one row

@@ -248,12 +248,13 @@ def test_a_single_layer_may_be_given_as_text():
 
 def test_table_and_html():
     result = trace(["LSTM(4, return_state=True)", "Dense(1)"][:1], (2, 5, 3))
-    text = str(result)
+    text = result.table().text(width=None)
     assert text.splitlines()[0].split() == ["layer", "input", "output", "why"]
     assert "output (2, 4), h (2, 4), c (2, 4)" in text
+    assert "output (2, 4), h (2, 4), c (2, 4)" in str(result)
     html = result._repr_html_()
     assert html.startswith("<table")
-    assert "<td><code>LSTM(4, return_state=True)</code></td>" in html
+    assert '<td data-label="layer"><code>LSTM(<wbr>4, return_<wbr>state=True)</code></td>' in html
 
 
 def test_bidirectional_with_its_own_backward_layer():

@@ -16,11 +16,12 @@ FAILING_IMPACTS = {"moderate", "serious", "critical"}
 EMPTY_ALTS = {"", "image", "img", "figure", "fig", "picture", "diagram", "plot", "svg", "png"}
 
 
-def _open(browser, base_url: str, page_path: str, mode: str):
-    """Load one page in the given colour mode; return the page and what went wrong."""
-    context = browser.new_context(
-        color_scheme=mode, viewport={"width": 1280, "height": 900}, service_workers="block"
-    )
+def _open(browser, base_url: str, page_path: str, mode: str, **screen):
+    """Load one page in the given colour mode; return the page and what went wrong.
+
+    ``screen``: browser-context options for another screen (viewport, is_mobile)."""
+    screen = {"viewport": {"width": 1280, "height": 900}} | screen
+    context = browser.new_context(color_scheme=mode, service_workers="block", **screen)
     # The theme keeps the reader's choice in localStorage; set it before any script runs.
     context.add_init_script(
         f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');"
