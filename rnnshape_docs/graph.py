@@ -242,24 +242,32 @@ class _Walk:
             for node in ready:
                 self._step(node)
             pending = [n for n in pending if (n.layer, n.call) not in self.done]
-        return tuple(self._shape(ref) for ref in graph.outputs)
+        return tuple(self._shape(ref, output=True) for ref in graph.outputs)
 
     # -- tensors
 
-    def _key(self, ref: Ref) -> tuple[str, int]:
+    def _key(self, ref: Ref, *, output: bool = False) -> tuple[str, int]:
         layer = self.graph.layers.get(ref.layer)
         call = ref.call
-        if layer is not None and layer.model is not None and layer.class_name != "Sequential":
-            call -= 1  # Keras counts a nested functional model's own graph as its call 0
+        if output and layer is not None and layer.model is not None:
+            # Keras 3 numbers a nested functional model's calls from 1 in output_layers (as
+            # if its own graph were call 0) but from 0 in the calls' arguments.
+            call -= layer.class_name != "Sequential"
         return (ref.layer, call)
 
     def _ready(self, node: Node) -> bool:
         return all(self._key(r) in self.done for r in _refs_in((node.args, node.kwargs)))
 
-    def _shape(self, ref: Ref) -> Shape:
-        done = self.done.get(self._key(ref))
+    def _shape(self, ref: Ref, *, output: bool = False) -> Shape:
+        done = self.done.get(self._key(ref, output=output))
         if done is None:
             raise ShapeError(f"the model's outputs name a call of {ref.layer!r} that never happens")
+        if done.layer.operation:
+            raise ShapeError(
+                f"a layer is called on the result of {self._name(ref.layer)!r}, a Keras "
+                f"operation ({done.layer.class_name}, from keras.ops) rather than a layer; "
+                "rnnshape traces layers only: use a layer in its place (e.g. keras.layers.Add)"
+            )
         if ref.index >= len(done.outputs):
             raise ShapeError(
                 f"the config asks for output {ref.index} of {self._name(ref.layer)!r}, which "
@@ -274,6 +282,9 @@ class _Walk:
 
     def _step(self, node: Node) -> None:
         layer = self.graph.layers[node.layer]
+        if layer.operation:  # no rules: fine as long as only masks use it (see _shape)
+            self.done[(node.layer, node.call)] = _Done((), layer, None)
+            return
         call, sources = self._call(node, layer)
         if layer.model is not None:
             inner = _Walk(layer.model, f"{self._name(layer.name)}/")
@@ -310,9 +321,10 @@ class _Walk:
             name = node.args[0].layer
             for k in range(len(prev.outputs)):
                 sources[("input", k)] = Ref(name, 0, k)
-            if len(prev.outputs) > 1 and not self._takes_several(layer):
-                if layer.spec is not None and layer.spec.name == "Dropout":
-                    return Call(prev.outputs[:1]), sources
+            several = layer.spec is not None and (
+                rules.takes_several(layer.spec.name) or layer.spec.name == "Dropout"
+            )
+            if len(prev.outputs) > 1 and not several:
                 raise ShapeError(
                     f"layer {self._name(layer.name)!r}: the layer before it, "
                     f"{self._name(name)!r}, returns {len(prev.outputs)} tensors; in a Sequential "
@@ -358,9 +370,6 @@ class _Walk:
         for k, r in enumerate(tensors):
             sources[("input", k)] = r
         return Call(tuple(self._shape(r) for r in tensors), options), sources
-
-    def _takes_several(self, layer: Layer) -> bool:
-        return layer.spec is not None and rules.takes_several(layer.spec.name)
 
     # -- errors
 

@@ -204,9 +204,9 @@ def measure_model(model: keras.Model) -> dict[tuple[str, int], tuple[Shape, ...]
         for layer in rebuilt.layers:
             if isinstance(layer, keras.layers.InputLayer):
                 continue
-            nodes = list(layer._inbound_nodes)
-            if isinstance(layer, keras.Model) and not isinstance(layer, keras.Sequential):
-                nodes = nodes[1:]  # a nested functional model's own graph is its node 0
+            nodes = list(layer._inbound_nodes)  # Keras has no public API for a layer's calls
+            if isinstance(rebuilt, keras.Sequential):
+                nodes = nodes[-1:]  # building a Sequential calls each layer again per layer added
             for call, node in enumerate(nodes):
                 outs = list(node.output_tensors)
                 keys.append(((layer.name, call), len(outs)))

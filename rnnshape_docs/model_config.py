@@ -21,6 +21,7 @@ from rnnshape_docs.specs import LayerSpec, SpecError, from_config
 
 MODEL_CLASSES = ("Sequential", "Functional", "Model")
 INPUT_CLASSES = ("InputLayer",)
+OPERATION_MODULES = ("keras.src.ops.", "keras.ops.")
 _MAX_LAYERS = 5000  # far beyond any real model; keeps a hostile file's work bounded
 
 
@@ -63,6 +64,7 @@ class Layer:
     spec: LayerSpec | None = None
     input_shape: Shape | None = None  # for an InputLayer
     model: ModelGraph | None = None  # for a nested Sequential or Functional model
+    operation: bool = False  # a keras.ops call Keras records in the graph (e.g. for a mask)
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,10 @@ def _layer(entry: Any, fallback: str) -> Layer:
     name = name if isinstance(name, str) else fallback
     module = entry.get("module")
     registered = entry.get("registered_name")
+    if isinstance(module, str) and module.startswith(OPERATION_MODULES):
+        # Keras records the ops that compute masks (e.g. NotEqual for mask_zero=True) as nodes
+        # of the graph; they are traced only as far as nothing but a mask uses them.
+        return Layer(name, class_name, operation=True)
     if isinstance(module, str) and module != "keras" and not module.startswith("keras."):
         raise ConfigError(
             f"layer {name!r} is a custom class {class_name!r} from module {module!r}: rnnshape "

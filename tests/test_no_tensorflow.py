@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -34,12 +35,22 @@ print(','.join(heavy) or 'none')
             "main(['trace', '--input', 'None,None,1', 'Embedding(10, 4)', 'Conv1D(2, 3)',"
             " 'MaxPooling1D()', 'TimeDistributed(Dense(3))', 'Flatten()'])"
         ),
+        (
+            "import io, json, os, tempfile, zipfile\n"
+            "from tests.test_model_files import ENCODER_DECODER\n"
+            "from rnnshape_docs.cli import main\n"
+            "path = os.path.join(tempfile.mkdtemp(), 'model.keras')\n"
+            "with zipfile.ZipFile(path, 'w') as z:\n"
+            "    z.writestr('config.json', json.dumps(ENCODER_DECODER))\n"
+            "main(['trace', path, '--json'])"
+        ),
     ],
-    ids=["import", "trace", "cli", "cli-more-layers"],
+    ids=["import", "trace", "cli", "cli-more-layers", "cli-model-file"],
 )
 def test_tracing_does_not_import_tensorflow(body):
     result = subprocess.run(
         [sys.executable, "-c", PROBE.format(body=body)],
+        cwd=Path(__file__).parent.parent,
         capture_output=True,
         text=True,
         check=True,

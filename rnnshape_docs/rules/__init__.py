@@ -28,7 +28,6 @@ SINGLE: dict[str, SingleRule] = {
     "Dense": core.dense,
     "RepeatVector": core.repeat_vector,
     "Masking": core.masking,
-    "Dropout": core.dropout,
     "Flatten": core.flatten,
     "GlobalAveragePooling1D": core.global_pooling,
     "GlobalMaxPooling1D": core.global_pooling,
@@ -43,6 +42,7 @@ SEVERAL: dict[str, CallRule] = {
     "LSTM": recurrent.rnn,
     "GRU": recurrent.rnn,
     "Bidirectional": recurrent.bidirectional,
+    "Dropout": core.dropout_each,
     **merge.RULES,
     **attention.RULES,
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from rnnshape_docs.rules.base import (
+    Call,
     Refusal,
     Result,
     Shape,
@@ -61,6 +62,16 @@ def dropout(spec: LayerSpec, shape: Shape) -> Result:
         raise Refusal(f"rate must be a number between 0 and 1, got {rate!r}")
     why = f"during training zeroes a fraction {rate} of the values at random; shape unchanged"
     return (shape,), ("output",), why
+
+
+def dropout_each(spec: LayerSpec, call: Call) -> Result:
+    """Dropout given several tensors (e.g. an LSTM's output and states): Keras drops each."""
+    if len(call.inputs) == 1:
+        return dropout(spec, call.shape)
+    dropout(spec, call.inputs[0])
+    n = len(call.inputs)
+    why = f"applies dropout to each of the {n} tensors; shapes unchanged"
+    return call.inputs, ("output",) * n, why
 
 
 def flatten(spec: LayerSpec, shape: Shape) -> Result:
