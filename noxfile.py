@@ -90,7 +90,15 @@ def agreement_jax(session: nox.Session) -> None:
     """
     _install(session, "test", "jax")
     suites = sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob("tests/test_agreement*.py"))
-    session.run("pytest", "-m", "keras", *suites, *session.posargs, env={"KERAS_BACKEND": "jax"})
+    env = {"KERAS_BACKEND": "jax"}
+    # Make sure Keras really runs on JAX, or this would quietly repeat the TensorFlow run.
+    session.run(
+        "python",
+        "-c",
+        "import keras; b = keras.backend.backend(); assert b == 'jax', b; print('Keras on', b)",
+        env=env,
+    )
+    session.run("pytest", "-m", "keras", *suites, *session.posargs, env=env)
 
 
 @nox.session(default=True)
