@@ -77,8 +77,8 @@ def _build_book(
 
 @nox.session(default=True)
 def tests(session: nox.Session) -> None:
-    """Unit tests and the agreement suite (rules against real Keras)."""
-    _install(session, "test")
+    """Unit tests, the agreement suite (rules against real Keras), the book's upstream patches."""
+    _install(session, "test", "docs")  # docs: the patched MyST-NB, jupyter-cache and Sphinx
     session.run("pytest", *session.posargs)
 
 

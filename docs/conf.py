@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import sys
@@ -53,25 +52,17 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 )
 
 
-def _helper_fingerprint() -> str:
-    """Hash of the helper package's sources.
-
-    MyST-NB's cache keys only on cell source, so a change to rnnshape_docs would leave
-    stale outputs. Keying the cache folder on this hash gives every helper version its own
-    cache, and because nb_execution_cache_path is an "env" config value, Sphinx re-reads
-    (and so re-executes) every page when it changes.
-    """
-    digest = hashlib.sha256()
-    for path in sorted((ROOT / "rnnshape_docs").rglob("*.py")):
-        digest.update(path.relative_to(ROOT).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
+# The execution cache's folder is named by a hash of rnnshape_docs/ and of the installed
+# Keras, TensorFlow, NumPy and matplotlib (docs/_ext/execution_cache.py): MyST-NB's cache
+# keys only on cell source, and because nb_execution_cache_path is an "env" config value,
+# Sphinx re-reads (and so re-executes) every page when the key changes.
+sys.path.insert(0, str(DOCS / "_ext"))  # this book's extensions and helpers
+from execution_cache import cache_key
 
 _cache_root = BUILD / "jupyter_cache"
 # RNNSHAPE_CACHE_KEY pins the key while several people edit the helpers at once.
-_cache = _cache_root / os.environ.get("RNNSHAPE_CACHE_KEY", _helper_fingerprint())
-if _cache_root.is_dir():  # caches of older helper versions are never read again
+_cache = _cache_root / os.environ.get("RNNSHAPE_CACHE_KEY", cache_key(ROOT))
+if _cache_root.is_dir():  # caches of older keys are never read again
     for old in _cache_root.iterdir():
         if old != _cache:
             shutil.rmtree(old, ignore_errors=True)
@@ -82,7 +73,6 @@ author = "the rnnshape team"
 copyright = "2026, the rnnshape team"
 
 # rnnshape_site (docs/_ext): the hooks that fix and trim the built site, one per problem.
-sys.path.insert(0, str(DOCS / "_ext"))
 from rnnshape_site import write_paired_notebooks
 
 extensions = ["myst_nb", "sphinx_copybutton", "rnnshape_site"]

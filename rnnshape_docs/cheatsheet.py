@@ -72,8 +72,11 @@ class CheatSheet:
 
     @property
     def checked(self) -> bool:
-        """True once every row carries the shapes Keras measured (and they agreed)."""
-        return all(r.measured is not None for r in self.rows)
+        """True once every row carries the shapes Keras measured (and they agreed).
+
+        A sheet with no rows was never checked: nothing in it was compared with Keras.
+        """
+        return bool(self.rows) and all(r.measured is not None for r in self.rows)
 
     def find(
         self,
@@ -97,8 +100,15 @@ class CheatSheet:
         raise KeyError(recurrent)
 
     def select(self, **criteria) -> CheatSheet:
-        """The rows whose attributes equal ``criteria``, e.g. ``select(bidirectional=True)``."""
+        """The rows whose attributes equal ``criteria``, e.g. ``select(bidirectional=True)``.
+
+        Raises `ValueError` when no row matches (a misspelt value, such as
+        ``recurrent="Lstm"``, would otherwise give an empty table that checks nothing).
+        """
         rows = tuple(r for r in self.rows if all(getattr(r, k) == v for k, v in criteria.items()))
+        if not rows:
+            wanted = ", ".join(f"{k}={v!r}" for k, v in criteria.items())
+            raise ValueError(f"no row of the cheat sheet has {wanted}")
         return replace(self, rows=rows)
 
     def _columns(self) -> list[str]:
@@ -192,32 +202,48 @@ def _keras_layer(row: Row, units: int):
     return inner
 
 
-def check_against_keras(sheet: CheatSheet) -> CheatSheet:
-    """Build every row in Keras, run it on zeros, and compare the shapes with the rules.
+def _shapes(result) -> tuple[Shape, ...]:
+    tensors = result if isinstance(result, (list, tuple)) else [result]
+    return tuple(tuple(None if d is None else int(d) for d in t.shape) for t in tensors)
 
-    Returns a new sheet whose rows carry the measured shapes; raises
-    :class:`CheatSheetMismatch` listing every row where Keras and the rules disagree.
-    An unknown size (``None``) in the input is replaced by 1 for the run, and a ``None``
-    in a predicted shape matches any size.
+
+def _outputs(row: Row, input_shape: Shape) -> tuple[Shape, ...]:
+    return trace([row.layer], input_shape).outputs
+
+
+def check_against_keras(sheet: CheatSheet) -> CheatSheet:
+    """Build every row in Keras and compare its shapes with the rules, size for size.
+
+    Each row is checked twice: its predicted shapes must equal the shapes Keras's symbolic
+    build gives for the sheet's input (so a predicted ``None`` must be ``None`` in Keras
+    too), and a run on zeros (an unknown input size replaced by 1) must give exactly the
+    shapes the rules predict for that concrete input. Returns a new sheet whose rows carry
+    Keras's shapes for the sheet's input; raises :class:`CheatSheetMismatch` listing every
+    row where Keras and the rules disagree, and `ValueError` for a sheet with no rows.
     """
+    if not sheet.rows:
+        raise ValueError("the cheat sheet has no rows: there is nothing to check against Keras")
+    import keras  # lazily: only the check needs TensorFlow
     import numpy as np
 
     concrete = tuple(1 if d is None else d for d in sheet.input_shape)
     data = np.zeros(concrete, dtype="float32")
     checked, problems = [], []
     for row in sheet.rows:
-        result = _keras_layer(row, sheet.units)(data)
-        tensors = result if isinstance(result, (list, tuple)) else [result]
-        measured = tuple(tuple(int(d) for d in t.shape) for t in tensors)
-        agree = len(measured) == len(row.outputs) and all(
-            len(m) == len(p) and all(q is None or q == d for q, d in zip(p, m, strict=True))
-            for m, p in zip(measured, row.outputs, strict=True)
-        )
-        if not agree:
+        layer = _keras_layer(row, sheet.units)
+        symbolic = _shapes(layer(keras.Input(batch_shape=sheet.input_shape)))
+        predicted = row.outputs if concrete == sheet.input_shape else _outputs(row, concrete)
+        ran = _shapes(layer(data))
+        if symbolic != row.outputs:
             problems.append(
-                f"{row.layer}: rules {_fmt_all(row.outputs)}, Keras {_fmt_all(measured)}"
+                f"{row.layer}: rules {_fmt_all(row.outputs)}, Keras {_fmt_all(symbolic)}"
             )
-        checked.append(replace(row, measured=measured))
+        elif ran != predicted:
+            problems.append(
+                f"{row.layer} run on zeros {_fmt(concrete)}: rules {_fmt_all(predicted)}, "
+                f"Keras {_fmt_all(ran)}"
+            )
+        checked.append(replace(row, measured=symbolic))
     if problems:
         raise CheatSheetMismatch(
             "Keras and the shape rules disagree on the input "

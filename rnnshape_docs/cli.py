@@ -18,6 +18,7 @@ import sys
 from collections.abc import Sequence
 
 from rnnshape_docs.shapes import ShapeError, Trace, parse_shape, trace
+from rnnshape_docs.specs import SpecError
 
 PROG = "rnnshape"
 EXIT_OK, EXIT_DISAGREE, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -136,12 +137,20 @@ def _run_keras(args: argparse.Namespace) -> int:
         predicted, refusal = None, refused
     keras_models = _import_keras_models()
     if predicted is None:
-        keras_says = keras_models.keras_error(args.layers, shape)
+        try:
+            keras_says = keras_models.keras_error(args.layers, shape)
+        except SpecError:  # a layer text rnnshape cannot read: nothing to ask Keras
+            raise refusal from None
         if keras_says is None:
             raise _Disagreement(
                 f"the rules refuse this stack but Keras builds it (a bug in rnnshape): {refusal}"
             )
-        raise ShapeError(f"{refusal} [Keras refuses too: {keras_says}]")
+        if keras_says.index != refusal.index:
+            raise _Disagreement(
+                f"the rules and Keras refuse this stack at different layers (a bug in "
+                f"rnnshape): {refusal} [Keras refuses {keras_says}]"
+            )
+        raise ShapeError(f"{refusal} [Keras refuses too, {keras_says}]")
     try:
         comparison = keras_models.compare(args.layers, shape)
     except ShapeError:

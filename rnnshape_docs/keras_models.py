@@ -12,9 +12,11 @@ in `rnnshape_docs.shapes` never import it. Three jobs:
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 # Quiet TensorFlow before it is imported (only if the caller has not chosen).
@@ -23,6 +25,7 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 import keras
 import numpy as np
+import tensorflow as tf
 
 from rnnshape_docs.graph import ModelTrace, model_config_of, trace_graph
 from rnnshape_docs.model_config import ConfigError, read_model_config
@@ -100,17 +103,102 @@ def _measure(layers, input_shape, run: bool) -> list[tuple[Shape, ...]]:
     return concrete
 
 
-def keras_error(layers: Sequence[str | LayerSpec], input_shape: Sequence[int | None]) -> str | None:
-    """The message Keras raises for this stack, or None when Keras takes it.
+# Keras refuses a stack when a layer's constructor rejects an argument, a layer rejects its
+# input (symbolically), or TensorFlow's kernels reject it at run time. Its refusals are not
+# of one type (Bidirectional given a Dense as backward_layer raises AttributeError), so a
+# refusal is told by where it was raised: inside Keras or TensorFlow. An error raised in
+# our own code (a bug), or our SpecError and ShapeError, is never counted and propagates.
+_KERAS_CODE = tuple(str(Path(module.__file__).parent) + os.sep for module in (keras, tf))
+_OUR_CODE = str(Path(__file__).parent) + os.sep
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
-    Keras refuses when constructing a layer, when calling it on the symbolic input, or (with
-    every size known) when running the model on zeros: its symbolic pass alone accepts a few
-    stacks it cannot run, such as ``TimeDistributed(LSTM(3))`` on 3-D input.
+
+@dataclass(frozen=True)
+class KerasRefusal:
+    """Keras refused a stack: where, and in Keras's own words.
+
+    ``index`` counts layers from 0, like `ShapeError.index` (``None``: Keras refused the
+    input shape itself); ``layer`` is that layer's text; ``message`` is the first paragraph
+    of what Keras raised, with the exception's type.
     """
-    try:
-        measure(layers, input_shape, run=True)
-    except Exception as exc:  # noqa: BLE001 (Keras raises ValueError, TypeError, ...: any refusal counts)
-        return f"{type(exc).__name__}: {exc}".strip().splitlines()[0]
+
+    index: int | None
+    layer: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = "the input shape" if self.index is None else f"layer {self.index + 1}, {self.layer}"
+        return f"at {where}: {self.message}"
+
+
+def _keras_message(exc: BaseException) -> str:
+    """The sentence that says what Keras refused, on one line.
+
+    Keras wraps an error raised inside a layer's call() as "Exception encountered when
+    calling X.call()", then the message (in bold), then the arguments: keep the message.
+    """
+    paragraphs = [p for p in re.split(r"\n\s*\n", _ANSI.sub("", str(exc))) if p.strip()]
+    if len(paragraphs) > 1 and paragraphs[0].startswith("Exception encountered when calling"):
+        paragraphs = paragraphs[1:]
+    text = " ".join(paragraphs[0].split()) if paragraphs else ""
+    return f"{type(exc).__name__}: {text}".rstrip(": ")
+
+
+def _raised_by_keras(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised inside Keras or TensorFlow, not in our code."""
+    files, tb = [], exc.__traceback__
+    while tb is not None:
+        files.append(tb.tb_frame.f_code.co_filename)
+        tb = tb.tb_next
+    return (
+        not isinstance(exc, SpecError | ShapeError)
+        and any(f.startswith(_KERAS_CODE) for f in files)
+        and not files[-1].startswith(_OUR_CODE)
+    )
+
+
+def _refusal(index: int | None, spec: LayerSpec | None, exc: Exception) -> KerasRefusal:
+    if not _raised_by_keras(exc):
+        raise exc
+    return KerasRefusal(index, spec.text if spec is not None else None, _keras_message(exc))
+
+
+def keras_error(
+    layers: Sequence[str | LayerSpec], input_shape: Sequence[int | None]
+) -> KerasRefusal | None:
+    """Where and why Keras refuses this stack, or None when Keras takes it.
+
+    The stack is built layer by layer, so the refusal names the layer Keras refused at.
+    Keras refuses when constructing a layer, when calling it on the symbolic input, or (with
+    every size known) when running the stack on zeros: its symbolic pass alone accepts a few
+    stacks it cannot run, such as ``TimeDistributed(LSTM(3))`` on 3-D input. A layer text
+    that does not parse is not Keras's refusal: its `SpecError` is raised, as is any error
+    raised outside Keras and TensorFlow (a bug of ours, not a refusal).
+    """
+    specs = [parse(layer) for layer in layers]
+    with warnings.catch_warnings():  # e.g. "does not support masking": not a refusal
+        warnings.simplefilter("ignore")
+        try:
+            inputs = keras.Input(batch_shape=tuple(input_shape))
+        except Exception as exc:  # noqa: BLE001 (told apart in _refusal)
+            return _refusal(None, None, exc)
+        x, per_layer = inputs, []
+        for index, spec in enumerate(specs):
+            try:
+                x = to_keras_layer(spec)(x)
+            except Exception as exc:  # noqa: BLE001 (told apart in _refusal)
+                return _refusal(index, spec, exc)
+            per_layer.append(x)
+        if any(size is None for size in input_shape):
+            return None
+        # Run the model up to each layer in turn, as a model (a Functional model also checks
+        # that the tensors it gets are the ones its symbolic build promised).
+        zeros = np.zeros(tuple(input_shape), dtype="float32")
+        for index, (spec, outputs) in enumerate(zip(specs, per_layer, strict=True)):
+            try:
+                keras.Model(inputs, outputs)(zeros)
+            except Exception as exc:  # noqa: BLE001 (told apart in _refusal)
+                return _refusal(index, spec, exc)
     return None
 
 

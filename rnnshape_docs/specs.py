@@ -66,6 +66,38 @@ _KERNEL_LAYER = (
 )
 
 
+# ConvLSTM1D and ConvLSTM2D take the same parameters (Keras 3.15), in this order.
+_CONV_LSTM = (
+    "filters",
+    "kernel_size",
+    "strides",
+    "padding",
+    "data_format",
+    "dilation_rate",
+    "activation",
+    "recurrent_activation",
+    "use_bias",
+    "kernel_initializer",
+    "recurrent_initializer",
+    "bias_initializer",
+    "unit_forget_bias",
+    "kernel_regularizer",
+    "recurrent_regularizer",
+    "bias_regularizer",
+    "activity_regularizer",
+    "kernel_constraint",
+    "recurrent_constraint",
+    "bias_constraint",
+    "dropout",
+    "recurrent_dropout",
+    "seed",
+    "return_sequences",
+    "return_state",
+    "go_backwards",
+    "stateful",
+)
+
+
 @dataclass(frozen=True)
 class _Signature:
     positional: tuple[str, ...]  # parameters that may be given by position, in order
@@ -153,6 +185,77 @@ SIGNATURES: dict[str, _Signature] = {
         ("num_heads", "key_dim"),
         ("use_gate", "sliding_window"),
     ),
+    # Reshaping, 2-D convolution and pooling, normalization, ConvLSTM (issue 11).
+    "Reshape": _Signature(("target_shape",), ("target_shape",), ()),
+    "Permute": _Signature(("dims",), ("dims",), ()),
+    "Conv2D": _Signature(
+        (
+            "filters",
+            "kernel_size",
+            "strides",
+            "padding",
+            "data_format",
+            "dilation_rate",
+            "groups",
+            *_KERNEL_LAYER,
+        ),
+        ("filters", "kernel_size"),
+        (),
+    ),
+    "MaxPooling2D": _Signature(("pool_size", "strides", "padding", "data_format", "name"), (), ()),
+    "AveragePooling1D": _Signature(
+        ("pool_size", "strides", "padding", "data_format", "name"), ("pool_size",), ()
+    ),
+    "AveragePooling2D": _Signature(
+        ("pool_size", "strides", "padding", "data_format", "name"), ("pool_size",), ()
+    ),
+    "GlobalAveragePooling2D": _Signature(("data_format", "keepdims"), (), ()),
+    "GlobalMaxPooling2D": _Signature(("data_format", "keepdims"), (), ()),
+    "LayerNormalization": _Signature(
+        (
+            "axis",
+            "epsilon",
+            "center",
+            "scale",
+            "beta_initializer",
+            "gamma_initializer",
+            "beta_regularizer",
+            "gamma_regularizer",
+            "beta_constraint",
+            "gamma_constraint",
+        ),
+        (),
+        (),
+    ),
+    "BatchNormalization": _Signature(
+        (
+            "axis",
+            "momentum",
+            "epsilon",
+            "center",
+            "scale",
+            "beta_initializer",
+            "gamma_initializer",
+            "moving_mean_initializer",
+            "moving_variance_initializer",
+            "beta_regularizer",
+            "gamma_regularizer",
+            "beta_constraint",
+            "gamma_constraint",
+            "renorm",
+            "renorm_clipping",
+            "renorm_momentum",
+            "synchronized",
+        ),
+        (),
+        (),
+    ),
+    "Activation": _Signature(("activation",), ("activation",), ()),
+    "ZeroPadding1D": _Signature(("padding", "data_format"), (), ()),
+    "Cropping1D": _Signature(("cropping",), (), ()),
+    "UpSampling1D": _Signature(("size",), (), ()),
+    "ConvLSTM1D": _Signature(_CONV_LSTM, ("filters", "kernel_size"), ()),
+    "ConvLSTM2D": _Signature(_CONV_LSTM, ("filters", "kernel_size"), ()),
 }
 
 _RNN_SHAPE = {
@@ -198,6 +301,46 @@ SHAPE_ARGS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
     "MultiHeadAttention": (
         ("num_heads", "key_dim"),
         {"value_dim": None, "output_shape": None, "attention_axes": None},
+    ),
+    # Reshaping, 2-D convolution and pooling, normalization, ConvLSTM (issue 11). Keras
+    # stores 2-D sizes as pairs, so their defaults are pairs.
+    "Reshape": (("target_shape",), {}),
+    "Permute": (("dims",), {}),
+    "Conv2D": (
+        ("filters", "kernel_size"),
+        {
+            "strides": (1, 1),
+            "padding": "valid",
+            **_DATA_FORMAT,
+            "dilation_rate": (1, 1),
+            "groups": 1,
+        },
+    ),
+    "MaxPooling2D": (("pool_size",), {"strides": None, "padding": "valid", **_DATA_FORMAT}),
+    "AveragePooling1D": (("pool_size",), {"strides": None, "padding": "valid", **_DATA_FORMAT}),
+    "AveragePooling2D": (("pool_size",), {"strides": None, "padding": "valid", **_DATA_FORMAT}),
+    "GlobalAveragePooling2D": ((), {**_DATA_FORMAT, "keepdims": False}),
+    "GlobalMaxPooling2D": ((), {**_DATA_FORMAT, "keepdims": False}),
+    # center and scale decide whether there are weights, which need the axes' sizes known
+    "LayerNormalization": ((), {"axis": -1, "center": True, "scale": True}),
+    "BatchNormalization": ((), {"axis": -1}),
+    "Activation": (("activation",), {}),
+    "ZeroPadding1D": ((), {"padding": (1, 1), **_DATA_FORMAT}),
+    "Cropping1D": ((), {"cropping": (1, 1)}),
+    "UpSampling1D": ((), {"size": 2}),
+    "ConvLSTM1D": (
+        ("filters", "kernel_size"),
+        {"strides": 1, "padding": "valid", **_DATA_FORMAT, "dilation_rate": 1, **_RNN_SHAPE},
+    ),
+    "ConvLSTM2D": (
+        ("filters", "kernel_size"),
+        {
+            "strides": (1, 1),
+            "padding": "valid",
+            **_DATA_FORMAT,
+            "dilation_rate": (1, 1),
+            **_RNN_SHAPE,
+        },
     ),
 }
 
@@ -390,6 +533,14 @@ def _example(name: str) -> str:
         "Dropout": "Dropout(0.2)",
         "Embedding": "Embedding(1000, 16)",
         "Conv1D": "Conv1D(16, 3)",
+        "Reshape": "Reshape((4, 3))",
+        "Permute": "Permute((2, 1))",
+        "Conv2D": "Conv2D(16, 3)",
+        "AveragePooling1D": "AveragePooling1D(2)",
+        "AveragePooling2D": "AveragePooling2D(2)",
+        "Activation": "Activation('relu')",
+        "ConvLSTM1D": "ConvLSTM1D(16, 3)",
+        "ConvLSTM2D": "ConvLSTM2D(16, 3)",
     }.get(name, f"{name}(4)")
 
 
@@ -459,11 +610,18 @@ def _same_as_default(class_name: str, key: str, value: Any, config: dict[str, An
     return False
 
 
+# Shapes, not sizes: Reshape((6,)) is not Reshape(6), which Keras refuses.
+_SHAPE_VALUES = ("target_shape", "dims")
+
+
 def _json_value(class_name: str, key: str, value: Any) -> Any:
-    """A JSON argument as the specs write it: lists as tuples, 1-D sizes (``[3]``) as ints."""
-    if isinstance(value, list):
+    """A JSON argument as the specs write it: lists as tuples, 1-D sizes (``[3]``) as ints.
+
+    ``layer.get_config()`` holds tuples where the JSON has lists; both read the same.
+    """
+    if isinstance(value, list | tuple):
         value = tuple(_json_value(class_name, key, v) for v in value)
-        if len(value) == 1 and not isinstance(value[0], tuple):
+        if len(value) == 1 and not isinstance(value[0], tuple) and key not in _SHAPE_VALUES:
             value = value[0]
     if not _plain(value):
         raise SpecError(f"{class_name}: {key} in the config is not a plain value ({value!r:.60})")

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from rnnshape_docs.keras_models import check_model, keras_error, measure
 from rnnshape_docs.shapes import ShapeError, trace
+from rnnshape_docs.specs import SpecError
 
 pytestmark = pytest.mark.keras
 
@@ -44,7 +45,9 @@ def assert_agree(layers, shape, *, run=True):
     else:
         refused = None
     if refused is not None:
-        assert keras_error(layers, shape) is not None, f"rules refuse, Keras builds: {refused}"
+        refusal = keras_error(layers, shape)
+        assert refusal is not None, f"rules refuse, Keras builds: {refused}"
+        assert refusal.index == refused.index, f"rules: {refused}; Keras refuses {refusal}"
         return None
     try:
         measured = measure(layers, shape, run=run)
@@ -317,6 +320,58 @@ def test_after_several_outputs(first, then):
     # Keras refuses every layer after a multi-output one, except Dropout, which it
     # applies to each tensor of the list
     assert_agree([first, then], (2, 5, 3))
+
+
+# --------------------------------------------------------------------------- keras_error
+
+
+def test_our_parse_error_is_not_a_keras_refusal():
+    # the typo never reaches Keras: rnnshape's reader refuses it, and says so
+    with pytest.raises(SpecError, match="return_sequence"):
+        keras_error(["LSTM(4, return_sequence=True)"], (2, 5, 3))
+
+
+def test_a_bug_of_ours_is_not_a_keras_refusal(monkeypatch):
+    from rnnshape_docs import keras_models
+
+    def broken(spec):
+        raise KeyError("units")
+
+    monkeypatch.setattr(keras_models, "to_keras_layer", broken)
+    with pytest.raises(KeyError):
+        keras_error(["LSTM(4)"], (2, 5, 3))
+
+
+def test_keras_refuses_at_a_layer_in_its_own_words():
+    layers, shape = ["LSTM(4)", "LSTM(8)", "Dense(1)"], (2, 5, 3)
+    with pytest.raises(ShapeError) as rules:
+        trace(layers, shape)
+    refusal = keras_error(layers, shape)
+    assert (refusal.index, refusal.layer) == (rules.value.index, rules.value.layer)
+    assert refusal.index == 1
+    assert refusal.message.startswith("ValueError: ")
+    assert "expected ndim=3, found ndim=2" in refusal.message  # Keras's words, not ours
+    assert str(refusal).startswith("at layer 2, LSTM(8): ValueError: ")
+
+
+def test_a_refusal_inside_call_is_keras_message_not_its_wrapper():
+    # Keras wraps errors raised in call() ("Exception encountered when calling ..."): the
+    # refusal keeps the message itself, on one line
+    refusal = keras_error(["Dense(2)", "MaxPooling1D(3)"], (2, 1, 3))
+    assert refusal.index == 1
+    assert "Computed output size would be zero or negative" in refusal.message
+    assert "Exception encountered" not in refusal.message
+    assert "\n" not in refusal.message
+    assert "\x1b" not in refusal.message
+
+
+def test_a_refusal_when_run_names_its_layer():
+    # Keras builds TimeDistributed(LSTM(3)) on 3-D input symbolically; running it fails
+    layers = ["Dense(3)", "TimeDistributed(LSTM(3))"]
+    assert len(measure(layers, (2, 5, 3), run=False)) == 2
+    refusal = keras_error(layers, (2, 5, 3))
+    assert refusal is not None
+    assert refusal.index == 1
 
 
 # --------------------------------------------------------------------------- property-based

@@ -74,6 +74,12 @@ def test_select(sheet):
     assert sheet.select(bidirectional=False).input_shape == sheet.input_shape
 
 
+def test_an_empty_selection_is_an_error(sheet):
+    with pytest.raises(ValueError, match="recurrent='Lstm'"):
+        sheet.select(recurrent="Lstm")
+    assert not replace(sheet, rows=()).checked  # nothing in it was compared with Keras
+
+
 def test_text_and_html(sheet):
     text = str(sheet)
     assert text.splitlines()[0].startswith("Input (2, 7, 3), 4 units")
@@ -107,4 +113,23 @@ def test_a_wrong_rule_is_caught():
     small = cheat_sheet(units=2, input_shape=(1, 3, 2))
     wrong = replace(small.rows[0], outputs=((1, 99),))
     with pytest.raises(CheatSheetMismatch, match=r"rules \(1, 99\), Keras \(1, 2\)"):
+        check_against_keras(replace(small, rows=(wrong,)))
+
+
+@pytest.mark.keras
+def test_an_empty_sheet_is_not_checked():
+    with pytest.raises(ValueError, match="no rows"):
+        check_against_keras(replace(cheat_sheet(), rows=()))
+
+
+@pytest.mark.keras
+def test_unknown_sizes_are_compared_with_keras_size_for_size():
+    small = cheat_sheet(units=2, input_shape=(None, None, 2))
+    gru = small.select(recurrent="GRU", bidirectional=False)
+    checked = check_against_keras(gru)
+    assert [r.measured for r in checked.rows] == [r.outputs for r in gru.rows]
+    assert checked.rows[0].measured == ((None, 2),)
+    # a predicted None is no wildcard: Keras knows this size
+    wrong = replace(gru.rows[0], outputs=((None, None),))
+    with pytest.raises(CheatSheetMismatch, match=r"rules \(None, None\), Keras \(None, 2\)"):
         check_against_keras(replace(small, rows=(wrong,)))

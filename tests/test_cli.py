@@ -74,7 +74,7 @@ def test_json_lists_every_output(capsys):
             ["trace", "--input", "2,5,3", "LSTM(4, return_state=True)", "Dense(1)"],
             "cannot continue",
         ),
-        (["trace", "--input", "2,5,3", "Conv2D(4, 3)"], "not a layer rnnshape knows"),
+        (["trace", "--input", "2,5,3", "Conv3D(4, 3)"], "not a layer rnnshape knows"),
         (["trace", "--input", "2,5,3", "LSTM(4, foo=1)"], "no keyword 'foo'"),
         (["trace", "--input", "2,5,3", "__import__('os').system('echo hi')"], "not a layer"),
         (["trace", "--input", "2,x,3", "LSTM(4)"], "'x' is not a size"),
@@ -163,7 +163,20 @@ def test_keras_json_and_refusals(capsys):
     status, out, err = run(capsys, "trace", "--input", "2,5,3", "LSTM(4)", "LSTM(8)", "--keras")
     assert status == 2
     assert out == ""
-    assert "Keras refuses too" in err
+    assert "Keras refuses too, at layer 2, LSTM(8): ValueError: " in err
+    assert "expected ndim=3, found ndim=2" in err  # Keras's own words
+    assert err.count("\n") == 1
+
+
+@pytest.mark.keras
+def test_keras_is_not_asked_about_a_layer_text_rnnshape_cannot_read(capsys):
+    pytest.importorskip("keras")
+    status, out, err = run(
+        capsys, "trace", "--input", "2,5,3", "LSTM(4, return_sequence=True)", "--keras"
+    )
+    assert (status, out) == (2, "")
+    assert "return_sequence" in err
+    assert "Keras refuses" not in err
     assert err.count("\n") == 1
 
 

@@ -4,14 +4,18 @@ byte-identical from render to render, and rejects bad arguments by name."""
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
+import rnnshape_docs
 from rnnshape_docs import diagrams as D
+from rnnshape_docs import figures, svg
 from rnnshape_docs.shapes import Step, Trace
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -158,13 +162,10 @@ def test_stack_labels_every_edge_and_state():
 def test_stack_from_the_tracer():
     import rnnshape_docs
 
-    try:
-        trace = rnnshape_docs.trace(
-            ["SimpleRNN(40, return_sequences=True)", "SimpleRNN(40)", "Dense(1)"],
-            (None, None, 1),
-        )
-    except NotImplementedError:  # pragma: no cover - before the tracer exists
-        pytest.skip("tracer not written yet")
+    trace = rnnshape_docs.trace(
+        ["SimpleRNN(40, return_sequences=True)", "SimpleRNN(40)", "Dense(1)"],
+        (None, None, 1),
+    )
     text = text_of(D.stack(trace))
     assert "(None, None, 40)" in text
     assert "(None, 40)" in text
@@ -270,8 +271,6 @@ def test_standalone_draw_command(tmp_path, capsys):
 def test_draw_command(tmp_path):
     out = tmp_path / "stack.svg"
     done = run_draw("--input", "1,7,3", "LSTM(4, return_sequences=True)", "LSTM(4)", "-o", str(out))
-    if "NotImplementedError" in done.stderr:  # pragma: no cover
-        pytest.skip("tracer not written yet")
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert b"(1, 7, 4)" in out.read_bytes()
@@ -305,3 +304,208 @@ def test_no_tensorflow_import():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert done.stdout.strip() == "False"
+
+
+# --- Layout and output apart: the same figure through matplotlib and the stdlib writer -----
+def svg_texts(svg: str | bytes) -> list[str]:
+    """Every <text> of an SVG document (one per line of a label), sorted."""
+    if isinstance(svg, bytes):
+        svg = svg.decode()
+    return sorted(html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg))
+
+
+def drawn_by_matplotlib(diagram: D.Diagram, variant: str = "wide") -> dict[str, int]:
+    """How many boxes, faces and arrows the matplotlib figure holds."""
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Polygon, Rectangle
+
+    fig = diagram._figure(variant)
+    patches = fig.axes[0].patches
+    return {
+        "box": sum(isinstance(p, (Rectangle, FancyBboxPatch)) for p in patches),
+        "face": sum(isinstance(p, Polygon) for p in patches),
+        "arrow": sum(isinstance(p, FancyArrowPatch) for p in patches),
+        "line": len(fig.axes[0].lines),
+    }
+
+
+def drawn_by_stdlib(svg: str) -> dict[str, int]:
+    return {
+        "box": svg.count('<rect class="box"'),
+        "face": svg.count('<polygon class="face"'),
+        "arrow": svg.count('<g class="arrow">'),
+        "line": svg.count('<polyline class="line"'),
+    }
+
+
+TRACES = {
+    "by-hand": by_hand,
+    "with-states": with_states,
+    "gallery": lambda: rnnshape_docs.trace(
+        [
+            "Bidirectional(LSTM(8, return_sequences=True), merge_mode='sum')",
+            "LSTM(5)",
+            "RepeatVector(10)",
+            "GRU(6, return_sequences=True)",
+            "TimeDistributed(Dense(2))",
+        ],
+        (None, 10, 3),
+    ),
+    "empty": lambda: Trace((2, 5, 3), ()),
+}
+
+
+@pytest.mark.parametrize("make", TRACES.values(), ids=TRACES)
+def test_stack_drawn_both_ways_has_the_same_elements_and_labels(make):
+    trace = make()
+    book = D.stack(trace)  # matplotlib, as the book draws it
+    doc = svg.stack_svg(trace)  # the standard-library writer, as the explorer draws it
+    assert svg_texts(doc) == svg_texts(book.svg())
+    assert drawn_by_stdlib(doc) == drawn_by_matplotlib(book)
+    root = ElementTree.fromstring(doc)  # well-formed, with the alt text as title and label
+    assert root.get("aria-label") == book.alt
+    assert root.find("{http://www.w3.org/2000/svg}title").text == book.alt
+
+
+@pytest.mark.parametrize("make", [*TYPICAL.values(), *EDGE.values()], ids=[*TYPICAL, *EDGE])
+def test_every_figure_drawn_both_ways(make):
+    d = make()
+    for variant, drawing in (("wide", d.layout.wide), ("narrow", d.layout.narrow)):
+        if drawing is None:
+            continue
+        doc = svg.drawing_svg(drawing, alt=d.alt)
+        assert svg_texts(doc) == svg_texts(d.svg(variant)), variant
+        assert drawn_by_stdlib(doc) == drawn_by_matplotlib(d, variant), variant
+
+
+def test_the_svg_writer_needs_neither_matplotlib_nor_numpy():
+    code = """
+import sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split('.')[0] in ('matplotlib', 'numpy'):
+            raise ImportError('blocked: ' + name)
+sys.meta_path.insert(0, Block())
+from rnnshape_docs import trace
+from rnnshape_docs.svg import stack_svg
+doc = stack_svg(trace(['LSTM(4, return_sequences=True)', 'LSTM(4)', 'Dense(1)'], (1, 7, 3)))
+print(doc.count('<text'), '(1, 7, 4)' in doc)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [str(len(svg_texts(D.stack(by_hand()).svg()))), "True"]
+
+
+def test_the_font_table_is_current_and_measures_like_matplotlib():
+    from rnnshape_docs import _font_widths, layout, render_mpl
+
+    assert render_mpl.advance_widths() == _font_widths.ADVANCE
+    assert render_mpl.advance_widths("bold") == _font_widths.ADVANCE_BOLD
+    for label in ("Bidirectional(LSTM(8,", "(None, None, 40)", "state forward h", "t=T"):
+        for weight in ("normal", "bold"):
+            # matplotlib hints glyphs to whole pixels at 72 dpi, so compare at a size where
+            # hinting is lost in the rounding (a browser does not hint advances either)
+            ours = layout.text_extent(label, 900, weight)[0]
+            theirs = render_mpl.text_extent(label, 900, weight)[0]
+            assert abs(ours - theirs) < 0.01 * theirs, (label, weight, ours, theirs)
+
+
+def test_stack_svg_width_picks_the_variant_that_stays_legible():
+    trace = rnnshape_docs.trace(["Bidirectional(LSTM(4, return_state=True))"], (None, 10, 3))
+    layout = figures.stack(trace, column=300)
+    wide = svg.stack_svg(trace)
+    natural = float(re.search(r'width="([\d.]+)"', wide).group(1))
+    assert svg.stack_svg(trace, width=natural + 50) == wide  # room enough: unchanged
+    small = svg.stack_svg(trace, width=300)
+    assert float(re.search(r'width="([\d.]+)"', small).group(1)) <= 300
+    assert layout.wide.label_px(300) < 9 <= layout.narrow.label_px(300)
+    assert svg_texts(small) == svg_texts(svg.drawing_svg(layout.narrow, alt=layout.alt))
+    assert "(None, 4)" in svg_texts(small)  # a state's shape on a line of its own
+
+
+# --- Phones: a narrow variant wherever the wide one would be too small ---------------------
+@pytest.mark.parametrize("make", [*TYPICAL.values(), *EDGE.values()], ids=[*TYPICAL, *EDGE])
+def test_figures_are_legible_in_a_phone_column(make):
+    d = make()
+    wide = d.layout.wide
+    shown = d.layout.for_width(figures.PHONE_COLUMN)
+    assert shown.label_px(figures.PHONE_COLUMN) >= 9, (wide.width, shown.width)
+    page = d._repr_html_()
+    assert page.count("<img") == 1
+    assert page.count(" alt=") == 1
+    if d.has_narrow:
+        assert wide.label_px(figures.PHONE_COLUMN) < 9
+        assert "<picture><source media=" in page
+        assert d.svg("narrow") == make().svg("narrow")
+    else:
+        assert "<picture>" not in page
+
+
+def test_time_distributed_is_one_layer_applied_at_each_step():
+    trace = rnnshape_docs.trace(
+        ["GRU(6, return_sequences=True)", "TimeDistributed(Dense(2))"], (1, 10, 3)
+    )
+    layout = figures.stack(trace)
+    from rnnshape_docs.layout import FILL_DENSE, Arrow, Rect
+
+    boxes = [it for it in layout.wide.items if isinstance(it, Rect) and it.fill == FILL_DENSE]
+    assert len(boxes) == 1  # one layer, not a pile of copies
+    box = boxes[0]
+    inside = box.x, box.x + box.w
+    # the steps drawn (t=1, t=2, t=10) each go in at the top and come out at the bottom
+    ins = [
+        a
+        for a in layout.wide.items
+        if isinstance(a, Arrow)
+        and a.points[-1][1] == pytest.approx(box.y + box.h - 0.02 + 0.02, abs=0.03)
+    ]
+    outs = [
+        a
+        for a in layout.wide.items
+        if isinstance(a, Arrow) and a.points[0][1] == pytest.approx(box.y, abs=0.03)
+    ]
+    assert len(ins) == len(outs) == 3
+    assert all(inside[0] < a.points[0][0] < inside[1] for a in ins + outs)
+    assert "applied to each of the 10 time steps with the same weights" in layout.alt
+
+
+def label_boxes(drawing) -> list[tuple[float, float, float, float, str]]:
+    """Each label's box (left, bottom, right, top, text), in inches, as the layout measured it."""
+    from rnnshape_docs.layout import text_extent
+
+    out = []
+    for t in drawing.texts():
+        w, h = text_extent(t.s, t.size, t.weight)
+        left = {"left": t.x, "center": t.x - w / 2, "right": t.x - w}[t.ha]
+        bottom = {"bottom": t.y, "baseline": t.y - 0.2 * h, "center": t.y - h / 2, "top": t.y - h}
+        out.append((left, bottom[t.va], left + w, bottom[t.va] + h, t.s))
+    return out
+
+
+@pytest.mark.parametrize(
+    "make",
+    [*TYPICAL.values(), *EDGE.values(), lambda: D.stack(TRACES["gallery"]())],
+    ids=[*TYPICAL, *EDGE, "gallery"],
+)
+def test_no_two_labels_overlap_wide_or_narrow(make):
+    d = make()
+    for drawing in filter(None, (d.layout.wide, d.layout.narrow)):
+        boxes = label_boxes(drawing)
+        clashes = [
+            (a[4], b[4])
+            for i, a in enumerate(boxes)
+            for b in boxes[i + 1 :]
+            if min(a[2], b[2]) - max(a[0], b[0]) > 0.01 and min(a[3], b[3]) - max(a[1], b[1]) > 0.01
+        ]
+        assert not clashes, (drawing is d.layout.narrow, clashes)
+
+
+def test_narrow_stack_states_stay_apart():
+    trace = rnnshape_docs.trace(["Bidirectional(LSTM(4, return_state=True))"], (None, 10, 3))
+    narrow = figures.stack(trace, column=300).narrow
+    states = [b for b in label_boxes(narrow) if b[4].startswith("state")]
+    assert len(states) == 4
+    assert all("\n" in b[4] for b in states)  # name over shape, to stay narrow
+    for upper, lower in itertools.pairwise(sorted(states, key=lambda b: -b[3])):
+        assert lower[3] <= upper[1]

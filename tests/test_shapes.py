@@ -169,7 +169,7 @@ def test_the_classic_mistake_after_bidirectional():
         (["LSTM(4, stateful=True)"], (None, 7, 3), "stateful=True needs a known batch size"),
         (["LSTM(4, return_state=True)", "Dense(1)"], (2, 7, 3), "cannot continue after layer 1"),
         (["Bidirectional(LSTM(4), merge_mode=None)", "Dense(1)"], (2, 7, 3), "2 tensors"),
-        (["Conv2D(4, 3)"], (2, 7, 3), "layer 1: 'Conv2D(...)' is not a layer rnnshape knows"),
+        (["Conv3D(4, 3)"], (2, 7, 3), "layer 1: 'Conv3D(...)' is not a layer rnnshape knows"),
         (["LSTM(4, return_sequence=True)"], (2, 7, 3), "no keyword 'return_sequence'"),
         (["Bidirectional(LSTM(4), backward_layer=LSTM(3))"], (2, 7, 3), "go_backwards=True"),
         (["TimeDistributed(Dense(3))"], (2, 7), "at least 3 axes"),
@@ -228,7 +228,10 @@ def test_trace_objects_and_json():
                 "layer": "LSTM(4, return_state=True)",
                 "input": [None, 7, 3],
                 "outputs": [[None, 4], [None, 4], [None, 4]],
-                "why": result.steps[0].why,
+                "why": (
+                    "return_sequences=False: only the last of the 7 outputs is kept, 4 wide; "
+                    "return_state=True adds the final states h and c"
+                ),
             }
         ],
         "outputs": [[None, 4], [None, 4], [None, 4]],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rnnshape_docs.specs import KNOWN_LAYERS, LayerSpec, SpecError, parse
+from rnnshape_docs.specs import KNOWN_LAYERS, SHAPE_ARGS, LayerSpec, SpecError, parse
 
 
 @pytest.mark.parametrize(
@@ -92,11 +92,45 @@ def test_every_design_layer_is_known():
     }
 
 
+def test_every_layer_of_issue_11_is_known_and_read_from_configs():
+    issue_11 = {
+        "Attention",
+        "AdditiveAttention",
+        "MultiHeadAttention",
+        "Concatenate",
+        "Add",
+        "Subtract",
+        "Multiply",
+        "Average",
+        "Maximum",
+        "Minimum",
+        "Dot",
+        "Reshape",
+        "Permute",
+        "Conv2D",
+        "MaxPooling2D",
+        "AveragePooling1D",
+        "AveragePooling2D",
+        "GlobalAveragePooling2D",
+        "GlobalMaxPooling2D",
+        "LayerNormalization",
+        "BatchNormalization",
+        "Activation",
+        "ZeroPadding1D",
+        "Cropping1D",
+        "UpSampling1D",
+        "ConvLSTM1D",
+        "ConvLSTM2D",
+    }
+    assert set(KNOWN_LAYERS) >= issue_11
+    assert set(SHAPE_ARGS) == set(KNOWN_LAYERS)  # every layer can be read from a saved model
+
+
 @pytest.mark.parametrize(
     ("text", "says"),
     [
         # not a known layer call
-        ("Conv2D(3, 3)", "not a layer rnnshape knows"),
+        ("Conv3D(3, 3)", "not a layer rnnshape knows"),
         ("print(1)", "not a layer rnnshape knows"),
         ("__import__('os').system('rm -rf /')", "not a layer rnnshape knows"),
         ("os.system('ls')", "not a layer rnnshape knows"),

@@ -13,7 +13,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rnnshape_docs.rules import attention, conv, core, merge, recurrent, wrappers
+from rnnshape_docs.rules import (
+    attention,
+    conv,
+    conv_recurrent,
+    core,
+    merge,
+    normalization,
+    recurrent,
+    reshape,
+    spatial,
+    wrappers,
+)
 from rnnshape_docs.rules.base import Call, Refusal, Result, Shape, format_shape
 from rnnshape_docs.specs import LayerSpec
 
@@ -33,7 +44,22 @@ SINGLE: dict[str, SingleRule] = {
     "GlobalMaxPooling1D": core.global_pooling,
     "Embedding": core.embedding,
     "Conv1D": conv.conv1d,
-    "MaxPooling1D": conv.max_pooling1d,
+    "MaxPooling1D": spatial.pooling1d,
+    # Reshaping, 2-D convolution and pooling, normalization (issue 11).
+    "Reshape": reshape.reshape,
+    "Permute": reshape.permute,
+    "ZeroPadding1D": reshape.zero_padding1d,
+    "Cropping1D": reshape.cropping1d,
+    "UpSampling1D": reshape.up_sampling1d,
+    "Conv2D": spatial.conv2d,
+    "MaxPooling2D": spatial.pooling2d,
+    "AveragePooling1D": spatial.pooling1d,
+    "AveragePooling2D": spatial.pooling2d,
+    "GlobalAveragePooling2D": spatial.global_pooling2d,
+    "GlobalMaxPooling2D": spatial.global_pooling2d,
+    "LayerNormalization": normalization.layer_normalization,
+    "BatchNormalization": normalization.batch_normalization,
+    "Activation": core.activation,
 }
 
 #: Layers whose rule reads the whole call (several tensors, or call options).
@@ -43,6 +69,8 @@ SEVERAL: dict[str, CallRule] = {
     "GRU": recurrent.rnn,
     "Bidirectional": recurrent.bidirectional,
     "Dropout": core.dropout_each,
+    "ConvLSTM1D": conv_recurrent.conv_lstm,
+    "ConvLSTM2D": conv_recurrent.conv_lstm,
     **merge.RULES,
     **attention.RULES,
 }

@@ -1,4 +1,4 @@
-"""Convolution and pooling along the time axis."""
+"""Convolution along the time axis (pooling, for any number of axes, is in `spatial`)."""
 
 from __future__ import annotations
 
@@ -69,32 +69,4 @@ def conv1d(spec: LayerSpec, shape: Shape) -> Result:
     change = f"{steps} steps -> {length}" if steps is not None else "length stays unknown"
     stride_text = f", stride {strides}" if strides > 1 else ""
     why = f"slides a {span}{stride_text}, padding={padding!r}: {change}; {filters} filters"
-    return (out,), ("output",), why
-
-
-def max_pooling1d(spec: LayerSpec, shape: Shape) -> Result:
-    pool = one_int(spec, "pool_size", 2)
-    strides = spec.get("strides", None)
-    strides = pool if strides is None else one_int(spec, "strides", strides)
-    padding = spec.get("padding", "valid")
-    padding = padding.lower() if isinstance(padding, str) else padding
-    if padding not in ("valid", "same"):
-        raise Refusal(f"unknown padding {padding!r}; use 'valid' or 'same'")
-    fmt = data_format(spec)
-    if len(shape) != 3:
-        raise Refusal(
-            f"MaxPooling1D needs 3-D input (batch, time steps, features) but gets "
-            f"{ndim_name(len(shape))} {format_shape(shape)}",
-            after_rnn=True,
-        )
-    batch, steps, features = shape if fmt == "channels_last" else (shape[0], shape[2], shape[1])
-    length = _length(steps, pool, strides, padding)
-    if length is not None and length <= 0:
-        raise Refusal(
-            f"the pool spans {pool} steps but the input has only {steps}; use a smaller "
-            "pool_size or padding='same'"
-        )
-    out = (batch, length, features) if fmt == "channels_last" else (batch, features, length)
-    change = f"{steps} -> {length}" if steps is not None else "length stays unknown"
-    why = f"keeps the maximum of each window of {pool} steps (stride {strides}): {change}"
     return (out,), ("output",), why

@@ -115,3 +115,86 @@ def embedding(spec: LayerSpec, shape: Shape) -> Result:
     dim = positive_int(spec, "output_dim", spec.get("output_dim"))
     why = f"replaces each integer id by a learned {dim}-wide vector"
     return ((*shape, dim),), ("output",), why
+
+
+# --------------------------------------------------------------------------- Activation
+
+#: The activation names Keras 3.15 knows (keras.activations.get), kept here so the rules
+#: need no Keras; tests/test_agreement_layers.py fails when Keras's list changes.
+ACTIVATIONS = frozenset(
+    [
+        "celu",
+        "elu",
+        "exponential",
+        "gelu",
+        "glu",
+        "hard_shrink",
+        "hard_sigmoid",
+        "hard_silu",
+        "hard_swish",
+        "hard_tanh",
+        "leaky_relu",
+        "linear",
+        "log_sigmoid",
+        "log_softmax",
+        "mish",
+        "relu",
+        "relu6",
+        "selu",
+        "sigmoid",
+        "silu",
+        "soft_shrink",
+        "softmax",
+        "softplus",
+        "softsign",
+        "sparse_plus",
+        "sparse_sigmoid",
+        "sparsemax",
+        "squareplus",
+        "swish",
+        "tanh",
+        "tanh_shrink",
+        "threshold",
+    ]
+)
+_OVER_LAST_AXIS = ("softmax", "log_softmax", "sparsemax")
+
+
+def activation(spec: LayerSpec, shape: Shape) -> Result:
+    name = spec.get("activation")
+    if name is None:
+        name = "linear"  # Keras reads None as the identity
+    if not isinstance(name, str) or name not in ACTIVATIONS:
+        import difflib  # only on this error path
+
+        close = difflib.get_close_matches(str(name).lower(), sorted(ACTIVATIONS), n=1)
+        raise Refusal(
+            f"{name!r} is not an activation Keras knows"
+            + (f"; did you mean {close[0]!r}?" if close else "; use e.g. 'relu' or 'tanh'")
+        )
+    if name == "glu":
+        return _glu(shape)
+    if name in _OVER_LAST_AXIS:
+        why = f"{name} over the last axis ({shape[-1]} values per position); shape unchanged"
+    elif name == "linear":
+        why = "linear: passes the values on unchanged"
+    else:
+        why = f"applies {name} to every value on its own; shape unchanged"
+    return (shape,), ("output",), why
+
+
+def _glu(shape: Shape) -> Result:
+    width = shape[-1]
+    if width is not None and width % 2:
+        raise Refusal(
+            f"glu splits the last axis into two halves, but it has an odd size, {width} "
+            f"(Keras 3.15 builds this and fails only when it runs); make it even, e.g. "
+            f"with Dense({width + 1}) before"
+        )
+    out = (*shape[:-1], None if width is None else width // 2)
+    why = (
+        f"glu gates one half of the last axis with the other: {width} -> {out[-1]} "
+        f"(Keras 3.15's symbolic shape still says {width}, so a layer after it that reads "
+        "the last axis is built for that width and fails when run)"
+    )
+    return (out,), ("output",), why

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rnnshape_docs.rules import conv_recurrent
 from rnnshape_docs.rules.base import (
     Call,
     Refusal,
@@ -14,7 +15,14 @@ from rnnshape_docs.rules.base import (
 )
 from rnnshape_docs.specs import RECURRENT, LayerSpec
 
-STATE_NAMES = {"LSTM": ("h", "c"), "GRU": ("h",), "SimpleRNN": ("h",)}
+STATE_NAMES = {
+    "LSTM": ("h", "c"),
+    "GRU": ("h",),
+    "SimpleRNN": ("h",),
+    "ConvLSTM1D": ("h", "c"),
+    "ConvLSTM2D": ("h", "c"),
+}
+CONV_RECURRENT = ("ConvLSTM1D", "ConvLSTM2D")  # rules in conv_recurrent; Bidirectional takes them
 
 
 def rnn_core(spec: LayerSpec, shape: Shape) -> tuple[tuple[Shape, ...], tuple[str, ...], int]:
@@ -157,9 +165,10 @@ def bidirectional(spec: LayerSpec, call: Call | Shape) -> Result:
     if merge not in MERGE_MODES:
         raise Refusal(f"unknown merge_mode {merge!r}; use 'concat', 'sum', 'mul', 'ave' or None")
     for inner in (forward, backward):
-        if inner is not None and inner.name not in RECURRENT:
+        if inner is not None and inner.name not in (*RECURRENT, *CONV_RECURRENT):
             raise Refusal(
-                f"Bidirectional wraps a recurrent layer (SimpleRNN, LSTM, GRU), not {inner.name}"
+                "Bidirectional wraps a recurrent layer (SimpleRNN, LSTM, GRU, ConvLSTM1D/2D), "
+                f"not {inner.name}"
             )
     if backward is None:
         if flag(forward, "go_backwards"):
@@ -190,15 +199,32 @@ def bidirectional(spec: LayerSpec, call: Call | Shape) -> Result:
                 f"{', '.join(f'{n}_bw' for n in STATE_NAMES[backward.name])}] as they are (do not "
                 "concatenate them)"
             )
-        check_initial_state(forward, states[:half], shape[0])
-        check_initial_state(backward, states[half:], shape[0], first=half)
+        for inner, given, outputs, first in (
+            (forward, states[:half], fw_outputs, 0),
+            (backward, states[half:], bw_outputs, half),
+        ):
+            if inner.name in CONV_RECURRENT:
+                out = outputs[0]  # one step's grid, without the time axis
+                step = (out[0], *out[2:]) if flag(inner, "return_sequences") else out
+                conv_recurrent.check_initial_state(inner, given, step, first=first)
+            else:
+                check_initial_state(inner, given, shape[0], first=first)
         started = "; each direction starts from its half of initial_state"
     fw_out, bw_out = fw_outputs[0], bw_outputs[0]
+    units = "filters" if forward.name in CONV_RECURRENT else "units"
+    if merge is not None and fw_out[:-1] != bw_out[:-1]:
+        # ConvLSTMs with other kernels or strides; Keras 3.15 builds this from the forward
+        # layer's shape alone and fails when it runs
+        raise Refusal(
+            f"merge_mode={merge!r} needs both directions' outputs to match but the last axis, "
+            f"got {format_shape(fw_out)} and {format_shape(bw_out)}; give both layers the same "
+            "kernel_size, strides and padding, or use merge_mode=None"
+        )
     if backward is forward:
-        both = f"a forward and a backward {forward.name} of {fw_units} units read the sequence"
+        both = f"a forward and a backward {forward.name} of {fw_units} {units} read the sequence"
     else:
         both = (
-            f"{forward.name} ({fw_units} units) reads the sequence forwards, "
+            f"{forward.name} ({fw_units} {units}) reads the sequence forwards, "
             f"{backward.name} ({bw_units}) backwards"
         )
     if merge is None:
@@ -206,12 +232,14 @@ def bidirectional(spec: LayerSpec, call: Call | Shape) -> Result:
         merged_names: tuple[str, ...] = ("forward", "backward")
         why = f"{both}; merge_mode=None keeps both outputs apart"
     elif merge == "concat":
-        width = fw_units + bw_units
+        # Keras joins the last axes (for a channels_first ConvLSTM, not the channels)
+        left, right = fw_out[-1], bw_out[-1]
+        width = None if None in (left, right) else left + right
         merged = ((*fw_out[:-1], width),)
         merged_names = ("output",)
-        why = f"{both}; merge_mode='concat' joins them: {fw_units} + {bw_units} = {width} wide"
+        why = f"{both}; merge_mode='concat' joins them: {left} + {right} = {width} wide"
     else:
-        if fw_units != bw_units:
+        if fw_units != bw_units or fw_out[1:] != bw_out[1:]:
             raise Refusal(
                 f"merge_mode={merge!r} combines the two outputs value by value, so both "
                 f"directions need the same units (got {fw_units} and {bw_units}); "
@@ -248,6 +276,9 @@ def _check_backward_layer(forward: LayerSpec, backward: LayerSpec) -> None:
 
 def _wrapped_rnn(inner: LayerSpec, shape: Shape) -> tuple[tuple[Shape, ...], tuple[str, ...], int]:
     try:
+        if inner.name in CONV_RECURRENT:
+            outputs, names, _why = conv_recurrent.conv_lstm(inner, Call((shape,)))
+            return outputs, names, inner.get("filters")
         return rnn_core(inner, shape)
     except Refusal as exc:
         raise Refusal(f"(wrapped {inner.text}) {exc}", exc.after_rnn, exc.hint) from None
