@@ -86,6 +86,25 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", *session.posargs)
 
 
+@nox.session(name="agreement-jax", default=False)
+def agreement_jax(session: nox.Session) -> None:
+    """The agreement suite (the keras-marked tests) on Keras's JAX backend, jax from PyPI.
+
+    The same tests as in `nox -s tests`, which runs them on TensorFlow; posargs go to pytest.
+    """
+    _install(session, "test", "jax")
+    suites = sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob("tests/test_agreement*.py"))
+    env = {"KERAS_BACKEND": "jax"}
+    # Make sure Keras really runs on JAX, or this would quietly repeat the TensorFlow run.
+    session.run(
+        "python",
+        "-c",
+        "import keras; b = keras.backend.backend(); assert b == 'jax', b; print('Keras on', b)",
+        env=env,
+    )
+    session.run("pytest", "-m", "keras", *suites, *session.posargs, env=env)
+
+
 @nox.session(default=True)
 def doctest(session: nox.Session) -> None:
     """Doctests in the package's docstrings and every >>> example in the book's pages."""

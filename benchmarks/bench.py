@@ -14,6 +14,8 @@ the benchmark makes never touch the checkout:
 4. rebuild after an edit to rnnshape_docs (every page re-executes: the cache is keyed on
    the helpers' hash);
 5. `rnnshape trace` latency next to `python -c "import keras"`;
+   `rnnshape trace FILE` of a generated 200-layer functional model (JSON and .keras), in a
+   subprocess and in-process, and the heavy modules that command imports (none);
 6. the built site: total size, the heaviest page with everything it loads, the largest
    figure; Lighthouse performance and accessibility (mobile and desktop) of every page;
 7. the shape explorer (tools/03-explorer.html): time from navigation to the first trace
@@ -51,6 +53,7 @@ TARGETS = {
     "cold_over_floor_per_core": 1.25,
     "warm_prose_over_noop": 1.5,
     "rnnshape_trace_s": 0.3,
+    "model_file_trace_s": 0.3,
     "lighthouse_performance": 0.95,
     "lighthouse_accessibility": 1.0,
     "explorer_first_trace_desktop_warm_s": 3.0,
@@ -182,6 +185,77 @@ def cli_latency(runs: int) -> dict:
         "runs": runs,
     }
     log(f"CLI: {result}")
+    return result
+
+
+def _best_run(cmd: list[str], runs: int) -> tuple[float, float]:
+    """Best of ``runs``: wall-clock seconds, and the CPU seconds the child used (user + system).
+
+    The CPU time stays meaningful on a loaded machine, where the wall clock does not.
+    """
+    import resource
+
+    walls, cpus = [], []
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        walls.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return round(min(walls), 3), round(min(cpus), 3)
+
+
+# Packages a model file's trace must never import (TensorFlow above all: seconds to import).
+HEAVY = ("tensorflow", "keras", "tf_keras", "jax", "torch", "h5py", "numpy", "matplotlib")
+
+
+def model_file_latency(runs: int, n_layers: int = 200) -> dict:
+    """`rnnshape trace FILE` of a generated functional model: subprocess, in-process, imports."""
+    import zipfile
+
+    from generated_model import functional_config
+
+    from rnnshape_docs.model_files import trace_file
+
+    config = functional_config(n_layers)
+    files = {"json": WORK / f"model-{n_layers}.json", "keras": WORK / f"model-{n_layers}.keras"}
+    text = json.dumps(config)
+    files["json"].write_text(text, encoding="utf-8")
+    with zipfile.ZipFile(files["keras"], "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("metadata.json", json.dumps({"keras_version": "3.15.1"}))
+        archive.writestr("config.json", text)
+    command = [sys.executable, "-m", "rnnshape_docs", "trace"]
+    result: dict = {
+        "layers": n_layers,
+        "calls": len(trace_file(files["json"]).steps),
+        "json_bytes": len(text.encode()),
+        "runs": runs,
+    }
+    result["python_startup_s"], result["python_startup_cpu_s"] = _best_run(
+        [sys.executable, "-c", "pass"], runs
+    )
+    for kind, path in files.items():
+        wall, cpu = _best_run([*command, str(path)], runs)
+        result[f"{kind}_subprocess_s"], result[f"{kind}_subprocess_cpu_s"] = wall, cpu
+        in_process = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            trace_file(path)
+            in_process.append(time.perf_counter() - start)
+        result[f"{kind}_in_process_s"] = round(min(in_process), 4)
+    # Every module the command imports, from the interpreter's own record (-X importtime).
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", *command[1:], str(files["keras"])],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    modules = [line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines() if "|" in line]
+    modules = [m for m in modules if m != "imported package"]
+    result["modules_imported"] = len(modules)
+    result["heavy_modules_imported"] = sorted({m.split(".")[0] for m in modules} & set(HEAVY))
+    log(f"model file: {result}")
     return result
 
 
@@ -467,14 +541,31 @@ def main() -> None:
     parser.add_argument("--lighthouse-pages", type=int, default=None)
     parser.add_argument("--no-explorer", action="store_true", help="skip the explorer timings")
     parser.add_argument("--runs", type=int, default=5, help="runs per CLI timing")
+    parser.add_argument(
+        "--only",
+        choices=["trace"],
+        help="trace: only the CLI timings and the generated model file (no builds, no site); "
+        "updates those entries of bench.json",
+    )
     opts = parser.parse_args()
 
     WORK.mkdir(parents=True, exist_ok=True)
+    if opts.only == "trace":
+        out = WORK / "bench.json"
+        results = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+        results["targets"] = TARGETS
+        results["cli"] = cli_latency(opts.runs)
+        results["model_file"] = model_file_latency(opts.runs)
+        out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+        print(summary({"cli": results["cli"], "model_file": results["model_file"]}))
+        log(f"written to {out}")
+        return
     book = Book(json.loads(opts.sphinx_args))
     results: dict = {"sphinx_args": book.sphinx_args, "targets": TARGETS}
     if not opts.skip_builds:
         results["builds"] = build_timings(book)
     results["cli"] = cli_latency(opts.runs)
+    results["model_file"] = model_file_latency(opts.runs)
     server, base = serve(book.html)
     try:
         results["site"] = site_weight(book.html, base)
@@ -510,6 +601,22 @@ def summary(r: dict) -> str:
         f"rnnshape trace         {c['rnnshape_trace_s']:8.3f} s  (target < {TARGETS['rnnshape_trace_s']}; python startup {c['python_startup_s']:.3f} s)",
         f'python -c "import keras" {c["import_keras_s"]:6.3f} s',
     ]
+    if m := r.get("model_file"):
+        target = TARGETS["model_file_trace_s"]
+        heavy = ", ".join(m["heavy_modules_imported"]) or "none"
+        what = f"{m['layers']}-layer functional model's JSON, {m['json_bytes'] / 1e3:.0f} kB"
+        keras_in_process = f"{m['keras_in_process_s']:.4f} s; {m['calls']} layer calls traced"
+        lines += [
+            f"rnnshape trace FILE    {m['json_subprocess_s']:8.3f} s  (best of {m['runs']}, a "
+            + f"{what}; target < {target})",
+            f"  CPU time             {m['json_subprocess_cpu_s']:8.3f} s  (.keras "
+            + f"{m['keras_subprocess_cpu_s']:.3f} s; python startup {m['python_startup_cpu_s']:.3f} s)",
+            f"  same, .keras archive {m['keras_subprocess_s']:8.3f} s",
+            f"  in-process           {m['json_in_process_s']:8.4f} s  (JSON; .keras {keras_in_process})",
+            f"  modules imported     {m['modules_imported']:8d}    (heavy ones: {heavy})",
+        ]
+    if "site" not in r:
+        return "\n".join(lines)
     s = r["site"]
     h, fig = s["heaviest_page"], s["largest_figure"]
     lines += [

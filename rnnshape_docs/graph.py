@@ -230,9 +230,12 @@ class _Walk:
             )
         for ref, shape in zip(graph.inputs, inputs, strict=True):
             self.done[(ref.layer, 0)] = _Done((shape,), graph.layers[ref.layer], None)
+        # The calls each node waits for, found once: scanning the arguments again on every
+        # round made a 200-layer chain quadratic (most of `rnnshape trace FILE`'s time).
+        needs = {id(n): self._needs(n) for n in graph.nodes}
         pending = list(graph.nodes)
         while pending:  # Keras writes a shared layer's calls together: run each when it can
-            ready = [n for n in pending if self._ready(n)]
+            ready = [n for n in pending if all(k in self.done for k in needs[id(n)])]
             if not ready:
                 missing = pending[0]
                 raise ShapeError(
@@ -255,8 +258,8 @@ class _Walk:
             call -= layer.class_name != "Sequential"
         return (ref.layer, call)
 
-    def _ready(self, node: Node) -> bool:
-        return all(self._key(r) in self.done for r in _refs_in((node.args, node.kwargs)))
+    def _needs(self, node: Node) -> tuple[tuple[str, int], ...]:
+        return tuple(self._key(r) for r in _refs_in((node.args, node.kwargs)))
 
     def _shape(self, ref: Ref, *, output: bool = False) -> Shape:
         done = self.done.get(self._key(ref, output=output))
