@@ -110,6 +110,9 @@ class ModelTrace:
     def _repr_html_(self) -> str:
         return self.table()._repr_html_()
 
+    def _repr_pretty_(self, printer, cycle: bool) -> None:  # IPython's text/plain
+        printer.text(str(self))
+
     def step(self, name: str, call: int = 0) -> CallStep:
         """The step of layer ``name``'s call ``call``."""
         for s in self.steps:

@@ -8,7 +8,6 @@ from rnnshape_docs.rules.base import (
     Shape,
     format_shape,
     ndim_name,
-    steps_text,
 )
 from rnnshape_docs.specs import LayerSpec
 
@@ -36,7 +35,11 @@ def time_distributed(spec: LayerSpec, shape: Shape) -> Result:
     steps = shape[1]
     result = (out[0], steps, *out[1:])
     why = (
-        f"applies {inner.text} to each of {steps_text(steps)} on its own: "
+        f"applies {inner.text} to {_each_step(steps)} on its own: "
         f"{format_shape(child)} -> {format_shape(out)} per step"
     )
     return (result,), ("output",), why
+
+
+def _each_step(steps: int | None) -> str:
+    return f"each of the {steps} time steps" if steps is not None else "every time step"
