@@ -1,5 +1,5 @@
 """rnnshape_docs.explorer: what the explorer page shows for its form (the page itself, in
-the browser, is tests/site/test_explorer.py)."""
+the browser, is tests/site/test_explorer_page.py)."""
 
 from __future__ import annotations
 

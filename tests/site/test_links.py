@@ -57,7 +57,7 @@ def test_internal_links_and_anchors_resolve(page_path):
                 continue
         fragment = unquote(parts.fragment)
         if target == EXPLORER and "=" in fragment:
-            continue  # the explorer's state, not an anchor: test_explorer.py opens each one
+            continue  # the explorer's state, not an anchor: test_explorer_page.py opens each one
         if fragment and target.endswith(".html") and fragment not in _parse(target).ids:
             broken.append(f"{href}: no anchor #{fragment} in {target}")
     assert not broken, f"{page_path}: " + "; ".join(broken)
