@@ -90,7 +90,8 @@ def run(capsys, *argv):
 # --------------------------------------------------------------------------- good files
 
 
-def test_the_command_traces_a_json_config(tmp_path, capsys):
+def test_the_command_traces_a_json_config(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "300")  # one line per layer call (at 80 the why wraps)
     path = tmp_path / "model.json"
     path.write_text(json.dumps(ENCODER_DECODER))
     status, out, err = run(capsys, path, "--batch", 32)
