@@ -347,6 +347,8 @@ SHAPE_ARGS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
 #: The layer names rnnshape knows, in the order design.md lists them.
 KNOWN_LAYERS: tuple[str, ...] = tuple(SIGNATURES)
 RECURRENT = ("SimpleRNN", "LSTM", "GRU")
+#: Bidirectional's merge modes (None: the two directions as two tensors).
+MERGE_MODES = ("concat", "sum", "mul", "ave", None)
 WRAPPERS = ("Bidirectional", "TimeDistributed")
 MERGES = ("Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Dot")
 ATTENTION = ("Attention", "AdditiveAttention", "MultiHeadAttention")

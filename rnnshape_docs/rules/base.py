@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,9 +35,19 @@ class Call:
         return self.inputs[0]
 
 
-def format_shape(shape: Shape) -> str:
-    """``(None, 5, 3)`` written as Keras writes it (a 1-tuple keeps its comma)."""
-    return str(tuple(shape))
+def format_shape(shape: Sequence[int | None]) -> str:
+    """``(None, 5, 3)`` written as Keras writes it (a 1-tuple keeps its comma): the one
+    formatter of a shape, for tables, figures and the cheat sheet alike.
+
+    >>> format_shape((None, 5, 3)), format_shape((4,)), format_shape(())
+    ('(None, 5, 3)', '(4,)', '()')
+    """
+    parts = ["None" if d is None else str(int(d)) for d in shape]  # NumPy ints print bare
+    return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
+
+
+# A shape as format_shape writes it: (2, 5, 3), (None, 4), (7,), () (but not the 4 of LSTM(4)).
+SHAPE_TEXT = re.compile(r"\((?:(?:\d+|None)(?:, (?:\d+|None))+|(?:\d+|None),)?\)")
 
 
 class Refusal(Exception):

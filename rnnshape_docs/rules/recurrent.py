@@ -13,7 +13,7 @@ from rnnshape_docs.rules.base import (
     ndim_name,
     positive_int,
 )
-from rnnshape_docs.specs import RECURRENT, LayerSpec
+from rnnshape_docs.specs import MERGE_MODES, RECURRENT, LayerSpec
 
 STATE_NAMES = {
     "LSTM": ("h", "c"),
@@ -152,9 +152,6 @@ def _rnn_extras(spec: LayerSpec) -> str:
     return extra
 
 
-MERGE_MODES = ("concat", "sum", "mul", "ave", None)
-
-
 def bidirectional(spec: LayerSpec, call: Call | Shape) -> Result:
     if not isinstance(call, Call):
         call = Call((call,))
@@ -163,7 +160,8 @@ def bidirectional(spec: LayerSpec, call: Call | Shape) -> Result:
     backward: LayerSpec | None = spec.params.get("backward_layer")
     merge = spec.get("merge_mode", "concat")
     if merge not in MERGE_MODES:
-        raise Refusal(f"unknown merge_mode {merge!r}; use 'concat', 'sum', 'mul', 'ave' or None")
+        modes = ", ".join(map(repr, MERGE_MODES[:-1]))
+        raise Refusal(f"unknown merge_mode {merge!r}; use {modes} or {MERGE_MODES[-1]}")
     for inner in (forward, backward):
         if inner is not None and inner.name not in (*RECURRENT, *CONV_RECURRENT):
             raise Refusal(
