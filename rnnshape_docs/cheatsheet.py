@@ -21,13 +21,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from rnnshape_docs.rules.base import format_shape
 from rnnshape_docs.shapes import Shape, trace
 from rnnshape_docs.specs import MERGE_MODES, RECURRENT
-from rnnshape_docs.rules.base import format_shape
 from rnnshape_docs.tables import Table
 
 __all__ = ["CheatSheet", "CheatSheetMismatch", "Row", "cheat_sheet", "check_against_keras"]
-
 
 
 class CheatSheetMismatch(AssertionError):

@@ -341,7 +341,8 @@ def _contradicts(symbolic: tuple[Shape, ...], rules: tuple[Shape, ...]) -> bool:
     if len(symbolic) != len(rules):
         return True
     return any(
-        len(a) != len(b) or any(x is not None and y is not None and x != y for x, y in zip(a, b))
+        len(a) != len(b)
+        or any(x is not None and y is not None and x != y for x, y in zip(a, b, strict=True))
         for a, b in zip(symbolic, rules, strict=True)
     )
 

@@ -47,7 +47,10 @@ def unrecorded(svg: bytes | str) -> list[str]:
     shapes, labels = svg_shapes(svg)
     if shapes is None:
         return [f"shows {', '.join(sorted(labels))} but records no trace"] if labels else []
-    return [f"shows {label}, not among its trace's {sorted(shapes)}" for label in sorted(labels - shapes)]
+    return [
+        f"shows {label}, not among its trace's {sorted(shapes)}"
+        for label in sorted(labels - shapes)
+    ]
 
 
 def embedded_svgs(html: bytes) -> list[bytes]:

@@ -68,6 +68,8 @@ def where(trace: Trace, first: int, last: int | None = None) -> str:
         return ""
     if first == last:
         return f"Layer {first + 1} of {n}, {trace.steps[first].layer}: "
-    return f"Layers {first + 1} to {last + 1} of {n}: " if last > first + 1 else (
-        f"Layers {first + 1} and {last + 1} of {n}: "
+    return (
+        f"Layers {first + 1} to {last + 1} of {n}: "
+        if last > first + 1
+        else (f"Layers {first + 1} and {last + 1} of {n}: ")
     )

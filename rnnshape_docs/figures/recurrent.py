@@ -215,7 +215,7 @@ def unrolled(
     max_steps = _check_steps(max_steps)
     layer = recurrent_of(found)
     in_shape, out_shape = tuple(found.input), tuple(found.outputs[0])
-    batch, time_steps, features = in_shape
+    _, time_steps, features = in_shape
     if features is None:
         raise ValueError(f"unrolled needs the number of features of {found.layer}")
     units = out_shape[-1]
@@ -298,7 +298,7 @@ def seq2seq(trace: Trace, *, max_steps: int = 4, measure: Measure = text_extent)
     max_steps = _check_steps(max_steps)
     pairs = [
         i
-        for i, (rnn, dense) in enumerate(zip(trace.steps, trace.steps[1:], strict=False))
+        for i, (rnn, dense) in enumerate(itertools.pairwise(trace.steps))
         if recurrent_of(rnn) and len(rnn.outputs[0]) == 3 and _is_dense(dense)
         and len(dense.input) == 3
     ]  # fmt: skip
@@ -311,7 +311,7 @@ def seq2seq(trace: Trace, *, max_steps: int = 4, measure: Measure = text_extent)
     rnn, dense = trace.steps[index], trace.steps[index + 1]
     layer = recurrent_of(rnn)
     in_shape, mid_shape, out_shape = rnn.input, rnn.outputs[0], dense.outputs[0]
-    batch, time_steps, features = in_shape
+    _, time_steps, features = in_shape
     if features is None:
         raise ValueError(f"seq2seq needs the number of features of {rnn.layer}")
     units, dense_units = mid_shape[-1], out_shape[-1]

@@ -31,6 +31,7 @@ from rnnshape_docs.layout import (
 from rnnshape_docs.shapes import Step, Trace
 from rnnshape_docs.specs import RECURRENT, LayerSpec, SpecError, parse
 
+
 # --- 3. A stack of layers, and the icons ---------------------------------------------------
 def _spec(step: Step) -> LayerSpec | None:
     if step.spec is not None:
@@ -255,7 +256,8 @@ def stack(trace: Trace, *, measure: Measure = text_extent, column: float = PHONE
 
 
 def _icon_step(trace, name: str, *, sequence: bool) -> Step:
-    step = check_trace(trace, name).steps[0] if trace.steps else None
+    steps = check_trace(trace, name).steps
+    step = steps[0] if steps else None
     if step is None or not recurrent_of(step) or len(step.input) != 3:
         raise ValueError(f"{name} must be a trace whose first layer is a SimpleRNN, LSTM or GRU")
     if (len(step.outputs[0]) == 3) != sequence:
@@ -276,7 +278,10 @@ def icons(last: Trace, sequence: Trace, *, measure: Measure = text_extent) -> La
     ... ).caption
     'The two icons: LSTM(4) returns (1, 4); with return_sequences=True (small box on the output side) it returns (1, 7, 4).'
     """
-    steps = (_icon_step(last, "last", sequence=False), _icon_step(sequence, "sequence", sequence=True))
+    steps = (
+        _icon_step(last, "last", sequence=False),
+        _icon_step(sequence, "sequence", sequence=True),
+    )
     layer = recurrent_of(steps[0])
     if recurrent_of(steps[1]) != layer or steps[0].input != steps[1].input:
         raise ValueError(

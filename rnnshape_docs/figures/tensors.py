@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from rnnshape_docs.figures._common import (
     CELL,
     check_trace,
@@ -319,7 +321,7 @@ def _reshaped(wrong: Trace) -> tuple[tuple, tuple]:
     """The last output of the first recurrent layer of ``wrong`` and the next layer's output,
     that last output given a time axis of 1."""
     steps = check_trace(wrong, "wrong").steps
-    for rnn, nxt in zip(steps, steps[1:], strict=False):
+    for rnn, nxt in itertools.pairwise(steps):
         out = rnn.outputs[0]
         if recurrent_of(rnn) and len(out) == 2:
             got = nxt.outputs[0]
@@ -332,9 +334,7 @@ def _reshaped(wrong: Trace) -> tuple[tuple, tuple]:
     )
 
 
-def wrong_vs_right_reshape(
-    wrong: Trace, right: Trace, *, measure: Measure = text_extent
-) -> Layout:
+def wrong_vs_right_reshape(wrong: Trace, right: Trace, *, measure: Measure = text_extent) -> Layout:
     """The 2-D last output, the wrong fix (one time step) and the right one (every step).
 
     ``wrong``: a trace in which a recurrent layer's last output is reshaped to one time step;
