@@ -12,6 +12,16 @@ from rnnshape_docs.specs import LayerSpec
 #: A tensor shape including the batch axis; ``None`` is an unknown size.
 Shape = tuple[int | None, ...]
 
+#: The states a recurrent layer returns after its output (return_state=True), in Keras's order:
+#: the one list of their names (the rules' output names, the figures' state labels).
+STATE_NAMES = {
+    "LSTM": ("h", "c"),
+    "GRU": ("h",),
+    "SimpleRNN": ("h",),
+    "ConvLSTM1D": ("h", "c"),
+    "ConvLSTM2D": ("h", "c"),
+}
+
 #: What a rule returns: the output shapes (Keras's order), what each output is, the reason.
 Result = tuple[tuple[Shape, ...], tuple[str, ...], str]
 
@@ -92,7 +102,7 @@ def flag(spec: LayerSpec, key: str) -> bool:
 
 
 def data_format(spec: LayerSpec) -> str:
-    value = spec.get("data_format", None) or "channels_last"
+    value = spec.get("data_format") or "channels_last"
     if value not in ("channels_last", "channels_first"):
         raise Refusal(f"data_format must be 'channels_last' or 'channels_first', got {value!r}")
     return value

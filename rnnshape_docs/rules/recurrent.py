@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rnnshape_docs.rules import conv_recurrent
 from rnnshape_docs.rules.base import (
+    STATE_NAMES,
     Call,
     Refusal,
     Result,
@@ -15,13 +16,6 @@ from rnnshape_docs.rules.base import (
 )
 from rnnshape_docs.specs import MERGE_MODES, RECURRENT, LayerSpec
 
-STATE_NAMES = {
-    "LSTM": ("h", "c"),
-    "GRU": ("h",),
-    "SimpleRNN": ("h",),
-    "ConvLSTM1D": ("h", "c"),
-    "ConvLSTM2D": ("h", "c"),
-}
 CONV_RECURRENT = ("ConvLSTM1D", "ConvLSTM2D")  # rules in conv_recurrent; Bidirectional takes them
 
 
@@ -158,7 +152,7 @@ def bidirectional(spec: LayerSpec, call: Call | Shape) -> Result:
     shape = _one_tensor(spec, call)
     forward: LayerSpec = spec.params["layer"]
     backward: LayerSpec | None = spec.params.get("backward_layer")
-    merge = spec.get("merge_mode", "concat")
+    merge = spec.get("merge_mode")
     if merge not in MERGE_MODES:
         modes = ", ".join(map(repr, MERGE_MODES[:-1]))
         raise Refusal(f"unknown merge_mode {merge!r}; use {modes} or {MERGE_MODES[-1]}")
