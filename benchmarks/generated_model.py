@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from rnnshape_docs.specs import RNN_KEYWORDS, SHAPE_ARGS
+
 WIDTH = 16
 STEPS = 50
 
@@ -36,10 +38,9 @@ def _common(name: str) -> dict:
 def _recurrent(class_name: str, name: str, units: int, return_sequences: bool) -> dict:
     config = {
         **_common(name),
+        # the arguments that change shapes, at Keras's defaults (the ones the rules read)
+        **SHAPE_ARGS[class_name][1],
         "return_sequences": return_sequences,
-        "return_state": False,
-        "go_backwards": False,
-        "stateful": False,
         "unroll": False,
         "zero_output_for_mask": False,
         "units": units,
@@ -53,17 +54,7 @@ def _recurrent(class_name: str, name: str, units: int, return_sequences: bool) -
     if class_name == "LSTM":
         config["unit_forget_bias"] = True
     config.update(
-        dict.fromkeys(
-            (
-                "kernel_regularizer",
-                "recurrent_regularizer",
-                "bias_regularizer",
-                "activity_regularizer",
-                "kernel_constraint",
-                "recurrent_constraint",
-                "bias_constraint",
-            )
-        ),
+        dict.fromkeys(k for k in RNN_KEYWORDS if k.endswith(("_regularizer", "_constraint"))),
         dropout=0.0,
         recurrent_dropout=0.0,
     )

@@ -21,13 +21,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from rnnshape_docs.rules.base import format_shape
 from rnnshape_docs.shapes import Shape, trace
+from rnnshape_docs.specs import MERGE_MODES, RECURRENT
 from rnnshape_docs.tables import Table
 
 __all__ = ["CheatSheet", "CheatSheetMismatch", "Row", "cheat_sheet", "check_against_keras"]
-
-RECURRENT = ("SimpleRNN", "GRU", "LSTM")
-MERGE_MODES = ("concat", "sum", "mul", "ave", None)
 
 
 class CheatSheetMismatch(AssertionError):
@@ -53,13 +52,8 @@ class Row:
         return repr(self.merge_mode) if self.bidirectional else "-"
 
 
-def _fmt(shape: Sequence[int | None]) -> str:
-    inner = ", ".join("None" if d is None else str(d) for d in shape)
-    return f"({inner},)" if len(shape) == 1 else f"({inner})"
-
-
 def _fmt_all(shapes: Sequence[Sequence[int | None]]) -> str:
-    return ", ".join(_fmt(s) for s in shapes)
+    return ", ".join(format_shape(s) for s in shapes)
 
 
 @dataclass(frozen=True)
@@ -133,7 +127,7 @@ class CheatSheet:
             if self.checked
             else "from the shape rules, not yet checked against Keras"
         )
-        return f"Input {_fmt(self.input_shape)}, {self.units} units: {status}."
+        return f"Input {format_shape(self.input_shape)}, {self.units} units: {status}."
 
     def table(self) -> Table:
         """The sheet as the book's shared `Table` (layers and shapes set as code)."""
@@ -240,13 +234,13 @@ def check_against_keras(sheet: CheatSheet) -> CheatSheet:
             )
         elif ran != predicted:
             problems.append(
-                f"{row.layer} run on zeros {_fmt(concrete)}: rules {_fmt_all(predicted)}, "
+                f"{row.layer} run on zeros {format_shape(concrete)}: rules {_fmt_all(predicted)}, "
                 f"Keras {_fmt_all(ran)}"
             )
         checked.append(replace(row, measured=symbolic))
     if problems:
         raise CheatSheetMismatch(
             "Keras and the shape rules disagree on the input "
-            f"{_fmt(sheet.input_shape)}:\n" + "\n".join(problems)
+            f"{format_shape(sheet.input_shape)}:\n" + "\n".join(problems)
         )
     return replace(sheet, rows=tuple(checked))

@@ -1,36 +1,46 @@
-"""Figures for the rnnshape book, drawn with matplotlib from the sizes the code uses.
+"""Figures for the rnnshape book, drawn with matplotlib from a trace of the code's model.
 
 Every function returns a :class:`Diagram`: a matplotlib figure plus an ``alt`` text and a
-``caption`` that are generated from the same sizes, so a figure, its description and the
+``caption`` that are generated from the same trace, so a figure, its description and the
 code cell beside it can never disagree. Left as the last expression of a notebook cell, a
 Diagram shows as an SVG ``<figure>`` with its alt text and caption; a figure too wide for a
 phone also carries a narrow variant, which phones are served instead (same alt text).
 
+Every shape a figure shows comes from a :class:`rnnshape_docs.shapes.Trace`: the rules'
+``trace(layers, input_shape)`` or, in the book, ``check_model(model)``, which has also run
+the model. The SVG records every shape of that trace in the ``data-rnnshape-shapes``
+attribute of its root (``(1, 7, 3); (1, 4)``), which the site test checks the labels against.
+
 What each figure draws is laid out in :mod:`rnnshape_docs.figures` (on the canvas of
 :mod:`rnnshape_docs.layout`, standard library only) and rendered here through
 :mod:`rnnshape_docs.render_mpl`; :mod:`rnnshape_docs.svg` writes the same layout as SVG
-without matplotlib.
+without matplotlib. The functions below are those of :mod:`rnnshape_docs.figures`, returning
+a Diagram instead of a layout.
 
 Public API
 ----------
-``unrolled(time_steps, features, units, *, return_sequences, layer="LSTM", batch=1, max_steps=4)``
-    One recurrent layer unrolled in time: one cell per step, the row of features going in,
-    the state passed on, an output per step; the outputs are either dropped but the last
+``unrolled(trace, *, step=None, max_steps=4)``
+    One recurrent layer of the trace (``step``, counted from 0, or the first SimpleRNN, LSTM
+    or GRU) unrolled in time: one cell per step, the row of features going in, the state
+    passed on, an output per step; the outputs are either dropped but the last
     (``return_sequences=False``) or stacked into a (time steps x units) grid (``True``).
-``tensor_blocks(items, *, max_cells=8)``
+``tensor_blocks(traces, items, *, max_cells=8)``
     Tensors as blocks; ``items`` is a list of ``(label, shape)`` or
-    ``(label, shape, axis_names)``; a shape has 1 to 3 axes, the first is the batch.
-``wrong_vs_right_reshape(time_steps, units, *, batch=1)``
-    The 2-D last output, the wrong fix (reshaped to 1 time step) and the right one
-    (``return_sequences=True``).
+    ``(label, shape, axis_names)``; a shape has 1 to 3 axes, the first is the batch, and must
+    be one of the shapes flowing through ``traces`` (a Trace or a list of them).
+``wrong_vs_right_reshape(wrong, right)``
+    The 2-D last output, the wrong fix (reshaped to 1 time step, as in the trace ``wrong``)
+    and the right one (``return_sequences=True``, as in the trace ``right``).
 ``stack(trace)``
-    A stack of layers from a :class:`rnnshape_docs.shapes.Trace`: one box per layer
-    (recurrent layers in the icon notation), each edge labelled with its shape.
-``seq2seq(time_steps, units, dense_units, *, features=1, layer="SimpleRNN", batch=1, max_steps=4)``
-    A recurrent layer returning sequences followed by one Dense layer applied at every step.
-``icons(*, layer="LSTM", units=4, time_steps=7, features=3, batch=1)``
-    The icon pair: an RNN returning its last output, and one with a small box on its
-    output side returning the sequence.
+    A stack of layers: one box per layer (recurrent layers in the icon notation), each edge
+    labelled with its shape.
+``seq2seq(trace, *, max_steps=4)``
+    The trace's first recurrent layer returning sequences that is followed by a Dense layer,
+    that Dense layer drawn once, applied at every step.
+``icons(last, sequence)``
+    The icon pair: the first layer of the trace ``last`` (an RNN returning its last output)
+    and of ``sequence`` (the same RNN with a small box on its output side, returning the
+    sequence).
 ``from_trace(trace, kind="stack")`` and ``draw(trace, kind="stack", path=None)``
     The stack or unrolled view of any trace; ``draw`` also saves it (SVG or PNG by suffix).
     ``write_figure(trace, kind, path)`` writes it atomically (what ``rnnshape draw`` runs).
@@ -42,9 +52,9 @@ vectors are drawn with an ellipsis; ``None`` (an unknown size) is drawn with das
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,7 +69,6 @@ __all__ = [
     "KINDS",
     "Diagram",
     "draw",
-    "draw_command",
     "fmt_shape",
     "from_trace",
     "icons",
@@ -120,7 +129,7 @@ class Diagram:
         if variant not in ("wide", "narrow"):
             raise ValueError(f"variant must be 'wide' or 'narrow', got {variant!r}")
         if variant not in self._svgs:
-            self._svgs[variant] = render_mpl.svg(self._figure(variant))
+            self._svgs[variant] = render_mpl.svg(self._figure(variant), self.layout.shapes)
         return self._svgs[variant]
 
     def png(self, dpi: int = render_mpl.PNG_DPI, variant: str = "wide") -> bytes:
@@ -184,113 +193,26 @@ class Diagram:
 _MEASURE = render_mpl.text_extent  # labels measured as matplotlib draws them
 
 
-def unrolled(
-    time_steps: int | None,
-    features: int,
-    units: int,
-    *,
-    return_sequences: bool,
-    layer: str = "LSTM",
-    batch: int | None = 1,
-    max_steps: int = 4,
-) -> Diagram:
-    """A recurrent layer unrolled over its time steps.
+def _diagram(layout_of):
+    """``layout_of`` from :mod:`rnnshape_docs.figures`, measured as matplotlib draws and
+    returning a Diagram (same arguments, same docstring)."""
 
-    >>> d = unrolled(7, 3, 4, return_sequences=False)
-    >>> d.caption
-    'LSTM unrolled over 7 time steps, return_sequences=False: input (1, 7, 3), output (1, 4).'
-    """
-    return Diagram(
-        figures.unrolled(
-            time_steps,
-            features,
-            units,
-            return_sequences=return_sequences,
-            layer=layer,
-            batch=batch,
-            max_steps=max_steps,
-            measure=_MEASURE,
-        )
-    )
+    @functools.wraps(layout_of)
+    def draw_diagram(*args, **kwargs) -> Diagram:
+        return Diagram(layout_of(*args, measure=_MEASURE, **kwargs))
+
+    draw_diagram.__module__ = __name__  # listed here, its examples run once, in figures
+    draw_diagram.__doc__ = (layout_of.__doc__ or "").split("\n\n")[0]
+    return draw_diagram
 
 
-def tensor_blocks(items, *, max_cells: int = 8) -> Diagram:
-    """Tensors drawn as blocks, side by side.
-
-    ``items``: ``[(label, shape), ...]`` or ``(label, shape, axis_names)``; a 3-D shape is
-    drawn as a block (samples in depth, time steps down, features across), a 2-D shape as a
-    flat grid (samples down, units across). Sizes above ``max_cells`` get an ellipsis.
-
-    >>> tensor_blocks([("input", (1, 7, 3)), ("output", (1, 4))]).caption
-    'Tensors as blocks: input (1, 7, 3); output (1, 4).'
-    """
-    return Diagram(figures.tensor_blocks(items, max_cells=max_cells, measure=_MEASURE))
-
-
-def wrong_vs_right_reshape(time_steps: int = 7, units: int = 4, *, batch: int = 1) -> Diagram:
-    """The 2-D last output, the wrong fix (one time step) and the right one (every step).
-
-    >>> wrong_vs_right_reshape(7, 4).caption
-    'The last output (1, 4) reshaped to (1, 1, 4) is one time step, not 7: return_sequences=True gives (1, 7, 4).'
-    """
-    return Diagram(figures.wrong_vs_right_reshape(time_steps, units, batch=batch, measure=_MEASURE))
-
-
-def stack(trace: Trace) -> Diagram:
-    """A stack of layers as boxes, each edge labelled with the shape flowing along it."""
-    return Diagram(figures.stack(trace, measure=_MEASURE))
-
-
-def icons(
-    *,
-    layer: str = "LSTM",
-    units: int = 4,
-    time_steps: int | None = 7,
-    features: int = 3,
-    batch: int | None = 1,
-) -> Diagram:
-    """The icon pair: an RNN that returns its last output, one that returns the sequence."""
-    return Diagram(
-        figures.icons(
-            layer=layer,
-            units=units,
-            time_steps=time_steps,
-            features=features,
-            batch=batch,
-            measure=_MEASURE,
-        )
-    )
-
-
-def seq2seq(
-    time_steps: int | None,
-    units: int,
-    dense_units: int,
-    *,
-    features: int = 1,
-    layer: str = "SimpleRNN",
-    batch: int | None = 1,
-    max_steps: int = 4,
-) -> Diagram:
-    """A recurrent layer returning sequences, then one Dense layer reused at every step."""
-    return Diagram(
-        figures.seq2seq(
-            time_steps,
-            units,
-            dense_units,
-            features=features,
-            layer=layer,
-            batch=batch,
-            max_steps=max_steps,
-            measure=_MEASURE,
-        )
-    )
-
-
-# --- From a trace, and the command line ----------------------------------------------------
-def from_trace(trace: Trace, kind: str = "stack") -> Diagram:
-    """The ``stack`` view of a trace, or the ``unrolled`` view of its first recurrent layer."""
-    return Diagram(figures.from_trace(trace, kind, measure=_MEASURE))
+unrolled = _diagram(figures.unrolled)
+tensor_blocks = _diagram(figures.tensor_blocks)
+wrong_vs_right_reshape = _diagram(figures.wrong_vs_right_reshape)
+stack = _diagram(figures.stack)
+icons = _diagram(figures.icons)
+seq2seq = _diagram(figures.seq2seq)
+from_trace = _diagram(figures.from_trace)
 
 
 def draw(trace: Trace, kind: str = "stack", path: str | Path | None = None) -> Diagram:
@@ -337,29 +259,3 @@ def write_figure(trace: Trace, kind: str, path: str | Path) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return out
-
-
-def draw_command(argv: Sequence[str] | None = None) -> int:
-    """``rnnshape draw`` on its own (the arguments after ``draw``); ``rnnshape draw`` in
-    :mod:`rnnshape_docs.cli` does the same through :func:`write_figure`."""
-    import argparse
-    import sys
-
-    from rnnshape_docs.shapes import parse_shape
-    from rnnshape_docs.shapes import trace as trace_layers
-
-    parser = argparse.ArgumentParser(prog="rnnshape draw")
-    parser.add_argument("--input", required=True, metavar="SHAPE")
-    parser.add_argument("layers", nargs="+", metavar="LAYER")
-    parser.add_argument("--kind", choices=KINDS, default="stack")
-    parser.add_argument("-o", "--output", required=True, metavar="PATH")
-    args = parser.parse_args(argv)
-    try:
-        out = write_figure(
-            trace_layers(args.layers, parse_shape(args.input)), args.kind, args.output
-        )
-    except ValueError as err:
-        print(f"rnnshape draw: error: {' '.join(str(err).split())}", file=sys.stderr)
-        return 2
-    print(out)
-    return 0

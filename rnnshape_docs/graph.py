@@ -69,6 +69,9 @@ class ModelTrace:
     # Every call of the model's own layers, nested models included as one call each:
     # (name, call, outputs), for comparing with Keras layer call by layer call.
     calls: tuple[tuple[str, int, tuple[Shape, ...]], ...] = field(default=(), compare=False)
+    # Set by keras_models.check_model: the calls where Keras's symbolic shapes contradict the
+    # real tensors, as keras_models.SymbolicDifference (layer, symbolic, real).
+    symbolic_differences: tuple = field(default=(), compare=False, repr=False)
 
     def to_json(self) -> dict:
         """design.md's "Model files" JSON: one object per layer call, keyed by name."""

@@ -11,13 +11,14 @@ in `rnnshape_docs.shapes` never import it. Three jobs:
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 # Quiet TensorFlow before it is imported (only if the caller has not chosen).
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -264,27 +265,23 @@ _RUN_BATCH = 2  # the batch size a model with an unknown batch is run with
 _RUN_STEPS = 8  # the size given to any other unknown axis (e.g. any-length sequences)
 
 
-def _run_shapes(model: keras.Model) -> tuple[Shape, ...]:
-    """Concrete input shapes to run ``model`` on: its own, with every None filled in."""
+def _run_shapes(model: keras.Model, batch: int | None = None) -> tuple[Shape, ...]:
+    """Concrete input shapes to run ``model`` on: its own, with every None filled in (the
+    batch with ``batch`` when given)."""
     return tuple(
         tuple(
-            (_RUN_BATCH if axis == 0 else _RUN_STEPS) if size is None else size
+            ((batch or _RUN_BATCH) if axis == 0 else _RUN_STEPS) if size is None else size
             for axis, size in enumerate(t.shape)
         )
         for t in model.inputs
     )
 
 
-def measure_model(model: keras.Model) -> dict[tuple[str, int], tuple[Shape, ...]]:
-    """The real output shapes of every layer call of ``model``, run once on zeros.
-
-    Keys are (layer name, call), as in `rnnshape_docs.graph.ModelTrace.calls`. The model is
-    rebuilt from its config (``from_config``), so its layers have exactly this model's calls
-    (a layer shared with another model is not confused by that model's calls), then every
-    call's outputs are made outputs of one model and run on zeros of `_run_shapes`. These are
-    real tensors: Keras's symbolic shapes are wrong in a few places (e.g. the scores of
-    MultiHeadAttention when key and query lengths differ), the run is the truth.
-    """
+def _probe(
+    model: keras.Model, run_shapes: tuple[Shape, ...]
+) -> tuple[dict[tuple[str, int], tuple[Shape, ...]], dict[tuple[str, int], tuple[Shape, ...]]]:
+    """Keras's symbolic output shapes of every layer call, and the real ones of a run on
+    zeros of ``run_shapes``; both keyed by (layer name, call)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         rebuilt = type(model).from_config(model.get_config())
@@ -301,19 +298,56 @@ def measure_model(model: keras.Model) -> dict[tuple[str, int], tuple[Shape, ...]
                 tensors.extend(outs)
         inputs = [
             np.zeros(shape, dtype=t.dtype)
-            for shape, t in zip(_run_shapes(model), rebuilt.inputs, strict=True)
+            for shape, t in zip(run_shapes, rebuilt.inputs, strict=True)
         ]
         probe = keras.Model(rebuilt.inputs, tensors)
         values = probe(inputs if len(inputs) > 1 else inputs[0])
     values = list(values) if isinstance(values, list | tuple) else [values]
-    measured, i = {}, 0
+    symbolic, real, i = {}, {}, 0
     for key, n in keys:
-        measured[key] = _shapes(values[i : i + n])
+        symbolic[key] = _shapes(tensors[i : i + n])
+        real[key] = _shapes(values[i : i + n])
         i += n
-    return measured
+    return symbolic, real
 
 
-def check_model(model: keras.Model) -> Trace | ModelTrace:
+def measure_model(model: keras.Model) -> dict[tuple[str, int], tuple[Shape, ...]]:
+    """The real output shapes of every layer call of ``model``, run once on zeros.
+
+    Keys are (layer name, call), as in `rnnshape_docs.graph.ModelTrace.calls`. The model is
+    rebuilt from its config (``from_config``), so its layers have exactly this model's calls
+    (a layer shared with another model is not confused by that model's calls), then every
+    call's outputs are made outputs of one model and run on zeros of `_run_shapes`. These are
+    real tensors: Keras's symbolic shapes are wrong in a few places (e.g. the scores of
+    MultiHeadAttention when key and query lengths differ), the run is the truth.
+    """
+    return _probe(model, _run_shapes(model))[1]
+
+
+class SymbolicDifference(NamedTuple):
+    """A layer call where Keras's symbolic shapes (what ``model.summary()`` and
+    ``layer.output.shape`` show) contradict the real tensors: ``layer`` is the layer's name
+    in the model (``name (call k)`` for a later call), ``symbolic`` Keras's symbolic output
+    shapes, ``real`` those of the tensors of the run on zeros (the truth; the rules agree).
+    """
+
+    layer: str
+    symbolic: tuple[Shape, ...]
+    real: tuple[Shape, ...]
+
+
+def _contradicts(symbolic: tuple[Shape, ...], rules: tuple[Shape, ...]) -> bool:
+    """Whether two lists of shapes disagree on a size both know (None is not a contradiction)."""
+    if len(symbolic) != len(rules):
+        return True
+    return any(
+        len(a) != len(b)
+        or any(x is not None and y is not None and x != y for x, y in zip(a, b, strict=True))
+        for a, b in zip(symbolic, rules, strict=True)
+    )
+
+
+def check_model(model: keras.Model, *, batch: int | None = None) -> Trace | ModelTrace:
     """Check a built Keras model against the rules, layer call by layer call.
 
     The rules read the model's config (as they read a saved file); Keras runs it once on zeros
@@ -321,7 +355,14 @@ def check_model(model: keras.Model) -> Trace | ModelTrace:
     the same input sizes, else `ShapeMismatch` fails the page that shows the model. Returns the
     rules' trace with the model's own (possibly unknown) sizes: a `Trace` when the model is one
     chain of layers on one input (as the chapters' models are; `diagrams` draws it), else a
-    `ModelTrace`.
+    `ModelTrace`. ``batch`` fills an unknown batch size, in the run and in the trace (for a
+    figure of the tensors a page has measured on a batch of that size).
+
+    The returned trace's ``symbolic_differences`` lists each call where Keras's symbolic shapes
+    contradict the real tensors, as `SymbolicDifference` (layer, symbolic, real): there Keras's
+    symbolic shape (what ``model.summary()`` shows) is wrong, and the trace has the real one.
+    Empty for almost every model; e.g. a ``Bidirectional`` whose ``backward_layer`` has
+    another width, or MultiHeadAttention's scores when the key and query lengths differ.
     """
     try:
         if not model.inputs:
@@ -331,16 +372,19 @@ def check_model(model: keras.Model) -> Trace | ModelTrace:
             "check_model needs a model built on keras.Input, e.g. "
             "keras.Sequential([keras.Input(shape=(7, 3)), ...])"
         ) from None
+    if batch is not None and (isinstance(batch, bool) or not isinstance(batch, int) or batch <= 0):
+        raise ValueError(f"check_model: batch must be a positive whole number, got {batch!r}")
     try:
         graph = read_model_config(model_config_of(model))
     except ConfigError as exc:  # a layer without rules: not a disagreement
         raise ValueError(f"check_model: {exc}") from None
+    run_shapes = _run_shapes(model, batch)
     try:
-        shown = trace_graph(graph)
-        predicted = trace_graph(graph, input_shapes=_run_shapes(model))
+        shown = trace_graph(graph, batch=batch)
+        predicted = trace_graph(graph, input_shapes=run_shapes)
     except ShapeError as exc:
         raise ShapeMismatch(f"Keras built this model but the rules refuse it: {exc}") from None
-    measured = measure_model(model)
+    symbolic, measured = _probe(model, run_shapes)
     for name, call, outputs in predicted.calls:
         real = measured.get((name, call))
         if real != outputs:
@@ -348,10 +392,20 @@ def check_model(model: keras.Model) -> Trace | ModelTrace:
             step = f"{name!r}" + (f" (call {call})" if call else "")
             step += f", {layers[(name, call)]}" if (name, call) in layers else ""
             raise ShapeMismatch(
-                f"rules and Keras disagree at {step}: run on {', '.join(map(format_shape, _run_shapes(model)))}"
+                f"rules and Keras disagree at {step}: run on {', '.join(map(format_shape, run_shapes))}"
                 f", the rules predict {', '.join(map(format_shape, outputs))}, Keras gives "
                 f"{', '.join(map(format_shape, real or ()))}"
             )
+    differences = tuple(
+        SymbolicDifference(
+            name + (f" (call {call})" if call else ""),
+            symbolic[(name, call)],
+            measured[(name, call)],
+        )
+        for name, call, outputs in shown.calls
+        if (name, call) in symbolic and _contradicts(symbolic[(name, call)], outputs)
+    )
+    shown = dataclasses.replace(shown, symbolic_differences=differences)
     return _as_chain(shown) or shown
 
 
@@ -368,4 +422,4 @@ def _as_chain(model: ModelTrace) -> Trace | None:
         current = s.outputs
     if current != model.outputs:
         return None
-    return Trace(model.inputs[0][1], tuple(steps))
+    return Trace(model.inputs[0][1], tuple(steps), model.symbolic_differences)

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from rnnshape_docs._font_widths import ADVANCE, ADVANCE_BOLD, UNITS_PER_EM
+from rnnshape_docs.rules.base import format_shape
 
 # --- Style ---------------------------------------------------------------------------------
 # Dark ink on white, fills from the Okabe-Ito colour-blind-safe palette (light tints), so a
@@ -166,6 +167,9 @@ class Layout:
     narrow: Drawing | None
     alt: str
     caption: str
+    # Every shape of the trace(s) the figure was drawn from, in order of appearance: its SVG
+    # records them, and the site test checks each shape label against them.
+    shapes: tuple[tuple[int | None, ...], ...] = ()
 
     def for_width(self, css_width: float | None) -> Drawing:
         """The drawing to show in a column ``css_width`` CSS px wide (None: the wide one)."""
@@ -313,10 +317,13 @@ def check_name(name: str, value) -> str:
     return value
 
 
-def fmt_shape(shape: Sequence[int | None]) -> str:
-    """``(1, 7, 3)``; ``None`` for an unknown size; ``(4,)`` for one axis."""
-    parts = ["None" if d is None else str(d) for d in shape]
-    return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
+fmt_shape = format_shape  # the figures' name for the one shape formatter
+
+
+def shapes_attribute(shapes: Sequence[Sequence[int | None]]) -> str:
+    """The SVG root's record of the shapes a figure was drawn from:
+    ``data-rnnshape-shapes="(1, 7, 3); (1, 4)"``."""
+    return f'data-rnnshape-shapes="{"; ".join(map(format_shape, shapes))}"'
 
 
 def n_words(value: int | None, word: str, plural: str | None = None) -> str:

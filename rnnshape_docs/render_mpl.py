@@ -7,6 +7,7 @@ is measured with matplotlib's own renderer, so labels fit their boxes exactly as
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
@@ -26,6 +27,7 @@ from rnnshape_docs.layout import (
     Poly,
     Rect,
     Text,
+    shapes_attribute,
 )
 
 _RC = {
@@ -166,13 +168,17 @@ def _draw(ax, item) -> None:
         raise TypeError(f"cannot draw {item!r}")
 
 
-def svg(fig: Figure) -> bytes:
-    """The figure as SVG, byte-identical from run to run."""
+def svg(fig: Figure, shapes: Sequence[Sequence[int | None]] = ()) -> bytes:
+    """The figure as SVG, byte-identical from run to run; ``shapes`` (those of the trace it
+    was drawn from) go in the root's ``data-rnnshape-shapes`` attribute."""
     buf = io.BytesIO()
     with matplotlib.rc_context(_RC):
         FigureCanvasAgg(fig)
         fig.savefig(buf, format="svg", metadata=_SVG_METADATA, facecolor=PAPER)
-    return buf.getvalue()
+    data = buf.getvalue()
+    if shapes:
+        data = data.replace(b"<svg ", f"<svg {shapes_attribute(shapes)} ".encode(), 1)
+    return data
 
 
 def png(fig: Figure, dpi: int = PNG_DPI) -> bytes:

@@ -65,6 +65,9 @@ class Trace:
 
     input: Shape
     steps: tuple[Step, ...]
+    # Set by keras_models.check_model: the layer calls where Keras's symbolic shapes
+    # contradict the real tensors, as (layer, symbolic, real); empty for the rules' own traces.
+    symbolic_differences: tuple = field(default=(), compare=False, repr=False)
 
     @property
     def outputs(self) -> tuple[Shape, ...]:

@@ -28,7 +28,8 @@ class SpecError(ValueError):
 # Keywords every Keras layer takes; they never change shapes.
 _BASE = ("name", "dtype", "trainable")
 
-_RNN_COMMON = (
+#: The keywords SimpleRNN, LSTM and GRU share, in their signature's order.
+RNN_KEYWORDS = (
     "activation",
     "use_bias",
     "kernel_initializer",
@@ -107,14 +108,14 @@ class _Signature:
 
 #: The allow-list: Keras 3 layer name -> its constructor parameters (Keras 3.x signatures).
 SIGNATURES: dict[str, _Signature] = {
-    "SimpleRNN": _Signature(("units", *_RNN_COMMON), ("units",), ()),
+    "SimpleRNN": _Signature(("units", *RNN_KEYWORDS), ("units",), ()),
     "LSTM": _Signature(
-        ("units", "recurrent_activation", "unit_forget_bias", "use_cudnn", *_RNN_COMMON),
+        ("units", "recurrent_activation", "unit_forget_bias", "use_cudnn", *RNN_KEYWORDS),
         ("units",),
         (),
     ),
     "GRU": _Signature(
-        ("units", "recurrent_activation", "reset_after", "use_cudnn", *_RNN_COMMON),
+        ("units", "recurrent_activation", "reset_after", "use_cudnn", *RNN_KEYWORDS),
         ("units",),
         (),
     ),
@@ -347,6 +348,8 @@ SHAPE_ARGS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
 #: The layer names rnnshape knows, in the order design.md lists them.
 KNOWN_LAYERS: tuple[str, ...] = tuple(SIGNATURES)
 RECURRENT = ("SimpleRNN", "LSTM", "GRU")
+#: Bidirectional's merge modes (None: the two directions as two tensors).
+MERGE_MODES = ("concat", "sum", "mul", "ave", None)
 WRAPPERS = ("Bidirectional", "TimeDistributed")
 MERGES = ("Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Dot")
 ATTENTION = ("Attention", "AdditiveAttention", "MultiHeadAttention")
@@ -355,6 +358,9 @@ _MAX_LENGTH = 2000  # no real layer is longer; keeps the parser's work bounded
 
 # Prefixes people paste from code; the callee is only read, never looked up.
 _PREFIXES = ("keras.layers.", "layers.", "tf.keras.layers.", "keras.src.layers.")
+
+
+_KERAS_DEFAULT = object()  # LayerSpec.get without a default: Keras's own, from SHAPE_ARGS
 
 
 @dataclass(frozen=True)
@@ -369,9 +375,18 @@ class LayerSpec:
     params: dict[str, Any]
     text: str  # normalised Keras constructor syntax, e.g. "LSTM(4, return_sequences=True)"
 
-    def get(self, key: str, default: Any = None) -> Any:
-        """The value of ``key`` as given, or ``default`` (Keras's default) when absent."""
-        return self.params.get(key, default)
+    def get(self, key: str, default: Any = _KERAS_DEFAULT) -> Any:
+        """The value of ``key`` as given; when absent, ``default`` if given, else Keras's
+        default for it as `SHAPE_ARGS` records it (None for an argument it does not list).
+
+        >>> parse("Bidirectional(LSTM(4))").get("merge_mode")
+        'concat'
+        """
+        if key in self.params:
+            return self.params[key]
+        if default is not _KERAS_DEFAULT:
+            return default
+        return SHAPE_ARGS.get(self.name, ((), {}))[1].get(key)
 
     def __str__(self) -> str:
         return self.text

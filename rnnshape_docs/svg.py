@@ -17,6 +17,7 @@ px at 96 per inch, so a figure shows at the size the book shows it.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from html import escape  # not xml.sax.saxutils: it imports urllib and email (slow in Pyodide)
 
 from rnnshape_docs import figures
@@ -32,8 +33,9 @@ from rnnshape_docs.layout import (
     Poly,
     Rect,
     Text,
+    shapes_attribute,
 )
-from rnnshape_docs.shapes import Trace
+from rnnshape_docs.shapes import Shape, Trace
 
 __all__ = ["drawing_svg", "layout_svg", "stack_svg"]
 
@@ -58,11 +60,14 @@ def stack_svg(trace: Trace, *, width: float | None = None) -> str:
 
 def layout_svg(layout: Layout, *, width: float | None = None) -> str:
     """Any figure's layout as SVG, wide or narrow as :func:`stack_svg` chooses."""
-    return drawing_svg(layout.for_width(width), alt=layout.alt, width=width)
+    return drawing_svg(layout.for_width(width), alt=layout.alt, width=width, shapes=layout.shapes)
 
 
-def drawing_svg(drawing: Drawing, *, alt: str, width: float | None = None) -> str:
-    """One drawing as a standalone SVG document with ``alt`` as its title."""
+def drawing_svg(
+    drawing: Drawing, *, alt: str, width: float | None = None, shapes: Sequence[Shape] = ()
+) -> str:
+    """One drawing as a standalone SVG document with ``alt`` as its title; ``shapes`` (those
+    of the trace it was drawn from) recorded in the root's ``data-rnnshape-shapes``."""
     vw, vh = drawing.width * PT, drawing.height * PT
     css_w, css_h = drawing.width * CSS_PX_PER_INCH, drawing.height * CSS_PX_PER_INCH
     if width is not None and width < css_w:
@@ -78,7 +83,7 @@ def drawing_svg(drawing: Drawing, *, alt: str, width: float | None = None) -> st
         (
             '<svg xmlns="http://www.w3.org/2000/svg" version="1.1" role="img" '
             f'width="{_num(css_w)}" height="{_num(css_h)}" viewBox="0 0 {_num(vw)} {_num(vh)}" '
-            f'aria-label="{escape(alt)}">'
+            f'aria-label="{escape(alt)}"{" " + shapes_attribute(shapes) if shapes else ""}>'
         ),
         f"<title>{escape(alt, quote=False)}</title>",
         f'<rect width="{_num(vw)}" height="{_num(vh)}" fill="{PAPER}"/>',

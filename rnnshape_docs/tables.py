@@ -17,14 +17,14 @@ import textwrap
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from rnnshape_docs.rules.base import SHAPE_TEXT
+
 # The width of a terminal that does not say (a pipe, a file, a notebook's stdout), as
 # shutil.get_terminal_size falls back to; also what str() of a table fits.
 DEFAULT_WIDTH = 80
 GAP = "  "  # between columns
 INDENT = "    "  # a prose column moved under its row
-# A shape as format_shape writes it: (2, 5, 3), (None, 4), (7,), () (but not the 4 of LSTM(4)).
 _CALL = re.compile(r"(?<=\w)\(")  # the parenthesis of LSTM(...), not of a shape
-_SHAPE = re.compile(r"\((?:(?:\d+|None)(?:, (?:\d+|None))+|(?:\d+|None),)?\)")
 
 
 def terminal_width() -> int:
@@ -184,7 +184,7 @@ class Table:
         text = html.escape(text)
         if self.code is None or index in self.code:
             # A shape never breaks across lines, a list of shapes only between them.
-            text = _SHAPE.sub(r'<span class="rnnshape-shape">\g<0></span>', text)
+            text = SHAPE_TEXT.sub(r'<span class="rnnshape-shape">\g<0></span>', text)
             text = f"<code>{_CALL.sub('(<wbr>', _breakable(text))}</code>"
         else:
             text = _breakable(text)

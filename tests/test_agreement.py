@@ -502,6 +502,47 @@ def test_check_model_with_an_explicit_backward_layer():
     assert result.outputs == ((None, 5, 1),)
 
 
+def test_check_model_exposes_where_keras_symbolic_shape_is_wrong():
+    """Keras 3.15 (upstream bug): a Bidirectional whose backward_layer has another width is
+    built symbolically as twice the forward width, (None, 5, 8), while a run gives (2, 5, 7),
+    as the rules say (None, 5, 7). check_model keeps the rules' shape and lists the symbolic
+    one; this test fails when Keras's symbolic shape is fixed (then the page's section on it
+    must go) or when check_model stops exposing it."""
+    inputs = keras.Input(shape=(5, 3))
+    bidirectional = keras.layers.Bidirectional(
+        keras.layers.LSTM(4, return_sequences=True),
+        backward_layer=keras.layers.LSTM(3, return_sequences=True, go_backwards=True),
+        name="mixed",
+    )
+    model = keras.Model(inputs, bidirectional(inputs))
+    result = check_model(model)
+    assert result.outputs == ((None, 5, 7),)
+    assert tuple(model.output.shape) == (None, 5, 8)
+    assert result.symbolic_differences == (("mixed", ((None, 5, 8),), ((2, 5, 7),)),)
+    (difference,) = result.symbolic_differences
+    assert (difference.layer, difference.symbolic, difference.real) == difference
+    glu = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Activation("glu", name="g")])
+    assert check_model(glu, batch=3).symbolic_differences == (("g", ((None, 4),), ((3, 2),)),)
+
+
+def test_check_model_lists_no_symbolic_difference_where_there_is_none():
+    model = keras.Sequential(
+        [keras.Input(shape=(None, 3)), keras.layers.LSTM(4, return_sequences=True)]
+    )
+    result = check_model(model)
+    assert result.outputs == ((None, None, 4),)
+    assert result.symbolic_differences == ()
+
+
+def test_check_model_with_a_batch_traces_and_runs_that_batch():
+    model = keras.Sequential([keras.Input(shape=(7, 3)), keras.layers.LSTM(4)])
+    result = check_model(model, batch=5)
+    assert result.input == (5, 7, 3)
+    assert result.outputs == ((5, 4),)
+    with pytest.raises(ValueError, match="batch"):
+        check_model(model, batch=0)
+
+
 def test_check_model_on_layers_shared_with_another_model():
     lstm, dense = keras.layers.LSTM(4), keras.layers.Dense(1)
     keras.Sequential([keras.Input(shape=(9, 2)), lstm, dense])

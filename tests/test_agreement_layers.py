@@ -17,7 +17,7 @@ from test_agreement import assert_agree  # tests/ is on sys.path, as for every t
 from rnnshape_docs.keras_models import measure
 from rnnshape_docs.rules.core import ACTIVATIONS
 from rnnshape_docs.shapes import ShapeError, trace
-from rnnshape_docs.specs import from_config, parse
+from rnnshape_docs.specs import SHAPE_ARGS, from_config, parse
 
 pytestmark = pytest.mark.keras
 
@@ -377,3 +377,44 @@ def test_conv_lstm_state_of_the_input_grid_is_refused_before_keras_fails_at_run(
     assert "'encoder'" in message
     with pytest.raises(Exception):  # noqa: B017, PT011
         model([np.zeros((2, 4, 8, 8, 2), "float32"), np.zeros((2, 3, 8, 8, 2), "float32")])
+
+
+# --- Keras's defaults that change shapes: one definition, specs.SHAPE_ARGS ------------------
+# A value for each argument Keras requires (the others keep Keras's defaults).
+_REQUIRED = {
+    "units": 2,
+    "n": 2,
+    "rate": 0.1,
+    "input_dim": 5,
+    "output_dim": 2,
+    "filters": 2,
+    "pool_size": 2,
+    "kernel_size": 2,
+    "axes": 1,
+    "num_heads": 2,
+    "key_dim": 2,
+    "target_shape": (2,),
+    "dims": (1,),
+    "activation": "relu",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SHAPE_ARGS))
+def test_the_defaults_the_rules_read_are_kerass_own(name):
+    """A layer built with Keras's defaults reads back with none of its shape arguments
+    written: every default in SHAPE_ARGS (which the rules read through LayerSpec.get) is
+    the value Keras itself stores."""
+    import inspect
+
+    cls = getattr(keras.layers, name)
+    required = {
+        p.name: keras.layers.LSTM(2) if p.name == "layer" else _REQUIRED[p.name]
+        for p in list(inspect.signature(cls.__init__).parameters.values())[1:]
+        if p.default is inspect.Parameter.empty
+        and p.kind not in (inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL)
+    }
+    spec = from_config(name, cls(**required).get_config())
+    defaults = SHAPE_ARGS[name][1]
+    assert not set(spec.params) & set(defaults), spec.text
+    for key, default in defaults.items():
+        assert spec.get(key) == default

@@ -12,6 +12,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from figure_labels import labels_in, svg_shapes, unrecorded
 
 import rnnshape_docs
 from rnnshape_docs import diagrams as D
@@ -54,6 +55,7 @@ def with_states() -> Trace:
                 (None, 10, 8),
                 ((None, 5), (None, 5), (None, 5)),
                 "states",
+                names=("output", "h", "c"),
             ),
             Step("RepeatVector(10)", (None, 5), ((None, 10, 5),), "repeat"),
             Step("TimeDistributed(Dense(2))", (None, 10, 5), ((None, 10, 2),), "td"),
@@ -61,28 +63,44 @@ def with_states() -> Trace:
     )
 
 
+def rnn(layer: str, shape) -> Trace:
+    return rnnshape_docs.trace([layer], shape)
+
+
+LAST = rnn("LSTM(4)", (1, 7, 3))
+SEQ = rnn("LSTM(4, return_sequences=True)", (1, 7, 3))
+WRONG = rnnshape_docs.trace(["LSTM(4)", "Reshape((1, 4))", "LSTM(4)"], (1, 7, 3))
+RIGHT = rnnshape_docs.trace(["LSTM(4, return_sequences=True)", "LSTM(4)"], (1, 7, 3))
+
 TYPICAL = {
-    "unrolled-last": lambda: D.unrolled(7, 3, 4, return_sequences=False),
-    "unrolled-seq": lambda: D.unrolled(7, 3, 4, return_sequences=True),
-    "tensors": lambda: D.tensor_blocks([("input", (1, 7, 3)), ("output", (1, 4))]),
-    "reshape": lambda: D.wrong_vs_right_reshape(7, 4),
+    "unrolled-last": lambda: D.unrolled(LAST),
+    "unrolled-seq": lambda: D.unrolled(SEQ),
+    "tensors": lambda: D.tensor_blocks(LAST, [("input", (1, 7, 3)), ("output", (1, 4))]),
+    "reshape": lambda: D.wrong_vs_right_reshape(WRONG, RIGHT),
     "stack": lambda: D.stack(by_hand()),
     "stack-states": lambda: D.stack(with_states()),
-    "seq2seq": lambda: D.seq2seq(None, 40, 1, batch=None),
-    "icons": lambda: D.icons(),
+    "seq2seq": lambda: D.seq2seq(
+        rnnshape_docs.trace(["SimpleRNN(40, return_sequences=True)", "Dense(1)"], (None, None, 1))
+    ),
+    "icons": lambda: D.icons(LAST, SEQ),
 }
 
 EDGE = {
-    "one-step": lambda: D.unrolled(1, 1, 1, return_sequences=False),
-    "one-step-seq": lambda: D.unrolled(1, 1, 1, return_sequences=True),
-    "long": lambda: D.unrolled(100, 50, 64, return_sequences=True, layer="GRU"),
-    "unknown": lambda: D.unrolled(None, 1, 40, return_sequences=False, batch=None),
+    "one-step": lambda: D.unrolled(rnn("LSTM(1)", (1, 1, 1))),
+    "one-step-seq": lambda: D.unrolled(rnn("LSTM(1, return_sequences=True)", (1, 1, 1))),
+    "long": lambda: D.unrolled(rnn("GRU(64, return_sequences=True)", (1, 100, 50))),
+    "unknown": lambda: D.unrolled(rnn("LSTM(40)", (None, None, 1))),
     "tensors-odd": lambda: D.tensor_blocks(
-        [("any", (None, None, 1)), ("big", (32, 100, 40)), ("vector", (5,))]
+        [rnn("LSTM(5)", (None, None, 1)), rnnshape_docs.trace(["Flatten()"], (32, 100, 40))],
+        [("any", (None, None, 1)), ("big", (32, 100, 40)), ("vector", (None, 5))],
     ),
     "empty-stack": lambda: D.stack(Trace((2, 5, 3), ())),
-    "seq2seq-one": lambda: D.seq2seq(1, 1, 1),
-    "icons-none": lambda: D.icons(layer="GRU", units=40, time_steps=None, batch=None),
+    "seq2seq-one": lambda: D.seq2seq(
+        rnnshape_docs.trace(["LSTM(1, return_sequences=True)", "Dense(1)"], (1, 1, 1))
+    ),
+    "icons-none": lambda: D.icons(
+        rnn("GRU(40)", (None, None, 3)), rnn("GRU(40, return_sequences=True)", (None, None, 3))
+    ),
 }
 
 
@@ -103,8 +121,41 @@ def test_renders_small_deterministic_svg(make):
     assert first.png() == second.png()
 
 
+@pytest.mark.parametrize("make", [*TYPICAL.values(), *EDGE.values()], ids=[*TYPICAL, *EDGE])
+def test_every_shape_label_is_a_shape_of_the_figures_trace(make):
+    """The check the site test runs on every figure of the book, on each figure here: the
+    wide and narrow SVG, from matplotlib and from the standard-library writer."""
+    d = make()
+    assert d.layout.shapes, "the figure records its trace's shapes"
+    docs = [d.svg(), svg.layout_svg(d.layout)]
+    if d.has_narrow:
+        docs += [d.svg("narrow"), svg.layout_svg(d.layout, width=200)]
+    for doc in docs:
+        assert unrecorded(doc) == []
+        _, labels = svg_shapes(doc)
+        assert labels, "a figure that shows shapes"
+
+
+def test_the_label_check_fails_a_figure_without_its_trace():
+    """What the site test reports for a figure drawn from loose numbers (no record), or one
+    whose label is not a shape of its trace."""
+    doc = D.stack(by_hand()).svg()
+    bare = re.sub(rb' data-rnnshape-shapes="[^"]*"', b"", doc)
+    assert bare != doc
+    assert unrecorded(bare) == ["shows (1, 1), (1, 4), (1, 7, 3), (1, 7, 4) but records no trace"]
+    short = doc.replace(b"; (1, 1)", b"")
+    assert unrecorded(short) == [
+        "shows (1, 1), not among its trace's ['(1, 4)', '(1, 7, 3)', '(1, 7, 4)']"
+    ]
+
+
+def test_a_layers_arguments_are_not_shape_labels():
+    labels = labels_in(["Conv1D(8, 3)", "Reshape((1, 4))", "pool_size=(2, 2)", "h (None, 5)"])
+    assert labels == {"(None, 5)"}
+
+
 def test_unrolled_labels_and_text():
-    d = D.unrolled(7, 3, 4, return_sequences=False)
+    d = D.unrolled(LAST)
     text = text_of(d)
     for label in ("t=1", "t=7", "ignored", "state", "(1, 4)", "(1, 7, 3)", "LSTM"):
         assert label in text
@@ -114,7 +165,7 @@ def test_unrolled_labels_and_text():
     assert d.caption == (
         "LSTM unrolled over 7 time steps, return_sequences=False: input (1, 7, 3), output (1, 4)."
     )
-    seq = D.unrolled(7, 3, 4, return_sequences=True)
+    seq = D.unrolled(SEQ)
     text = text_of(seq)
     assert "(1, 7, 4)" in text
     assert "stacked" in text
@@ -123,7 +174,7 @@ def test_unrolled_labels_and_text():
 
 
 def test_long_sequences_use_an_ellipsis():
-    text = text_of(D.unrolled(100, 3, 4, return_sequences=False, max_steps=5))
+    text = text_of(D.unrolled(rnn("LSTM(4)", (1, 100, 3)), max_steps=5))
     assert "t=100" in text
     assert "t=50" not in text
     assert "…" in text
@@ -131,17 +182,20 @@ def test_long_sequences_use_an_ellipsis():
 
 
 def test_unknown_length():
-    d = D.unrolled(None, 1, 40, return_sequences=True, batch=None)
+    d = D.unrolled(rnn("LSTM(40, return_sequences=True)", (None, None, 1)))
     assert "(None, None, 40)" in text_of(d)
     assert "t=T" in text_of(d)
     assert "any number of time steps" in d.caption
 
 
 def test_tensor_blocks_and_reshape_labels():
-    text = text_of(D.wrong_vs_right_reshape(7, 4))
+    text = text_of(D.wrong_vs_right_reshape(WRONG, RIGHT))
     for label in ("(1, 4)", "(1, 1, 4)", "(1, 7, 4)", "wrong", "right", "7 time steps"):
         assert label in text
-    text = text_of(D.tensor_blocks([("input", (32, 100, 40), ("samples", "steps", "channels"))]))
+    wide = rnn("LSTM(4)", (32, 100, 40))
+    text = text_of(
+        D.tensor_blocks(wide, [("input", (32, 100, 40), ("samples", "steps", "channels"))])
+    )
     assert "100 steps" in text
     assert "40 channels" in text
     assert "32 samples" in text
@@ -175,13 +229,15 @@ def test_stack_from_the_tracer():
 
 
 def test_seq2seq_and_icons():
-    d = D.seq2seq(30, 40, 1)
+    d = D.seq2seq(
+        rnnshape_docs.trace(["SimpleRNN(40, return_sequences=True)", "Dense(1)"], (1, 30, 1))
+    )
     text = text_of(d)
     assert "Dense(1)" in text
     assert "one layer, the same weights at every step" in text
     assert "(1, 30, 1)" in text
     assert "(1, 30, 1)" in d.alt
-    icons = D.icons()
+    icons = D.icons(LAST, SEQ)
     text = text_of(icons)
     for label in ("return_sequences=False", "return_sequences=True", "(1, 4)", "(1, 7, 4)"):
         assert label in text
@@ -189,7 +245,7 @@ def test_seq2seq_and_icons():
 
 
 def test_html_repr_is_one_figure_with_alt_and_caption():
-    d = D.tensor_blocks([('a "quoted" <label>', (1, 7, 3))])
+    d = D.tensor_blocks(LAST, [('a "quoted" <label>', (1, 7, 3))])
     bundle = d._repr_mimebundle_()
     assert set(bundle) == {"text/html", "text/plain"}
     page = bundle["text/html"]
@@ -205,7 +261,7 @@ def test_html_repr_is_one_figure_with_alt_and_caption():
 
 
 def test_save_by_suffix(tmp_path):
-    d = D.icons()
+    d = D.icons(LAST, SEQ)
     assert d.save(tmp_path / "a.svg").read_bytes() == d.svg()
     assert d.save(tmp_path / "a.png").read_bytes()[:4] == b"\x89PNG"
     with pytest.raises(ValueError, match="path"):
@@ -215,24 +271,26 @@ def test_save_by_suffix(tmp_path):
 @pytest.mark.parametrize(
     ("call", "argument"),
     [
-        (lambda: D.unrolled(0, 3, 4, return_sequences=False), "time_steps"),
-        (lambda: D.unrolled(7, None, 4, return_sequences=False), "features"),
-        (lambda: D.unrolled(7, 3, -1, return_sequences=False), "units"),
-        (lambda: D.unrolled(7, 3, 4, return_sequences="yes"), "return_sequences"),
-        (lambda: D.unrolled(7, 3, 4, return_sequences=True, layer="LSTM()"), "layer"),
-        (lambda: D.unrolled(7, 3, 4, return_sequences=True, batch=0), "batch"),
-        (lambda: D.unrolled(7, 3, 4, return_sequences=True, max_steps=2), "max_steps"),
-        (lambda: D.unrolled(7.5, 3, 4, return_sequences=True), "time_steps"),
-        (lambda: D.unrolled(True, 3, 4, return_sequences=True), "time_steps"),
-        (lambda: D.tensor_blocks([]), "items"),
-        (lambda: D.tensor_blocks([("x", (1, 2, 3, 4))]), "items"),
-        (lambda: D.tensor_blocks([("x", (1, 0, 3))]), "items"),
-        (lambda: D.tensor_blocks([("x", (1, 7, 3), ("a", "b"))]), "axis_names"),
-        (lambda: D.tensor_blocks([("x", (1, 7, 3))], max_cells=1), "max_cells"),
-        (lambda: D.wrong_vs_right_reshape(0, 4), "time_steps"),
+        (lambda: D.unrolled((1, 7, 3)), "Trace"),
+        (lambda: D.unrolled(rnn("Dense(4)", (1, 7, 3))), "SimpleRNN, LSTM or GRU"),
+        (lambda: D.unrolled(rnn("LSTM(4)", (1, 7, None))), "features"),
+        (lambda: D.unrolled(LAST, step=1), "step"),
+        (lambda: D.unrolled(LAST, step=True), "step"),
+        (lambda: D.unrolled(LAST, max_steps=2), "max_steps"),
+        (lambda: D.tensor_blocks(LAST, []), "items"),
+        (lambda: D.tensor_blocks([("x", (1, 7, 3))], LAST), "Trace"),
+        (lambda: D.tensor_blocks(LAST, [("x", (1, 2, 3, 4))]), "items"),
+        (lambda: D.tensor_blocks(LAST, [("x", (1, 0, 3))]), "items"),
+        (lambda: D.tensor_blocks(LAST, [("x", (1, 7, 3), ("a", "b"))]), "axis_names"),
+        (lambda: D.tensor_blocks(LAST, [("x", (1, 7, 3))], max_cells=1), "max_cells"),
+        (lambda: D.tensor_blocks(LAST, [("x", (1, 7, 4))]), "not in the trace"),
+        (lambda: D.wrong_vs_right_reshape(RIGHT, RIGHT), "Reshape((1, units))"),
+        (lambda: D.wrong_vs_right_reshape(WRONG, LAST), "returns its sequence"),
         (lambda: D.stack("LSTM(4)"), "trace"),
-        (lambda: D.seq2seq(5, 4, 0), "dense_units"),
-        (lambda: D.icons(units=0), "units"),
+        (lambda: D.seq2seq(SEQ), "followed by a Dense"),
+        (lambda: D.icons(SEQ, SEQ), "return_sequences=False"),
+        (lambda: D.icons(LAST, rnn("GRU(4, return_sequences=True)", (1, 7, 3))), "one layer"),
+        (lambda: D.icons(LAST, "LSTM(4)"), "sequence must be"),
         (lambda: D.from_trace(by_hand(), "sideways"), "kind"),
         (
             lambda: D.from_trace(
@@ -258,14 +316,6 @@ def run_draw(*args: str) -> subprocess.CompletedProcess:
         cwd=ROOT,
         check=False,
     )
-
-
-def test_standalone_draw_command(tmp_path, capsys):
-    out = tmp_path / "s.svg"
-    assert D.draw_command(["--input", "1,7,3", "LSTM(4)", "-o", str(out)]) == 0
-    assert b"(1, 4)" in out.read_bytes()
-    assert D.draw_command(["--input", "1,7,3", "LSTM(4)", "LSTM(4)", "-o", str(out)]) == 2
-    assert "return_sequences=True" in capsys.readouterr().err
 
 
 def test_draw_command(tmp_path):
@@ -297,7 +347,9 @@ def test_draw_command_errors_leave_no_file(tmp_path):
 
 def test_no_tensorflow_import():
     code = (
-        "import sys, rnnshape_docs.diagrams as D; D.icons().svg(); "
+        "import sys, rnnshape_docs as R, rnnshape_docs.diagrams as D; "
+        "D.icons(R.trace(['LSTM(4)'], (1, 7, 3)), "
+        "R.trace(['LSTM(4, return_sequences=True)'], (1, 7, 3))).svg(); "
         "print('tensorflow' in sys.modules or 'keras' in sys.modules)"
     )
     done = subprocess.run(

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from html import escape
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rnnshape_docs import trace
 from rnnshape_docs.cheatsheet import cheat_sheet
+from rnnshape_docs.rules.base import SHAPE_TEXT
 from rnnshape_docs.shapes import format_shape
 from rnnshape_docs.tables import DEFAULT_WIDTH, Table
 
@@ -109,3 +114,14 @@ def test_html_breaks_names_but_never_a_shape():
     step = result.steps[0]
     assert shapes == [format_shape(s) for s in (step.input, *step.outputs)]
     assert "Bidirectional(<wbr>GRU(<wbr>8, return_<wbr>state=True), merge_<wbr>mode=None)" in html
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(1, 10**6)), max_size=5))
+def test_every_shape_the_one_formatter_writes_is_found_as_a_shape(shape):
+    """Tables mark shapes, and the site test reads figure labels, with SHAPE_TEXT: it must
+    match exactly what format_shape writes (tables, figures and the cheat sheet alike), and
+    NumPy's integer sizes print as plain numbers."""
+    text = format_shape(shape)
+    assert SHAPE_TEXT.fullmatch(text)
+    assert format_shape([None if d is None else np.int64(d) for d in shape]) == text
+    assert ast.literal_eval(text) == tuple(shape)

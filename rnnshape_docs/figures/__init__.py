@@ -7,11 +7,16 @@ narrow one for a phone's column when the wide one would shrink its labels below
 and the same sizes: fewer time steps drawn, results above instead of beside, side-by-side
 parts one under the other, long labels wrapped sooner. Standard library only (the browser's
 explorer draws with it); :mod:`rnnshape_docs.diagrams` renders these with matplotlib.
+
+Every figure that shows a shape is drawn from a :class:`~rnnshape_docs.shapes.Trace` (from
+``trace(...)`` or a checked model, ``check_model(...)``), never from loose numbers, and its
+layout records every shape of that trace (``Layout.shapes``); the SVG carries them in its
+root's ``data-rnnshape-shapes`` attribute, where the site test checks each label against them.
 """
 
-from rnnshape_docs.figures._common import PHONE_COLUMN
+from rnnshape_docs.figures._common import PHONE_COLUMN, check_trace, trace_shapes
 from rnnshape_docs.figures.recurrent import seq2seq, unrolled
-from rnnshape_docs.figures.stacks import check_trace, icons, recurrent_name, stack
+from rnnshape_docs.figures.stacks import icons, stack
 from rnnshape_docs.figures.tensors import tensor_blocks, wrong_vs_right_reshape
 from rnnshape_docs.layout import Layout, Measure, text_extent
 from rnnshape_docs.shapes import Trace
@@ -24,6 +29,7 @@ __all__ = [
     "seq2seq",
     "stack",
     "tensor_blocks",
+    "trace_shapes",
     "unrolled",
     "wrong_vs_right_reshape",
 ]
@@ -39,29 +45,4 @@ def from_trace(trace: Trace, kind: str = "stack", *, measure: Measure = text_ext
         return stack(trace, measure=measure)
     if kind != "unrolled":
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
-    for i, step in enumerate(trace.steps):
-        name = recurrent_name(step.layer)
-        if name and len(step.input) == 3:
-            out = step.outputs[0]
-            _, time_steps, features = step.input
-            if features is None:
-                raise ValueError(f"kind='unrolled' needs the number of features of {step.layer}")
-            layout = unrolled(
-                time_steps,
-                features,
-                out[-1],
-                return_sequences=len(out) == 3,
-                layer=name,
-                batch=step.input[0],
-                measure=measure,
-            )
-            if len(trace.steps) > 1:
-                where = f"Layer {i + 1} of {len(trace.steps)}, {step.layer}: "
-                layout = Layout(
-                    layout.wide, layout.narrow, where + layout.alt, where + layout.caption
-                )
-            return layout
-    raise ValueError(
-        "kind='unrolled' needs a SimpleRNN, LSTM or GRU layer in the stack "
-        "(Bidirectional layers are drawn with kind='stack')"
-    )
+    return unrolled(trace, measure=measure)

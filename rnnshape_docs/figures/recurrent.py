@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import itertools
 
-from rnnshape_docs.figures._common import CELL, wide_and_narrow
+from rnnshape_docs.figures._common import (
+    CELL,
+    check_trace,
+    recurrent_of,
+    trace_shapes,
+    where,
+    wide_and_narrow,
+)
 from rnnshape_docs.layout import (
     FILL_CELL,
     FILL_DENSE,
@@ -20,8 +27,6 @@ from rnnshape_docs.layout import (
     Layout,
     Measure,
     article,
-    check_flag,
-    check_name,
     check_size,
     count,
     fmt_shape,
@@ -30,6 +35,7 @@ from rnnshape_docs.layout import (
     slots,
     text_extent,
 )
+from rnnshape_docs.shapes import Step, Trace
 
 # --- 1. The RNN unrolled in time -----------------------------------------------------------
 Y_IN, Y_CELL, Y_OUT, CELL_H = 0.22, 0.75, 1.55, 0.42
@@ -165,28 +171,56 @@ def _input_line(in_shape, time_steps, features, *, narrow: bool = False) -> str:
     )
 
 
+def _recurrent_step(trace: Trace, step: int | None, figure: str) -> tuple[int, Step]:
+    """The step a figure unrolls: ``step`` (counted from 0), or the first SimpleRNN, LSTM or
+    GRU layer with 3-D input."""
+    trace = check_trace(trace)
+    if step is not None:
+        if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step < len(trace.steps):
+            raise ValueError(
+                f"step must count a layer of the trace from 0 (0 to {len(trace.steps) - 1}), "
+                f"got {step!r}"
+            )
+        found = trace.steps[step]
+        if not recurrent_of(found) or len(found.input) != 3:
+            raise ValueError(
+                f"{figure} needs a SimpleRNN, LSTM or GRU layer with 3-D input; layer "
+                f"{step + 1} is {found.layer} on {fmt_shape(found.input)}"
+            )
+        return step, found
+    for i, found in enumerate(trace.steps):
+        if recurrent_of(found) and len(found.input) == 3:
+            return i, found
+    raise ValueError(
+        f"{figure} needs a SimpleRNN, LSTM or GRU layer in the trace "
+        "(Bidirectional layers are drawn with kind='stack')"
+    )
+
+
 def unrolled(
-    time_steps: int | None,
-    features: int,
-    units: int,
+    trace: Trace,
     *,
-    return_sequences: bool,
-    layer: str = "LSTM",
-    batch: int | None = 1,
+    step: int | None = None,
     max_steps: int = 4,
     measure: Measure = text_extent,
 ) -> Layout:
-    """A recurrent layer unrolled over its time steps."""
-    time_steps = check_size("time_steps", time_steps, allow_none=True)
-    features = check_size("features", features)
-    units = check_size("units", units)
-    return_sequences = check_flag("return_sequences", return_sequences)
-    layer = check_name("layer", layer)
-    batch = check_size("batch", batch, allow_none=True)
-    max_steps = _check_steps(max_steps)
+    """A recurrent layer of ``trace`` unrolled over its time steps: layer ``step`` (counted
+    from 0), or the first SimpleRNN, LSTM or GRU layer; every shape comes from the trace.
 
-    in_shape = (batch, time_steps, features)
-    out_shape = (batch, time_steps, units) if return_sequences else (batch, units)
+    >>> from rnnshape_docs.shapes import trace
+    >>> unrolled(trace(["LSTM(4)"], (1, 7, 3))).caption
+    'LSTM unrolled over 7 time steps, return_sequences=False: input (1, 7, 3), output (1, 4).'
+    """
+    index, found = _recurrent_step(trace, step, "unrolled")
+    max_steps = _check_steps(max_steps)
+    layer = recurrent_of(found)
+    in_shape, out_shape = tuple(found.input), tuple(found.outputs[0])
+    _, time_steps, features = in_shape
+    if features is None:
+        raise ValueError(f"unrolled needs the number of features of {found.layer}")
+    units = out_shape[-1]
+    return_sequences = len(out_shape) == 3
+    prefix = where(trace, index)
     steps = slots(time_steps, max_steps)
 
     def draw(*, narrow: bool) -> Drawing:
@@ -241,32 +275,49 @@ def unrolled(
         f"{fate}. The input has shape {fmt_shape(in_shape)} and the output has shape "
         f"{fmt_shape(out_shape)}."
     )
-    return wide_and_narrow(draw, alt, caption)
+    return wide_and_narrow(draw, prefix + alt, prefix + caption, shapes=trace_shapes(trace))
 
 
 # --- 4. Many-to-many, same length--------------------------------------------------------------
-def seq2seq(
-    time_steps: int | None,
-    units: int,
-    dense_units: int,
-    *,
-    features: int = 1,
-    layer: str = "SimpleRNN",
-    batch: int | None = 1,
-    max_steps: int = 4,
-    measure: Measure = text_extent,
-) -> Layout:
-    """A recurrent layer returning sequences, then one Dense layer reused at every step."""
-    time_steps = check_size("time_steps", time_steps, allow_none=True)
-    units = check_size("units", units)
-    dense_units = check_size("dense_units", dense_units)
-    features = check_size("features", features)
-    layer = check_name("layer", layer)
-    batch = check_size("batch", batch, allow_none=True)
+def _is_dense(step: Step) -> bool:
+    spec = step.spec
+    if spec is not None and spec.name == "TimeDistributed":
+        spec = spec.params.get("layer")
+    return spec is not None and spec.name == "Dense"
+
+
+def seq2seq(trace: Trace, *, max_steps: int = 4, measure: Measure = text_extent) -> Layout:
+    """A recurrent layer returning sequences, then one Dense layer reused at every step: the
+    first such pair of layers in ``trace``, every shape from the trace.
+
+    >>> from rnnshape_docs.shapes import trace
+    >>> seq2seq(trace(["SimpleRNN(4, return_sequences=True)", "Dense(1)"], (1, 7, 3))).caption
+    'Many-to-many (same length): SimpleRNN(4, return_sequences=True) then Dense(1) at every step: input (1, 7, 3), output (1, 7, 1).'
+    """
+    trace = check_trace(trace)
     max_steps = _check_steps(max_steps)
-    in_shape = (batch, time_steps, features)
-    mid_shape = (batch, time_steps, units)
-    out_shape = (batch, time_steps, dense_units)
+    pairs = [
+        i
+        for i, (rnn, dense) in enumerate(itertools.pairwise(trace.steps))
+        if recurrent_of(rnn) and len(rnn.outputs[0]) == 3 and _is_dense(dense)
+        and len(dense.input) == 3
+    ]  # fmt: skip
+    if not pairs:
+        raise ValueError(
+            "seq2seq needs a SimpleRNN, LSTM or GRU layer with return_sequences=True followed "
+            "by a Dense (or TimeDistributed(Dense)) layer in the trace"
+        )
+    index = pairs[0]
+    rnn, dense = trace.steps[index], trace.steps[index + 1]
+    layer = recurrent_of(rnn)
+    in_shape, mid_shape, out_shape = rnn.input, rnn.outputs[0], dense.outputs[0]
+    _, time_steps, features = in_shape
+    if features is None:
+        raise ValueError(f"seq2seq needs the number of features of {rnn.layer}")
+    units, dense_units = mid_shape[-1], out_shape[-1]
+    inner = dense.spec.params["layer"] if dense.spec.name == "TimeDistributed" else dense.spec
+    dense_name = inner.text
+    prefix = where(trace, index, index + 1)
 
     def draw(*, narrow: bool) -> Drawing:
         cells = NARROW_CELLS if narrow else 5
@@ -280,9 +331,9 @@ def seq2seq(
         y_band, band_h = Y_OUT + s + 0.35, 0.4
         xa, xb = xs[0] - pitch / 2 + 0.1, xs[-1] + pitch / 2 - 0.1
         sep = "\n" if narrow else " "
-        dense = f"Dense({dense_units})\none layer,{sep}the same weights at every step"
+        dense = f"{dense_name}\none layer,{sep}the same weights at every step"
         if len(xs) == 1:
-            dense = f"Dense({dense_units})"
+            dense = dense_name
         if narrow:
             band_h = max(band_h, c.extent(dense, SIZE)[1] + 0.1)
         need = c.extent(dense, SIZE)[0] + 0.3
@@ -317,17 +368,16 @@ def seq2seq(
         return c.finish()
 
     caption = (
-        f"Many-to-many (same length): {layer}({units}, return_sequences=True) then "
-        f"Dense({dense_units}) at every step: input {fmt_shape(in_shape)}, "
-        f"output {fmt_shape(out_shape)}."
+        f"{prefix}Many-to-many (same length): {rnn.layer} then {dense.layer} at every step: "
+        f"input {fmt_shape(in_shape)}, output {fmt_shape(out_shape)}."
     )
     alt = (
         f"Diagram of {article(layer)} {layer} layer unrolled over "
         f"{n_words(time_steps, 'time step')}, returning "
-        f"its whole sequence {fmt_shape(mid_shape)}, with one Dense({dense_units}) layer "
+        f"its whole sequence {fmt_shape(mid_shape)}, with one {dense_name} layer "
         f"drawn as a single band across every step: the same weights turn each step's "
         f"{n_words(units, 'unit')} into {n_words(dense_units, 'unit')}. The Dense outputs are "
         f"stacked into the output of shape {fmt_shape(out_shape)}; the input has shape "
         f"{fmt_shape(in_shape)}."
     )
-    return wide_and_narrow(draw, alt, caption)
+    return wide_and_narrow(draw, prefix + alt, caption, shapes=trace_shapes(trace))

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import re
 
-from rnnshape_docs.figures._common import PHONE_COLUMN, wide_and_narrow
+from rnnshape_docs.figures._common import (
+    PHONE_COLUMN,
+    check_trace,
+    recurrent_of,
+    trace_shapes,
+    wide_and_narrow,
+)
 from rnnshape_docs.layout import (
     FILL_CELL,
     FILL_DENSE,
@@ -16,59 +22,63 @@ from rnnshape_docs.layout import (
     Drawing,
     Layout,
     Measure,
-    check_name,
-    check_size,
     fmt_shape,
     n_words,
     shapes_words,
     slots,
     text_extent,
 )
-from rnnshape_docs.rules.recurrent import STATE_NAMES
-from rnnshape_docs.shapes import Trace
+from rnnshape_docs.shapes import Step, Trace
+from rnnshape_docs.specs import RECURRENT, LayerSpec, SpecError, parse
+
 
 # --- 3. A stack of layers, and the icons ---------------------------------------------------
-_RECURRENT = re.compile(r"^\s*(SimpleRNN|LSTM|GRU)\s*\(")
-_BIDIRECTIONAL = re.compile(r"^\s*Bidirectional\s*\(\s*(SimpleRNN|LSTM|GRU)?")
-_TIME_DISTRIBUTED = re.compile(r"^\s*TimeDistributed\s*\(\s*(.*)\)\s*$", re.DOTALL)
+def _spec(step: Step) -> LayerSpec | None:
+    if step.spec is not None:
+        return step.spec
+    try:
+        return parse(step.layer)
+    except SpecError:
+        return None
 
 
-def kind_of(layer: str) -> str:
+def kind_of(step: Step) -> str:
     """How a layer is drawn: rnn, birnn, timedistributed, dense or other."""
-    if _RECURRENT.match(layer):
+    spec = _spec(step)
+    name = spec.name if spec is not None else ""
+    if name in RECURRENT:
         return "rnn"
-    if _BIDIRECTIONAL.match(layer):
-        return "birnn"
-    if layer.lstrip().startswith("TimeDistributed"):
-        return "timedistributed"
-    if layer.lstrip().startswith("Dense"):
-        return "dense"
-    return "other"
+    return {"Bidirectional": "birnn", "TimeDistributed": "timedistributed", "Dense": "dense"}.get(
+        name, "other"
+    )
 
 
-def recurrent_name(layer: str) -> str | None:
-    """'LSTM' for 'LSTM(4)'; None for a layer that is not SimpleRNN, LSTM or GRU."""
-    m = _RECURRENT.match(layer)
-    return m.group(1) if m else None
+def _state_labels(step: Step) -> list[str]:
+    """The label of each output after the first, from the names the rules gave them: 'state
+    h', 'state forward c' (a Bidirectional's 'c_fw'), 'backward' (merge_mode=None)."""
+    extra = step.outputs[1:]
+    names = step.names[1:] if len(step.names) == len(step.outputs) else ()
+    if not names:
+        return [f"output {k + 2}" for k in range(len(extra))]
+    direction = {"fw": "forward", "bw": "backward"}
+    labels = []
+    for name in names:
+        state, _, side = name.partition("_")
+        if name in ("forward", "backward"):
+            labels.append(f"{name} output")
+        elif side in direction:
+            labels.append(f"state {direction[side]} {state}")
+        else:
+            labels.append(f"state {name}")
+    return labels
 
 
-def _state_labels(layer: str, n: int) -> list[str]:
-    m = _RECURRENT.match(layer)
-    if m:
-        names = list(STATE_NAMES[m.group(1)])
-    else:
-        m = _BIDIRECTIONAL.match(layer)
-        inner = STATE_NAMES.get(m.group(1) or "", ()) if m else ()
-        names = [f"{d} {v}" for d in ("forward", "backward") for v in inner]
-    if len(names) != n:
-        names = [f"output {k + 2}" for k in range(n)]
-    return [f"state {name}" if not name.startswith("output") else name for name in names]
-
-
-def _wrapped_layer(layer: str) -> str:
+def _wrapped_layer(step: Step) -> str:
     """'Dense(2)' for 'TimeDistributed(Dense(2))'."""
-    m = _TIME_DISTRIBUTED.match(layer)
-    return m.group(1).strip() if m else layer
+    spec = _spec(step)
+    if spec is not None and spec.name == "TimeDistributed":
+        return spec.params["layer"].text
+    return step.layer
 
 
 def _wrap(text: str, width: int = 30) -> str:
@@ -152,14 +162,6 @@ def _icon(c, cx, y_top, w, h, label, kind, *, sequence: bool, time_steps=None):
     return y_out
 
 
-def check_trace(trace) -> Trace:
-    if not isinstance(trace, Trace):
-        raise ValueError(  # noqa: TRY004
-            f"trace must be a rnnshape_docs.shapes.Trace, got {type(trace).__name__}"
-        )
-    return trace
-
-
 NARROW_WRAP = 22  # characters per line of a layer's box in a narrow stack
 
 
@@ -168,7 +170,7 @@ def _stack_drawing(trace: Trace, measure: Measure, *, narrow: bool) -> Drawing:
     labels = [_wrap(step.layer, NARROW_WRAP if narrow else 30) for step in trace.steps]
     widths = [c.extent(lab, SIZE)[0] for lab in labels]
     for step in trace.steps:
-        if kind_of(step.layer) == "timedistributed":
+        if kind_of(step) == "timedistributed":
             widths.append(c.extent(TD_NOTE, SMALL)[0])
     box_w = max([1.3, *widths]) + 0.3
     edge = 0.48
@@ -185,7 +187,7 @@ def _stack_drawing(trace: Trace, measure: Measure, *, narrow: bool) -> Drawing:
 
     y = edge_to(y, trace.input)
     for step, label in zip(trace.steps, labels, strict=True):
-        kind = kind_of(step.layer)
+        kind = kind_of(step)
         extra = step.outputs[1:]
         n_lines = label.count("\n") + 1 + (kind == "timedistributed")
         gap = 0.32 if narrow else 0.2  # between two states' arrows (two-line labels narrow)
@@ -196,7 +198,7 @@ def _stack_drawing(trace: Trace, measure: Measure, *, narrow: bool) -> Drawing:
         y_out = _icon(
             c, cx, y_top, box_w, h, label, kind, sequence=len(main) == 3, time_steps=time_steps
         )
-        names = _state_labels(step.layer, len(extra))
+        names = _state_labels(step)
         for k, (shape, name) in enumerate(zip(extra, names, strict=True)):
             ys = y_top - h / 2 + (len(extra) - 1) * gap / 2 - k * gap
             xa = cx + box_w / 2
@@ -233,7 +235,7 @@ def stack(trace: Trace, *, measure: Measure = text_extent, column: float = PHONE
     )
     parts = [first]
     for step in trace.steps:
-        kind = kind_of(step.layer)
+        kind = kind_of(step)
         note = ""
         if kind in ("rnn", "birnn"):
             seq = len(step.outputs[0]) == 3
@@ -245,31 +247,51 @@ def stack(trace: Trace, *, measure: Measure = text_extent, column: float = PHONE
             )
         elif kind == "timedistributed" and len(step.input) == 3:
             note = (
-                f" (one {_wrapped_layer(step.layer)} layer, drawn once, applied to each of "
+                f" (one {_wrapped_layer(step)} layer, drawn once, applied to each of "
                 f"the {n_words(step.input[1], 'time step')} with the same weights)"
             )
         outs = " and ".join(fmt_shape(o) for o in step.outputs)
         parts.append(f"{step.layer}{note} takes {fmt_shape(step.input)} and gives {outs}.")
-    return wide_and_narrow(draw, " ".join(parts), caption, column)
+    return wide_and_narrow(draw, " ".join(parts), caption, column, shapes=trace_shapes(trace))
 
 
-def icons(
-    *,
-    layer: str = "LSTM",
-    units: int = 4,
-    time_steps: int | None = 7,
-    features: int = 3,
-    batch: int | None = 1,
-    measure: Measure = text_extent,
-) -> Layout:
-    """The icon pair: an RNN that returns its last output, one that returns the sequence."""
-    layer = check_name("layer", layer)
-    units = check_size("units", units)
-    time_steps = check_size("time_steps", time_steps, allow_none=True)
-    features = check_size("features", features)
-    batch = check_size("batch", batch, allow_none=True)
-    in_shape = (batch, time_steps, features)
-    outs = [(batch, units), (batch, time_steps, units)]
+def _icon_step(trace, name: str, *, sequence: bool) -> Step:
+    steps = check_trace(trace, name).steps
+    step = steps[0] if steps else None
+    if step is None or not recurrent_of(step) or len(step.input) != 3:
+        raise ValueError(f"{name} must be a trace whose first layer is a SimpleRNN, LSTM or GRU")
+    if (len(step.outputs[0]) == 3) != sequence:
+        raise ValueError(
+            f"{name}: {step.layer} must {'' if sequence else 'not '}return its sequence "
+            f"(return_sequences={sequence})"
+        )
+    return step
+
+
+def icons(last: Trace, sequence: Trace, *, measure: Measure = text_extent) -> Layout:
+    """The icon pair: the first layer of ``last`` (an RNN that returns its last output) and of
+    ``sequence`` (the same RNN returning its sequence), every shape from the two traces.
+
+    >>> from rnnshape_docs.shapes import trace
+    >>> icons(
+    ...     trace(["LSTM(4)"], (1, 7, 3)), trace(["LSTM(4, return_sequences=True)"], (1, 7, 3))
+    ... ).caption
+    'The two icons: LSTM(4) returns (1, 4); with return_sequences=True (small box on the output side) it returns (1, 7, 4).'
+    """
+    steps = (
+        _icon_step(last, "last", sequence=False),
+        _icon_step(sequence, "sequence", sequence=True),
+    )
+    layer = recurrent_of(steps[0])
+    if recurrent_of(steps[1]) != layer or steps[0].input != steps[1].input:
+        raise ValueError(
+            f"icons draws one layer twice: {steps[0].layer} on {fmt_shape(steps[0].input)} and "
+            f"{steps[1].layer} on {fmt_shape(steps[1].input)} differ in more than "
+            "return_sequences"
+        )
+    units = steps[0].outputs[0][-1]
+    in_shape = steps[0].input
+    outs = [steps[0].outputs[0], steps[1].outputs[0]]
 
     def draw(*, narrow: bool) -> Drawing:
         c = Canvas(measure)
@@ -301,4 +323,4 @@ def icons(
         f"one, {layer}({units}, return_sequences=True), has a small box on its output side "
         f"and returns the whole sequence, shape {fmt_shape(outs[1])}."
     )
-    return wide_and_narrow(draw, alt, caption)
+    return wide_and_narrow(draw, alt, caption, shapes=trace_shapes(last, sequence))

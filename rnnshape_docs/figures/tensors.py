@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from rnnshape_docs.figures._common import CELL, wide_and_narrow
+import itertools
+
+from rnnshape_docs.figures._common import (
+    CELL,
+    check_trace,
+    recurrent_of,
+    trace_shapes,
+    wide_and_narrow,
+)
 from rnnshape_docs.layout import (
     FILL_INPUT,
     FILL_OUTPUT,
@@ -23,6 +31,7 @@ from rnnshape_docs.layout import (
     slots,
     text_extent,
 )
+from rnnshape_docs.shapes import Trace
 
 # --- 2. Tensors as blocks ------------------------------------------------------------------
 DEFAULT_AXES = {
@@ -249,12 +258,45 @@ def _describe(label, shape, names) -> str:
     return f"{label!r} has shape {fmt_shape(shape)}: {axes}"
 
 
-def tensor_blocks(items, *, max_cells: int = 8, measure: Measure = text_extent) -> Layout:
-    """Tensors drawn as blocks, side by side."""
+def _traces(traces) -> tuple[Trace, ...]:
+    if isinstance(traces, Trace):
+        return (traces,)
+    if not isinstance(traces, (list, tuple)) or not traces:
+        raise ValueError(
+            "tensor_blocks draws shapes from a trace: pass a Trace (or a list of them) first, "
+            f"got {type(traces).__name__}"
+        )
+    return tuple(check_trace(t, "every trace") for t in traces)
+
+
+def tensor_blocks(traces, items, *, max_cells: int = 8, measure: Measure = text_extent) -> Layout:
+    """Tensors drawn as blocks, side by side; each shape must be one of the shapes flowing
+    through ``traces`` (a Trace or a list of them: from ``trace(...)`` or ``check_model``).
+
+    ``items``: ``[(label, shape), ...]`` or ``(label, shape, axis_names)``; typically shapes
+    measured on real tensors (``array.shape``), which the trace must have predicted.
+
+    >>> from rnnshape_docs.shapes import trace
+    >>> t = trace(["LSTM(4)"], (1, 7, 3))
+    >>> tensor_blocks(t, [("input", (1, 7, 3)), ("output", (1, 4))]).caption
+    'Tensors as blocks: input (1, 7, 3); output (1, 4).'
+    >>> tensor_blocks(t, [("input", (1, 7, 4))])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: tensor_blocks: 'input' has shape (1, 7, 4), which is not in the trace: ...
+    """
+    traces = _traces(traces)
     items = _items(items)
     max_cells = check_size("max_cells", max_cells)
     if max_cells < 3:
         raise ValueError(f"max_cells must be at least 3, got {max_cells}")
+    shapes = trace_shapes(*traces)
+    for label, shape, _ in items:
+        if shape not in shapes:
+            raise ValueError(
+                f"tensor_blocks: {label!r} has shape {fmt_shape(shape)}, which is not in the "
+                f"trace: {', '.join(map(fmt_shape, shapes))}"
+            )
 
     def draw(*, narrow: bool) -> Drawing:
         notes = [None] * len(items)
@@ -272,21 +314,56 @@ def tensor_blocks(items, *, max_cells: int = 8, measure: Measure = text_extent) 
         + "; ".join(_describe(*it) for it in items)
         + "."
     )
-    return wide_and_narrow(draw, alt, caption)
+    return wide_and_narrow(draw, alt, caption, shapes=shapes)
 
 
-def wrong_vs_right_reshape(
-    time_steps: int = 7, units: int = 4, *, batch: int = 1, measure: Measure = text_extent
-) -> Layout:
-    """The 2-D last output, the wrong fix (one time step) and the right one (every step)."""
-    time_steps = check_size("time_steps", time_steps)
-    units = check_size("units", units)
-    batch = check_size("batch", batch)
+def _reshaped(wrong: Trace) -> tuple[tuple, tuple]:
+    """The last output of the first recurrent layer of ``wrong`` and the next layer's output,
+    that last output given a time axis of 1."""
+    steps = check_trace(wrong, "wrong").steps
+    for rnn, nxt in itertools.pairwise(steps):
+        out = rnn.outputs[0]
+        if recurrent_of(rnn) and len(out) == 2:
+            got = nxt.outputs[0]
+            if len(got) == 3 and got[1] == 1 and got[2] == out[1] and got[0] == out[0]:
+                return out, got
+    raise ValueError(
+        "wrong must be a trace in which a SimpleRNN, LSTM or GRU returning its last output "
+        "(batch, units) is followed by a layer that makes it (batch, 1, units), e.g. "
+        "Reshape((1, units))"
+    )
+
+
+def wrong_vs_right_reshape(wrong: Trace, right: Trace, *, measure: Measure = text_extent) -> Layout:
+    """The 2-D last output, the wrong fix (one time step) and the right one (every step).
+
+    ``wrong``: a trace in which a recurrent layer's last output is reshaped to one time step;
+    ``right``: one whose first recurrent layer returns its sequence. Every shape comes from
+    the two traces.
+
+    >>> from rnnshape_docs.shapes import trace
+    >>> wrong = trace(["LSTM(4)", "Reshape((1, 4))", "LSTM(4)"], (1, 7, 3))
+    >>> right = trace(["LSTM(4, return_sequences=True)", "LSTM(4)"], (1, 7, 3))
+    >>> wrong_vs_right_reshape(wrong, right).caption
+    'The last output (1, 4) reshaped to (1, 1, 4) is one time step, not 7: return_sequences=True gives (1, 7, 4).'
+    """
+    last, reshaped = _reshaped(wrong)
+    sequence = next(
+        (
+            s.outputs[0]
+            for s in check_trace(right, "right").steps
+            if recurrent_of(s) and len(s.outputs[0]) == 3
+        ),
+        None,
+    )
+    if sequence is None:
+        raise ValueError("right must be a trace with a recurrent layer that returns its sequence")
+    time_steps = sequence[1]
     seq = ("samples", "time steps", "features")
     items = [
-        ("last output only", (batch, units), ("samples", "units")),
-        ("wrong:\nreshaped", (batch, 1, units), seq),
-        ("right:\nreturn_sequences=True", (batch, time_steps, units), seq),
+        ("last output only", last, ("samples", "units")),
+        ("wrong:\nreshaped", reshaped, seq),
+        ("right:\nreturn_sequences=True", sequence, seq),
     ]
 
     def draw(*, narrow: bool) -> Drawing:
@@ -299,17 +376,18 @@ def wrong_vs_right_reshape(
             narrow=narrow,
         ).finish()
 
+    units = last[1]
+    not_steps = "" if time_steps is None else f", not {time_steps}"
     caption = (
-        f"The last output {fmt_shape((batch, units))} reshaped to {fmt_shape((batch, 1, units))}"
-        f" is one time step, not {time_steps}: return_sequences=True gives "
-        f"{fmt_shape((batch, time_steps, units))}."
+        f"The last output {fmt_shape(last)} reshaped to {fmt_shape(reshaped)}"
+        f" is one time step{not_steps}: return_sequences=True gives {fmt_shape(sequence)}."
     )
     alt = (
-        f"Three tensors as blocks. Left: the last output only, shape {fmt_shape((batch, units))}"
+        f"Three tensors as blocks. Left: the last output only, shape {fmt_shape(last)}"
         f", a row of {n_words(units, 'unit')}. Middle, marked wrong: the same numbers reshaped to "
-        f"{fmt_shape((batch, 1, units))}, which a recurrent layer reads as 1 time step of "
+        f"{fmt_shape(reshaped)}, which a recurrent layer reads as 1 time step of "
         f"{n_words(units, 'feature')}. Right, marked right: the output of return_sequences=True, "
-        f"shape {fmt_shape((batch, time_steps, units))}, {n_words(time_steps, 'time step')} of "
-        f"{n_words(units, 'feature')}."
+        f"shape {fmt_shape(sequence)}, {n_words(time_steps, 'time step')} of "
+        f"{n_words(sequence[2], 'feature')}."
     )
-    return wide_and_narrow(draw, alt, caption)
+    return wide_and_narrow(draw, alt, caption, shapes=trace_shapes(wrong, right))

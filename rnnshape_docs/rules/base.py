@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,6 +11,16 @@ from rnnshape_docs.specs import LayerSpec
 
 #: A tensor shape including the batch axis; ``None`` is an unknown size.
 Shape = tuple[int | None, ...]
+
+#: The states a recurrent layer returns after its output (return_state=True), in Keras's order:
+#: the one list of their names (the rules' output names, the figures' state labels).
+STATE_NAMES = {
+    "LSTM": ("h", "c"),
+    "GRU": ("h",),
+    "SimpleRNN": ("h",),
+    "ConvLSTM1D": ("h", "c"),
+    "ConvLSTM2D": ("h", "c"),
+}
 
 #: What a rule returns: the output shapes (Keras's order), what each output is, the reason.
 Result = tuple[tuple[Shape, ...], tuple[str, ...], str]
@@ -33,9 +45,19 @@ class Call:
         return self.inputs[0]
 
 
-def format_shape(shape: Shape) -> str:
-    """``(None, 5, 3)`` written as Keras writes it (a 1-tuple keeps its comma)."""
-    return str(tuple(shape))
+def format_shape(shape: Sequence[int | None]) -> str:
+    """``(None, 5, 3)`` written as Keras writes it (a 1-tuple keeps its comma): the one
+    formatter of a shape, for tables, figures and the cheat sheet alike.
+
+    >>> format_shape((None, 5, 3)), format_shape((4,)), format_shape(())
+    ('(None, 5, 3)', '(4,)', '()')
+    """
+    parts = ["None" if d is None else str(int(d)) for d in shape]  # NumPy ints print bare
+    return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
+
+
+# A shape as format_shape writes it: (2, 5, 3), (None, 4), (7,), () (but not the 4 of LSTM(4)).
+SHAPE_TEXT = re.compile(r"\((?:(?:\d+|None)(?:, (?:\d+|None))+|(?:\d+|None),)?\)")
 
 
 class Refusal(Exception):
@@ -80,7 +102,7 @@ def flag(spec: LayerSpec, key: str) -> bool:
 
 
 def data_format(spec: LayerSpec) -> str:
-    value = spec.get("data_format", None) or "channels_last"
+    value = spec.get("data_format") or "channels_last"
     if value not in ("channels_last", "channels_first"):
         raise Refusal(f"data_format must be 'channels_last' or 'channels_first', got {value!r}")
     return value

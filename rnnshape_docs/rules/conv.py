@@ -31,8 +31,8 @@ def conv1d(spec: LayerSpec, shape: Shape) -> Result:
     kernel = one_int(spec, "kernel_size", spec.get("kernel_size"))
     strides = one_int(spec, "strides", 1)
     dilation = one_int(spec, "dilation_rate", 1)
-    groups = positive_int(spec, "groups", spec.get("groups", 1))
-    padding = spec.get("padding", "valid")
+    groups = positive_int(spec, "groups", spec.get("groups"))
+    padding = spec.get("padding")
     padding = padding.lower() if isinstance(padding, str) else padding
     if padding not in _PADDINGS:
         raise Refusal(f"unknown padding {padding!r}; use 'valid', 'same' or 'causal'")

@@ -9,6 +9,7 @@ the number of time steps may be unknown.
 from __future__ import annotations
 
 from rnnshape_docs.rules.base import (
+    STATE_NAMES,
     Call,
     Refusal,
     Result,
@@ -92,8 +93,8 @@ def conv_lstm(spec: LayerSpec, call: Call | Shape) -> Result:
     outputs: tuple[Shape, ...] = (out,)
     names: tuple[str, ...] = ("output",)
     if flag(spec, "return_state"):
-        outputs += (state, state)
-        names += ("h", "c")
+        outputs += (state,) * len(STATE_NAMES[spec.name])
+        names += STATE_NAMES[spec.name]
     kernels = f"{times(kernel)}{'-step' if rank == 1 else ''} kernels"
     conv = f"{kernels}, padding={padding!r}: {times(grid)} -> {times(out_grid)}"
     if flag(spec, "return_sequences"):

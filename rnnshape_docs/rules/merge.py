@@ -87,7 +87,7 @@ def elementwise(spec: LayerSpec, call: Call) -> Result:
 
 def concatenate(spec: LayerSpec, call: Call) -> Result:
     _list_of(spec, call)
-    axis = spec.get("axis", -1)
+    axis = spec.get("axis")
     if isinstance(axis, bool) or not isinstance(axis, int):
         raise Refusal(f"axis must be a whole number, got {axis!r}")
     first = call.inputs[0]

@@ -30,7 +30,7 @@ def _known(shape: Shape, axes: list[int], why: str) -> None:
 
 
 def layer_normalization(spec: LayerSpec, shape: Shape) -> Result:
-    value = spec.get("axis", -1)
+    value = spec.get("axis")
     values = list(value) if isinstance(value, tuple | list) else [value]
     if not values or any(isinstance(v, bool) or not isinstance(v, int) for v in values):
         raise Refusal(f"axis must be a whole number or a tuple of them, got {value!r}")
@@ -40,7 +40,7 @@ def layer_normalization(spec: LayerSpec, shape: Shape) -> Result:
             f"axis={value!r} names the same axis twice (Keras 3.15 builds this and fails "
             "only when it runs); name each axis once"
         )
-    if bool(spec.get("center", True)) or bool(spec.get("scale", True)):
+    if bool(spec.get("center")) or bool(spec.get("scale")):
         _known(shape, axes, "LayerNormalization learns a shift or a scale for each of its values")
     if len(axes) == 1:
         over = (
@@ -53,7 +53,7 @@ def layer_normalization(spec: LayerSpec, shape: Shape) -> Result:
 
 
 def batch_normalization(spec: LayerSpec, shape: Shape) -> Result:
-    value = spec.get("axis", -1)
+    value = spec.get("axis")
     if not isinstance(value, int | float):  # Keras reads the axis with int()
         raise Refusal(f"axis must be one whole number, got {value!r}")
     axis = _axis(shape, int(value))

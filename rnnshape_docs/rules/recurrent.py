@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rnnshape_docs.rules import conv_recurrent
 from rnnshape_docs.rules.base import (
+    STATE_NAMES,
     Call,
     Refusal,
     Result,
@@ -13,15 +14,8 @@ from rnnshape_docs.rules.base import (
     ndim_name,
     positive_int,
 )
-from rnnshape_docs.specs import RECURRENT, LayerSpec
+from rnnshape_docs.specs import MERGE_MODES, RECURRENT, LayerSpec
 
-STATE_NAMES = {
-    "LSTM": ("h", "c"),
-    "GRU": ("h",),
-    "SimpleRNN": ("h",),
-    "ConvLSTM1D": ("h", "c"),
-    "ConvLSTM2D": ("h", "c"),
-}
 CONV_RECURRENT = ("ConvLSTM1D", "ConvLSTM2D")  # rules in conv_recurrent; Bidirectional takes them
 
 
@@ -152,18 +146,16 @@ def _rnn_extras(spec: LayerSpec) -> str:
     return extra
 
 
-MERGE_MODES = ("concat", "sum", "mul", "ave", None)
-
-
 def bidirectional(spec: LayerSpec, call: Call | Shape) -> Result:
     if not isinstance(call, Call):
         call = Call((call,))
     shape = _one_tensor(spec, call)
     forward: LayerSpec = spec.params["layer"]
     backward: LayerSpec | None = spec.params.get("backward_layer")
-    merge = spec.get("merge_mode", "concat")
+    merge = spec.get("merge_mode")
     if merge not in MERGE_MODES:
-        raise Refusal(f"unknown merge_mode {merge!r}; use 'concat', 'sum', 'mul', 'ave' or None")
+        modes = ", ".join(map(repr, MERGE_MODES[:-1]))
+        raise Refusal(f"unknown merge_mode {merge!r}; use {modes} or {MERGE_MODES[-1]}")
     for inner in (forward, backward):
         if inner is not None and inner.name not in (*RECURRENT, *CONV_RECURRENT):
             raise Refusal(

@@ -166,7 +166,7 @@ def cropping1d(spec: LayerSpec, shape: Shape) -> Result:
 
 
 def up_sampling1d(spec: LayerSpec, shape: Shape) -> Result:
-    size = spec.get("size", 2)
+    size = spec.get("size")
     if not _whole(size):
         raise Refusal(
             f"size must be a whole number (how often each step is repeated), got {size!r}"

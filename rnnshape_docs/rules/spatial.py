@@ -33,7 +33,7 @@ def sizes(spec: LayerSpec, key: str, default: object, n: int) -> tuple[int, ...]
 
 def padding_of(spec: LayerSpec, allowed: tuple[str, ...] = ("valid", "same")) -> str:
     """The padding as Keras reads it (convolutions lower-case it, pooling layers do not)."""
-    padding = spec.get("padding", "valid")
+    padding = spec.get("padding")
     if isinstance(padding, str) and spec.name.startswith("Conv"):
         padding = padding.lower()
     if padding not in allowed:
@@ -94,7 +94,7 @@ def conv2d(spec: LayerSpec, shape: Shape) -> Result:
     kernel = sizes(spec, "kernel_size", spec.get("kernel_size"), 2)
     strides = sizes(spec, "strides", 1, 2)
     dilation = sizes(spec, "dilation_rate", 1, 2)
-    groups = positive_int(spec, "groups", spec.get("groups", 1))
+    groups = positive_int(spec, "groups", spec.get("groups"))
     padding = padding_of(spec)
     fmt = data_format(spec)
     if max(strides) > 1 and max(dilation) > 1:
