@@ -31,6 +31,9 @@ Public API
 ``icons(*, layer="LSTM", units=4, time_steps=7, features=3, batch=1)``
     The icon pair: an RNN returning its last output, and one with a small box on its
     output side returning the sequence.
+``heatmap(weights, *, row_label="query step", column_label="value step", marked=(), marked_label="marked cell")``
+    Weights in [0, 1] (attention scores) as a grid of tinted squares, one row per row of
+    ``weights``; the (row, column) pairs in ``marked`` are outlined.
 ``from_trace(trace, kind="stack")`` and ``draw(trace, kind="stack", path=None)``
     The stack or unrolled view of any trace; ``draw`` also saves it (SVG or PNG by suffix).
     ``write_figure(trace, kind, path)`` writes it atomically (what ``rnnshape draw`` runs).
@@ -62,6 +65,7 @@ __all__ = [
     "draw_command",
     "fmt_shape",
     "from_trace",
+    "heatmap",
     "icons",
     "seq2seq",
     "stack",
@@ -282,6 +286,34 @@ def seq2seq(
             layer=layer,
             batch=batch,
             max_steps=max_steps,
+            measure=_MEASURE,
+        )
+    )
+
+
+def heatmap(
+    weights,
+    *,
+    row_label: str = "query step",
+    column_label: str = "value step",
+    marked=(),
+    marked_label: str = "marked cell",
+) -> Diagram:
+    """Weights in [0, 1], such as attention scores, as a grid of tinted squares.
+
+    ``weights`` is 2-D (a list of rows, or a NumPy array): its numbers of rows and columns
+    are the figure's. ``marked`` lists (row, column) cells to outline.
+
+    >>> heatmap([[0.9, 0.1], [0.2, 0.8]], marked=[(0, 0), (1, 1)]).caption
+    'Attention weights, 2 x 2: one row per query step. Outlined: the marked cell.'
+    """
+    return Diagram(
+        figures.heatmap(
+            weights,
+            row_label=row_label,
+            column_label=column_label,
+            marked=marked,
+            marked_label=marked_label,
             measure=_MEASURE,
         )
     )

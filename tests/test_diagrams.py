@@ -70,6 +70,9 @@ TYPICAL = {
     "stack-states": lambda: D.stack(with_states()),
     "seq2seq": lambda: D.seq2seq(None, 40, 1, batch=None),
     "icons": lambda: D.icons(),
+    "heatmap": lambda: D.heatmap(
+        [[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]], marked=[(0, 0), (1, 2)], marked_label="marked step"
+    ),
 }
 
 EDGE = {
@@ -83,6 +86,10 @@ EDGE = {
     "empty-stack": lambda: D.stack(Trace((2, 5, 3), ())),
     "seq2seq-one": lambda: D.seq2seq(1, 1, 1),
     "icons-none": lambda: D.icons(layer="GRU", units=40, time_steps=None, batch=None),
+    "heatmap-one": lambda: D.heatmap([[1.0]]),
+    "heatmap-long": lambda: D.heatmap(
+        [[k / 191 for k in range(16 * r, 16 * r + 16)] for r in range(12)]
+    ),
 }
 
 
@@ -477,6 +484,8 @@ def label_boxes(drawing) -> list[tuple[float, float, float, float, str]]:
     out = []
     for t in drawing.texts():
         w, h = text_extent(t.s, t.size, t.weight)
+        if t.rotation % 180 == 90:  # a label turned upright, as the canvas measures it
+            w, h = h, w
         left = {"left": t.x, "center": t.x - w / 2, "right": t.x - w}[t.ha]
         bottom = {"bottom": t.y, "baseline": t.y - 0.2 * h, "center": t.y - h / 2, "top": t.y - h}
         out.append((left, bottom[t.va], left + w, bottom[t.va] + h, t.s))
@@ -509,3 +518,31 @@ def test_narrow_stack_states_stay_apart():
     assert all("\n" in b[4] for b in states)  # name over shape, to stay narrow
     for upper, lower in itertools.pairwise(sorted(states, key=lambda b: -b[3])):
         assert lower[3] <= upper[1]
+
+
+def test_heatmap_sizes_come_from_the_weights():
+    weights = [[0.1, 0.6, 0.3, 0.0, 0.0], [0.5, 0.5, 0.0, 0.0, 0.0]]  # 2 rows of 5 columns
+    d = D.heatmap(weights, row_label="sample", column_label="time step", marked=[(0, 1), (1, 3)])
+    labels = text_of(d).split("\n")
+    assert [t for t in labels if t.isdigit()][:5] == ["0", "1", "2", "3", "4"]  # the columns
+    assert "5" not in labels  # no column 5, and only rows 0 and 1
+    assert "2 rows (samples 0 to 1) by 5 columns (time steps 0 to 4)" in d.alt
+    assert "in 1 of them the outlined square holds its row's largest weight" in d.alt
+    squares = d.svg().count(b"<path")  # one filled square per weight, and the legend's
+    assert squares >= len(weights) * len(weights[0])
+
+
+@pytest.mark.parametrize(
+    ("weights", "marked", "says"),
+    [
+        ([], (), "at least one row"),
+        ([[0.5, 0.5], [1.0]], (), "at least one row"),
+        ([[1.5]], (), "between 0 and 1"),
+        ([[float("nan")]], (), "between 0 and 1"),
+        ("weights", (), "2-D array of numbers"),
+        ([[0.5, 0.5]], [(1, 0)], "outside the 1 x 2 weights"),
+    ],
+)
+def test_heatmap_refuses_what_is_not_weights(weights, marked, says):
+    with pytest.raises(ValueError, match=says):
+        D.heatmap(weights, marked=marked)

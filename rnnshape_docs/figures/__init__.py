@@ -10,6 +10,7 @@ explorer draws with it); :mod:`rnnshape_docs.diagrams` renders these with matplo
 """
 
 from rnnshape_docs.figures._common import PHONE_COLUMN
+from rnnshape_docs.figures.heatmap import heatmap
 from rnnshape_docs.figures.recurrent import seq2seq, unrolled
 from rnnshape_docs.figures.stacks import check_trace, icons, recurrent_name, stack
 from rnnshape_docs.figures.tensors import tensor_blocks, wrong_vs_right_reshape
@@ -20,6 +21,7 @@ __all__ = [
     "KINDS",
     "PHONE_COLUMN",
     "from_trace",
+    "heatmap",
     "icons",
     "seq2seq",
     "stack",
