@@ -526,7 +526,7 @@ def test_heatmap_sizes_come_from_the_weights():
     labels = text_of(d).split("\n")
     assert [t for t in labels if t.isdigit()][:5] == ["0", "1", "2", "3", "4"]  # the columns
     assert "5" not in labels  # no column 5, and only rows 0 and 1
-    assert "2 rows (samples 0 to 1) by 5 columns (time steps 0 to 4)" in d.alt
+    assert "2 rows (sample 0 to 1) by 5 columns (time step 0 to 4)" in d.alt
     assert "in 1 of them the outlined square holds its row's largest weight" in d.alt
     squares = d.svg().count(b"<path")  # one filled square per weight, and the legend's
     assert squares >= len(weights) * len(weights[0])

@@ -101,8 +101,8 @@ def heatmap(
         return canvas.finish()
 
     alt = (
-        f"Heatmap of attention weights: {n_rows} rows ({row_label}s 0 to {n_rows - 1}) by "
-        f"{n_cols} columns ({column_label}s 0 to {n_cols - 1}); a darker square is a larger "
+        f"Heatmap of attention weights: {n_rows} rows ({row_label} 0 to {n_rows - 1}) by "
+        f"{n_cols} columns ({column_label} 0 to {n_cols - 1}); a darker square is a larger "
         "weight, from white for 0 to dark blue for 1."
     )
     caption = f"Attention weights, {n_rows} x {n_cols}: one row per {row_label}."
