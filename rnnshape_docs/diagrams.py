@@ -41,6 +41,10 @@ Public API
     The icon pair: the first layer of the trace ``last`` (an RNN returning its last output)
     and of ``sequence`` (the same RNN with a small box on its output side, returning the
     sequence).
+``heatmap(weights, *, row_label="query step", column_label="value step", marked=(), marked_label="marked cell")``
+    Weights in [0, 1] (attention scores) as a grid of tinted squares, one row per row of
+    ``weights``; the (row, column) pairs in ``marked`` are outlined. It shows no shape: its
+    rows and columns are the array's own.
 ``from_trace(trace, kind="stack")`` and ``draw(trace, kind="stack", path=None)``
     The stack or unrolled view of any trace; ``draw`` also saves it (SVG or PNG by suffix).
     ``write_figure(trace, kind, path)`` writes it atomically (what ``rnnshape draw`` runs).
@@ -71,6 +75,7 @@ __all__ = [
     "draw",
     "fmt_shape",
     "from_trace",
+    "heatmap",
     "icons",
     "seq2seq",
     "stack",
@@ -213,6 +218,7 @@ stack = _diagram(figures.stack)
 icons = _diagram(figures.icons)
 seq2seq = _diagram(figures.seq2seq)
 from_trace = _diagram(figures.from_trace)
+heatmap = _diagram(figures.heatmap)
 
 
 def draw(trace: Trace, kind: str = "stack", path: str | Path | None = None) -> Diagram:

@@ -275,6 +275,33 @@ def test_attention_over_last_outputs_is_refused_with_the_return_sequences_fix():
     assert "(None, 7, 6)" in message
 
 
+def test_multi_head_scores_symbolic_shape_is_wrong_and_the_rules_follow_the_run():
+    # Keras 3.15's symbolic pass gives MultiHeadAttention's scores (batch, heads, Tq, Tq)
+    # when the value has another length (the rules, and check_model, use a real run). When
+    # this fails, Keras has fixed it: the attention chapter's text about it must change.
+    model = multi_head(3, 7)
+    assert tuple(model.outputs[1].shape) == (None, 2, 3, 3)
+    _, scores = model([keras.ops.zeros((2, 3, 4)), keras.ops.zeros((2, 7, 3))])
+    assert tuple(scores.shape) == (2, 2, 3, 7)
+    assert trace_model(model).outputs[1] == (None, 2, 3, 7)
+
+
+def test_attention_query_of_another_width_is_refused_before_keras_fails_at_run():
+    x = keras.Input((12, 4))
+    steps = L.LSTM(16, return_sequences=True, name="steps")(x)
+    query = L.Reshape((1, 8))(L.LSTM(8)(x))
+    model = keras.Model(x, L.Attention(name="attend")([query, steps]))  # Keras builds it
+    assert model.output_shape == (None, 1, 16)
+    with pytest.raises(ShapeError) as refused:
+        trace_model(model)
+    message = str(refused.value)
+    assert "'attend'" in message
+    assert "'steps'" in message
+    assert "Dense(16)" in message
+    with pytest.raises(Exception):  # noqa: B017, PT011 (whatever Keras raises when it runs)
+        model(keras.ops.zeros((2, 12, 4)))
+
+
 def test_concatenate_of_mismatched_sequences_names_the_input():
     a, b = keras.Input((5, 3)), keras.Input((7, 3))
     x, y = L.LSTM(4, return_sequences=True)(a), L.LSTM(4, return_sequences=True, name="long")(b)

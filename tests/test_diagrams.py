@@ -83,6 +83,9 @@ TYPICAL = {
         rnnshape_docs.trace(["SimpleRNN(40, return_sequences=True)", "Dense(1)"], (None, None, 1))
     ),
     "icons": lambda: D.icons(LAST, SEQ),
+    "heatmap": lambda: D.heatmap(
+        [[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]], marked=[(0, 0), (1, 2)], marked_label="marked step"
+    ),
 }
 
 EDGE = {
@@ -100,6 +103,10 @@ EDGE = {
     ),
     "icons-none": lambda: D.icons(
         rnn("GRU(40)", (None, None, 3)), rnn("GRU(40, return_sequences=True)", (None, None, 3))
+    ),
+    "heatmap-one": lambda: D.heatmap([[1.0]]),
+    "heatmap-long": lambda: D.heatmap(
+        [[k / 191 for k in range(16 * r, 16 * r + 16)] for r in range(12)]
     ),
 }
 
@@ -121,19 +128,23 @@ def test_renders_small_deterministic_svg(make):
     assert first.png() == second.png()
 
 
-@pytest.mark.parametrize("make", [*TYPICAL.values(), *EDGE.values()], ids=[*TYPICAL, *EDGE])
-def test_every_shape_label_is_a_shape_of_the_figures_trace(make):
+# Figures that show no shape (a heatmap's rows and columns are its array's): they record none.
+SHOWS_NO_SHAPE = {"heatmap", "heatmap-one", "heatmap-long"}
+
+
+@pytest.mark.parametrize("name", [*TYPICAL, *EDGE])
+def test_every_shape_label_is_a_shape_of_the_figures_trace(name):
     """The check the site test runs on every figure of the book, on each figure here: the
     wide and narrow SVG, from matplotlib and from the standard-library writer."""
-    d = make()
-    assert d.layout.shapes, "the figure records its trace's shapes"
+    d = {**TYPICAL, **EDGE}[name]()
+    assert bool(d.layout.shapes) != (name in SHOWS_NO_SHAPE), "records its trace's shapes"
     docs = [d.svg(), svg.layout_svg(d.layout)]
     if d.has_narrow:
         docs += [d.svg("narrow"), svg.layout_svg(d.layout, width=200)]
     for doc in docs:
         assert unrecorded(doc) == []
         _, labels = svg_shapes(doc)
-        assert labels, "a figure that shows shapes"
+        assert bool(labels) != (name in SHOWS_NO_SHAPE), labels
 
 
 def test_the_label_check_fails_a_figure_without_its_trace():
@@ -529,6 +540,8 @@ def label_boxes(drawing) -> list[tuple[float, float, float, float, str]]:
     out = []
     for t in drawing.texts():
         w, h = text_extent(t.s, t.size, t.weight)
+        if t.rotation % 180 == 90:  # a label turned upright, as the canvas measures it
+            w, h = h, w
         left = {"left": t.x, "center": t.x - w / 2, "right": t.x - w}[t.ha]
         bottom = {"bottom": t.y, "baseline": t.y - 0.2 * h, "center": t.y - h / 2, "top": t.y - h}
         out.append((left, bottom[t.va], left + w, bottom[t.va] + h, t.s))
@@ -561,3 +574,31 @@ def test_narrow_stack_states_stay_apart():
     assert all("\n" in b[4] for b in states)  # name over shape, to stay narrow
     for upper, lower in itertools.pairwise(sorted(states, key=lambda b: -b[3])):
         assert lower[3] <= upper[1]
+
+
+def test_heatmap_sizes_come_from_the_weights():
+    weights = [[0.1, 0.6, 0.3, 0.0, 0.0], [0.5, 0.5, 0.0, 0.0, 0.0]]  # 2 rows of 5 columns
+    d = D.heatmap(weights, row_label="sample", column_label="time step", marked=[(0, 1), (1, 3)])
+    labels = text_of(d).split("\n")
+    assert [t for t in labels if t.isdigit()][:5] == ["0", "1", "2", "3", "4"]  # the columns
+    assert "5" not in labels  # no column 5, and only rows 0 and 1
+    assert "2 rows (sample 0 to 1) by 5 columns (time step 0 to 4)" in d.alt
+    assert "in 1 of them the outlined square holds its row's largest weight" in d.alt
+    squares = d.svg().count(b"<path")  # one filled square per weight, and the legend's
+    assert squares >= len(weights) * len(weights[0])
+
+
+@pytest.mark.parametrize(
+    ("weights", "marked", "says"),
+    [
+        ([], (), "at least one row"),
+        ([[0.5, 0.5], [1.0]], (), "at least one row"),
+        ([[1.5]], (), "between 0 and 1"),
+        ([[float("nan")]], (), "between 0 and 1"),
+        ("weights", (), "2-D array of numbers"),
+        ([[0.5, 0.5]], [(1, 0)], "outside the 1 x 2 weights"),
+    ],
+)
+def test_heatmap_refuses_what_is_not_weights(weights, marked, says):
+    with pytest.raises(ValueError, match=says):
+        D.heatmap(weights, marked=marked)

@@ -15,6 +15,7 @@ root's ``data-rnnshape-shapes`` attribute, where the site test checks each label
 """
 
 from rnnshape_docs.figures._common import PHONE_COLUMN, check_trace, trace_shapes
+from rnnshape_docs.figures.heatmap import heatmap
 from rnnshape_docs.figures.recurrent import seq2seq, unrolled
 from rnnshape_docs.figures.stacks import icons, stack
 from rnnshape_docs.figures.tensors import tensor_blocks, wrong_vs_right_reshape
@@ -25,6 +26,7 @@ __all__ = [
     "KINDS",
     "PHONE_COLUMN",
     "from_trace",
+    "heatmap",
     "icons",
     "seq2seq",
     "stack",
