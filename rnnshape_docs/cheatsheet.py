@@ -421,7 +421,7 @@ def check_patterns_against_keras(sheet: PatternSheet) -> PatternSheet:
             model.compile(optimizer="adam", loss=row.loss, run_eagerly=True)
             try:
                 model.fit(x, _targets(target, row.loss, row.output[-1], rng), epochs=1, verbose=0)
-            except Exception as exc:  # what Keras refuses is the finding
+            except Exception as exc:  # noqa: BLE001 (what Keras refuses is the finding)
                 first = str(exc).strip().splitlines()[0]
                 problems.append(f"{row.name}, {row.loss}, target {_fmt(target)}: {first}")
             else:

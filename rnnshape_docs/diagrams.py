@@ -23,9 +23,10 @@ Public API
 ``wrong_vs_right_reshape(time_steps, units, *, batch=1)``
     The 2-D last output, the wrong fix (reshaped to 1 time step) and the right one
     (``return_sequences=True``).
-``stack(trace)``
+``stack(trace, *, target=None, loss=None)``
     A stack of layers from a :class:`rnnshape_docs.shapes.Trace`: one box per layer
-    (recurrent layers in the icon notation), each edge labelled with its shape.
+    (recurrent layers in the icon notation), each edge labelled with its shape; optionally
+    the target shape and the loss the output is trained with, under the output.
 ``seq2seq(time_steps, units, dense_units, *, features=1, layer="SimpleRNN", batch=1, max_steps=4)``
     A recurrent layer returning sequences followed by one Dense layer applied at every step.
 ``icons(*, layer="LSTM", units=4, time_steps=7, features=3, batch=1)``
@@ -236,9 +237,15 @@ def wrong_vs_right_reshape(time_steps: int = 7, units: int = 4, *, batch: int = 
     return Diagram(figures.wrong_vs_right_reshape(time_steps, units, batch=batch, measure=_MEASURE))
 
 
-def stack(trace: Trace) -> Diagram:
-    """A stack of layers as boxes, each edge labelled with the shape flowing along it."""
-    return Diagram(figures.stack(trace, measure=_MEASURE))
+def stack(trace: Trace, *, target=None, loss: str | None = None) -> Diagram:
+    """A stack of layers as boxes, each edge labelled with the shape flowing along it; with
+    ``target`` (a shape) and ``loss`` (its name), what the output is trained on, under it.
+
+    >>> from rnnshape_docs import trace
+    >>> stack(trace(["LSTM(8)", "Dense(1)"], (None, 7, 3)), target=(6, 1), loss="mse").caption
+    'The stack LSTM(8), then Dense(1): input (None, 7, 3), output (None, 1), trained on targets (6, 1) with mse.'
+    """
+    return Diagram(figures.stack(trace, measure=_MEASURE, target=target, loss=loss))
 
 
 def icons(
