@@ -51,7 +51,7 @@ print(','.join(heavy) or 'none')
             "main(['trace', path, '--json'])"
         ),
     ],
-    ids=["import", "trace", "cli", "cli-more-layers", "cli-model-file"],
+    ids=["import", "trace", "cli", "patterns-and-targets", "cli-more-layers", "cli-model-file"],
 )
 def test_tracing_does_not_import_tensorflow(body):
     result = subprocess.run(
