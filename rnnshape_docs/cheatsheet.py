@@ -415,9 +415,10 @@ def check_patterns_against_keras(sheet: PatternSheet) -> PatternSheet:
         x = rng.normal(size=row.input_shape).astype("float32")
         fitted = []
         for target in row.targets:
-            # compiled afresh for each target shape (one compiled model fed targets of two
-            # ranks fails to retrace), and eagerly: a one-batch fit needs no graph, and many
-            # graphs in a row make TensorFlow warn about retracing on stderr
+            # compiled afresh for each target shape, as a reader must (in a graph, a compiled
+            # model fed targets of a second rank fails: "Cannot take the length of shape with
+            # unknown rank", see tests/test_cheatsheet.py), and eagerly: a one-batch fit
+            # needs no graph, and many graphs in a row make TensorFlow warn on stderr
             model.compile(optimizer="adam", loss=row.loss, run_eagerly=True)
             try:
                 model.fit(x, _targets(target, row.loss, row.output[-1], rng), epochs=1, verbose=0)
