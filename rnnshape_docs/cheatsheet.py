@@ -309,11 +309,12 @@ class PatternSheet:
         raise KeyError(f"{name}, {loss}")
 
     def table(self) -> Table:
-        columns = ["pattern", "input", "layers", "output shape", "target shape", "loss"]
+        """The sheet as the book's shared `Table`; the input shapes go in the caption (all
+        rows share one, but for the patterns that start from something else)."""
+        columns = ["pattern", "layers", "output shape", "target shape", "loss"]
         cells = [
             [
                 r.name,
-                _fmt(r.input_shape),
                 ", ".join(r.layers),
                 _fmt(r.output),
                 f"{' or '.join(_fmt(t) for t in r.targets)} ({r.target_holds})",
@@ -321,12 +322,17 @@ class PatternSheet:
             ]
             for r in self.rows
         ]
+        shapes = [r.input_shape for r in self.rows]
+        common = max(shapes, key=shapes.count) if shapes else ()
+        others = "".join(
+            f"; {r.name} from {_fmt(r.input_shape)}" for r in self.rows if r.input_shape != common
+        )
         status = (
             "every row fitted by Keras for one epoch on each target shape"
             if self.checked
             else "from the shape rules, not yet fitted by Keras"
         )
-        return Table(columns, cells, f"Model patterns: {status}.", {1, 2, 3, 5})
+        return Table(columns, cells, f"Input {_fmt(common)}{others}: {status}.", {1, 2, 4})
 
     def __str__(self) -> str:
         return str(self.table())

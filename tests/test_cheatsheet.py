@@ -169,7 +169,10 @@ def test_the_four_patterns_and_their_targets():
 def test_pattern_table_text_and_html():
     sheet = patterns()
     text = str(sheet)
-    assert text.splitlines()[0] == "Model patterns: from the shape rules, not yet fitted by Keras."
+    assert sheet.table().caption == (
+        "Input (2, 7, 3); one-to-many from (2, 3): from the shape rules, not yet fitted by Keras."
+    )
+    assert text.startswith("Input (2, 7, 3); one-to-many from (2, 3)")
     assert "(2, 7) or (2, 7, 1) (integer class ids)" in text
     page = sheet._repr_html_()
     assert page.count("<tr") == len(sheet.rows) + 1
