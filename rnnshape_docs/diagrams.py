@@ -31,9 +31,10 @@ Public API
 ``wrong_vs_right_reshape(wrong, right)``
     The 2-D last output, the wrong fix (reshaped to 1 time step, as in the trace ``wrong``)
     and the right one (``return_sequences=True``, as in the trace ``right``).
-``stack(trace)``
+``stack(trace, *, target=None, loss=None)``
     A stack of layers: one box per layer (recurrent layers in the icon notation), each edge
-    labelled with its shape.
+    labelled with its shape; optionally the target shape and the loss the output is trained
+    with, under the output.
 ``seq2seq(trace, *, max_steps=4)``
     The trace's first recurrent layer returning sequences that is followed by a Dense layer,
     that Dense layer drawn once, applied at every step.

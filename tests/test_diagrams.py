@@ -224,6 +224,33 @@ def test_stack_labels_every_edge_and_state():
     assert "TimeDistributed(Dense(2))" in text
 
 
+def test_stack_with_its_target_and_loss():
+    plain = D.stack(by_hand())
+    d = D.stack(by_hand(), target=(6, 1), loss="mse")
+    text = text_of(d)
+    assert "target (6, 1)" in text
+    assert "loss mse" in text
+    assert "target" not in text_of(plain)
+    assert "trained on targets of shape (6, 1) with the loss mse" in d.alt
+    assert d.caption.endswith("trained on targets (6, 1) with mse.")
+    assert d.svg() == D.stack(by_hand(), target=(6, 1), loss="mse").svg()
+    assert d.size_inches[1] > plain.size_inches[1]  # drawn under the output, not over it
+
+
+@pytest.mark.parametrize(
+    ("target", "loss", "message"),
+    [
+        ((6, 1), None, "loss must name"),
+        (None, "mse", "target must be a shape"),
+        ("(6, 1)", "mse", "target must be a shape"),
+        ((6, 0), "mse", "target must be a shape"),
+    ],
+)
+def test_stack_target_must_be_a_shape_and_a_loss(target, loss, message):
+    with pytest.raises(ValueError, match=message):
+        D.stack(by_hand(), target=target, loss=loss)
+
+
 def test_stack_from_the_tracer():
     import rnnshape_docs
 

@@ -31,6 +31,12 @@ print(','.join(heavy) or 'none')
             "main(['trace', '--input', '2,5,3', 'LSTM(4)', 'LSTM(8)'])"
         ),
         (
+            "from rnnshape_docs.cheatsheet import patterns\n"
+            "from rnnshape_docs.targets import check_target\n"
+            "for row in patterns().rows:\n"
+            "    check_target(row.output, row.targets[0], row.loss)"
+        ),
+        (
             "from rnnshape_docs.cli import main\n"
             "main(['trace', '--input', 'None,None,1', 'Embedding(10, 4)', 'Conv1D(2, 3)',"
             " 'MaxPooling1D()', 'TimeDistributed(Dense(3))', 'Flatten()'])"
@@ -45,7 +51,7 @@ print(','.join(heavy) or 'none')
             "main(['trace', path, '--json'])"
         ),
     ],
-    ids=["import", "trace", "cli", "cli-more-layers", "cli-model-file"],
+    ids=["import", "trace", "cli", "patterns-and-targets", "cli-more-layers", "cli-model-file"],
 )
 def test_tracing_does_not_import_tensorflow(body):
     result = subprocess.run(

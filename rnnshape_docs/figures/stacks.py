@@ -165,7 +165,21 @@ def _icon(c, cx, y_top, w, h, label, kind, *, sequence: bool, time_steps=None):
 NARROW_WRAP = 22  # characters per line of a layer's box in a narrow stack
 
 
-def _stack_drawing(trace: Trace, measure: Measure, *, narrow: bool) -> Drawing:
+def _target_label(target, loss) -> tuple[tuple[int | None, ...], str] | None:
+    """The (target shape, loss) a stack is labelled with, or None; ValueError if malformed."""
+    if target is None and loss is None:
+        return None
+    ok_shape = isinstance(target, tuple | list) and all(
+        d is None or (isinstance(d, int) and not isinstance(d, bool) and d > 0) for d in target
+    )
+    if not ok_shape or not target:
+        raise ValueError(f"target must be a shape such as (6, 7, 1), got {target!r}")
+    if not isinstance(loss, str) or not loss:
+        raise ValueError(f"loss must name the loss the target is trained with, got {loss!r}")
+    return tuple(target), loss
+
+
+def _stack_drawing(trace: Trace, measure: Measure, *, narrow: bool, target=None) -> Drawing:
     c = Canvas(measure)
     labels = [_wrap(step.layer, NARROW_WRAP if narrow else 30) for step in trace.steps]
     widths = [c.extent(lab, SIZE)[0] for lab in labels]
@@ -210,16 +224,29 @@ def _stack_drawing(trace: Trace, measure: Measure, *, narrow: bool) -> Drawing:
                 c.text(xa + 0.5, ys, f"{name} {fmt_shape(shape)}", size=SMALL, ha="left")
         y = edge_to(y_out, main)
     c.text(cx, y - 0.02, "output", weight="bold", va="top")
+    if target is not None:  # what the output is trained against, under it
+        shape, loss = target
+        c.text(cx, y - 0.3, f"target {fmt_shape(shape)}", size=SMALL, va="top")
+        c.text(cx, y - 0.5, f"loss {loss}", size=SMALL, va="top")
     return c.finish()
 
 
-def stack(trace: Trace, *, measure: Measure = text_extent, column: float = PHONE_COLUMN) -> Layout:
+def stack(
+    trace: Trace,
+    *,
+    measure: Measure = text_extent,
+    column: float = PHONE_COLUMN,
+    target=None,
+    loss: str | None = None,
+) -> Layout:
     """A stack of layers as boxes, each edge labelled with the shape flowing along it; with
-    a narrow variant if the wide one would be too small in ``column`` CSS px."""
+    a narrow variant if the wide one would be too small in ``column`` CSS px. With
+    ``target`` and ``loss``, the target shape the output is trained on is written under it."""
     trace = check_trace(trace)
+    labelled = _target_label(target, loss)
 
     def draw(*, narrow: bool) -> Drawing:
-        return _stack_drawing(trace, measure, narrow=narrow)
+        return _stack_drawing(trace, measure, narrow=narrow, target=labelled)
 
     if len(trace.steps) <= 3:
         names = "The stack " + (", then ".join(s.layer for s in trace.steps) or "of no layers")
@@ -229,6 +256,10 @@ def stack(trace: Trace, *, measure: Measure = text_extent, column: float = PHONE
             f"{trace.steps[-1].layer}"
         )
     caption = f"{names}: input {fmt_shape(trace.input)}, {shapes_words(trace.outputs)}."
+    if labelled is not None:
+        caption = (
+            caption[:-1] + f", trained on targets {fmt_shape(labelled[0])} with {labelled[1]}."
+        )
     first = (
         f"A stack of {n_words(len(trace.steps), 'layer')} drawn top to bottom, starting from "
         f"an input of shape {fmt_shape(trace.input)}."
@@ -252,7 +283,15 @@ def stack(trace: Trace, *, measure: Measure = text_extent, column: float = PHONE
             )
         outs = " and ".join(fmt_shape(o) for o in step.outputs)
         parts.append(f"{step.layer}{note} takes {fmt_shape(step.input)} and gives {outs}.")
-    return wide_and_narrow(draw, " ".join(parts), caption, column, shapes=trace_shapes(trace))
+    shapes = trace_shapes(trace)
+    if labelled is not None:
+        parts.append(
+            f"Under the output: it is trained on targets of shape {fmt_shape(labelled[0])} "
+            f"with the loss {labelled[1]}."
+        )
+        # the target's shape is drawn too: it comes from the page (and its fit), not the trace
+        shapes += tuple(s for s in (labelled[0],) if s not in shapes)
+    return wide_and_narrow(draw, " ".join(parts), caption, column, shapes=shapes)
 
 
 def _icon_step(trace, name: str, *, sequence: bool) -> Step:
