@@ -31,6 +31,9 @@ Public API
 ``icons(*, layer="LSTM", units=4, time_steps=7, features=3, batch=1)``
     The icon pair: an RNN returning its last output, and one with a small box on its
     output side returning the sequence.
+``windows(rows, windows, targets=None, *, shape=None, max_windows=3)``
+    Windows cut from a table of ``rows`` rows: a strip per window with the rows it takes
+    (``windows[i]``, row indices the page computed) and, below it, its target's rows.
 ``from_trace(trace, kind="stack")`` and ``draw(trace, kind="stack", path=None)``
     The stack or unrolled view of any trace; ``draw`` also saves it (SVG or PNG by suffix).
     ``write_figure(trace, kind, path)`` writes it atomically (what ``rnnshape draw`` runs).
@@ -67,6 +70,7 @@ __all__ = [
     "stack",
     "tensor_blocks",
     "unrolled",
+    "windows",
     "write_figure",
     "wrong_vs_right_reshape",
 ]
@@ -283,6 +287,22 @@ def seq2seq(
             batch=batch,
             max_steps=max_steps,
             measure=_MEASURE,
+        )
+    )
+
+
+def windows(rows: int, windows, targets=None, *, shape=None, max_windows: int = 3) -> Diagram:
+    """The first ``max_windows`` windows cut from a table of ``rows`` rows, and their targets.
+
+    ``windows[i]``: the row indices of window ``i``; ``targets[i]``: those of its target;
+    ``shape``: the shape of the stacked windows (for the caption).
+
+    >>> windows(10, [[0, 1, 2], [1, 2, 3]], [[3], [4]], shape=(2, 3, 1)).caption
+    "Windows cut from a table of 10 rows: the rows each window takes (blue) and its target's rows (green); 2 windows in all, shape (2, 3, 1)."
+    """
+    return Diagram(
+        figures.windows(
+            rows, windows, targets, shape=shape, max_windows=max_windows, measure=_MEASURE
         )
     )
 

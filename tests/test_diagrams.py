@@ -70,6 +70,12 @@ TYPICAL = {
     "stack-states": lambda: D.stack(with_states()),
     "seq2seq": lambda: D.seq2seq(None, 40, 1, batch=None),
     "icons": lambda: D.icons(),
+    "windows": lambda: D.windows(
+        300,
+        [range(i, i + 24) for i in range(276)],
+        [[i + 24] for i in range(276)],
+        shape=(276, 24, 3),
+    ),
 }
 
 EDGE = {
@@ -83,6 +89,12 @@ EDGE = {
     "empty-stack": lambda: D.stack(Trace((2, 5, 3), ())),
     "seq2seq-one": lambda: D.seq2seq(1, 1, 1),
     "icons-none": lambda: D.icons(layer="GRU", units=40, time_steps=None, batch=None),
+    "windows-one": lambda: D.windows(1, [[0]]),
+    "windows-strided": lambda: D.windows(
+        100,
+        [range(i, i + 9, 2) for i in range(0, 90, 3)],
+        [range(i + 9, i + 15) for i in range(0, 90, 3)],
+    ),
 }
 
 
@@ -188,6 +200,20 @@ def test_seq2seq_and_icons():
     assert "small box" in icons.alt
 
 
+def test_windows_label_each_window_and_target_by_its_rows():
+    d = TYPICAL["windows"]()
+    text = text_of(d)
+    for label in ("window 1", "rows 0–23", "row 24", "window 3", "rows 2–25", "row 26", "299"):
+        assert label in text
+    assert "window 4" not in text  # the first three windows, then a count
+    assert "276 windows in all: shape (276, 24, 3)" in text
+    assert "window 2 takes rows 1–24 and its target is row 25" in d.alt
+    strided = EDGE["windows-strided"]()
+    assert "rows 0, 2, …, 8" in text_of(strided)
+    assert "its target is rows 9–14" in strided.alt
+    assert "the only window" in EDGE["windows-one"]().alt
+
+
 def test_html_repr_is_one_figure_with_alt_and_caption():
     d = D.tensor_blocks([('a "quoted" <label>', (1, 7, 3))])
     bundle = d._repr_mimebundle_()
@@ -234,6 +260,12 @@ def test_save_by_suffix(tmp_path):
         (lambda: D.seq2seq(5, 4, 0), "dense_units"),
         (lambda: D.icons(units=0), "units"),
         (lambda: D.from_trace(by_hand(), "sideways"), "kind"),
+        (lambda: D.windows(0, [[0]]), "rows"),
+        (lambda: D.windows(10, []), "windows"),
+        (lambda: D.windows(10, [[0, 10]]), "windows"),
+        (lambda: D.windows(10, [[3, 2]]), "increase"),
+        (lambda: D.windows(10, [[0], [1]], [[1]]), "targets"),
+        (lambda: D.windows(10, [[0]], shape=(1, 0, 1)), "shape"),
         (
             lambda: D.from_trace(
                 Trace((1, 4), (Step("Dense(2)", (1, 4), ((1, 2),), ""),)), "unrolled"

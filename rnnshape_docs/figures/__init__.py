@@ -13,6 +13,7 @@ from rnnshape_docs.figures._common import PHONE_COLUMN
 from rnnshape_docs.figures.recurrent import seq2seq, unrolled
 from rnnshape_docs.figures.stacks import check_trace, icons, recurrent_name, stack
 from rnnshape_docs.figures.tensors import tensor_blocks, wrong_vs_right_reshape
+from rnnshape_docs.figures.windows import windows
 from rnnshape_docs.layout import Layout, Measure, text_extent
 from rnnshape_docs.shapes import Trace
 
@@ -25,6 +26,7 @@ __all__ = [
     "stack",
     "tensor_blocks",
     "unrolled",
+    "windows",
     "wrong_vs_right_reshape",
 ]
 
