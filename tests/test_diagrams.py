@@ -203,14 +203,22 @@ def test_seq2seq_and_icons():
 def test_windows_label_each_window_and_target_by_its_rows():
     d = TYPICAL["windows"]()
     text = text_of(d)
-    for label in ("window 1", "rows 0–23", "row 24", "window 3", "rows 2–25", "row 26", "299"):
+    for label in (
+        "window 1",
+        "rows 0 to 23",
+        "row 24",
+        "window 3",
+        "rows 2 to 25",
+        "row 26",
+        "299",
+    ):
         assert label in text
     assert "window 4" not in text  # the first three windows, then a count
     assert "276 windows in all: shape (276, 24, 3)" in text
-    assert "window 2 takes rows 1–24 and its target is row 25" in d.alt
+    assert "window 2 takes rows 1 to 24 and its target is row 25" in d.alt
     strided = EDGE["windows-strided"]()
     assert "rows 0, 2, …, 8" in text_of(strided)
-    assert "its target is rows 9–14" in strided.alt
+    assert "its target is rows 9 to 14" in strided.alt
     assert "the only window" in EDGE["windows-one"]().alt
 
 

@@ -6,6 +6,7 @@ Drawn from the row indices a page really computed (for instance by windowing
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 from rnnshape_docs.figures._common import CELL, wide_and_narrow
@@ -40,18 +41,18 @@ def _rows_of(name: str, value, rows: int) -> tuple[int, ...]:
     out = tuple(as_int(v) for v in value)
     if not out or any(v is None or not 0 <= v < rows for v in out):
         raise ValueError(f"{name} must hold row indices from 0 to {rows - 1}, got {value!r}")
-    if any(b <= a for a, b in zip(out, out[1:], strict=False)):
+    if any(b <= a for a, b in itertools.pairwise(out)):
         raise ValueError(f"{name}: the row indices of a window must increase, got {value!r}")
     return out
 
 
 def rows_words(rows: Sequence[int]) -> str:
-    """'row 24', 'rows 0–23', 'rows 0, 2, …, 46', 'rows 3, 7'."""
+    """'row 24', 'rows 0 to 23', 'rows 0, 2, …, 46', 'rows 3, 7'."""
     if len(rows) == 1:
         return f"row {rows[0]}"
-    steps = {b - a for a, b in zip(rows, rows[1:], strict=False)}
+    steps = {b - a for a, b in itertools.pairwise(rows)}
     if steps == {1}:
-        return f"rows {rows[0]}–{rows[-1]}"
+        return f"rows {rows[0]} to {rows[-1]}"
     if len(steps) == 1 and len(rows) > 3:
         return f"rows {rows[0]}, {rows[1]}, …, {rows[-1]}"
     return "rows " + ", ".join(map(str, rows))
@@ -144,11 +145,11 @@ def _draw(rows, cols, shown, goals, total, shape, *, narrow: bool, measure) -> D
     for i, window in enumerate(shown):
         first, last = window[0], window[-1]
         cells = {row: FILL_IGNORED for row in range(first, last + 1) if row in where}
-        cells.update({row: FILL_INPUT for row in window})
+        cells.update(dict.fromkeys(window, FILL_INPUT))
         strip(y, f"window {i + 1}", rows_words(window), cells)
         if goals is not None:
             y -= pitch
-            strip(y, "target", rows_words(goals[i]), {row: FILL_OUTPUT for row in goals[i]})
+            strip(y, "target", rows_words(goals[i]), dict.fromkeys(goals[i], FILL_OUTPUT))
         y -= pitch + GAP
     more = f"… {total} windows in all" if total > len(shown) else f"{total} windows in all"
     if shape is not None:
