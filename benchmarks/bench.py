@@ -533,6 +533,23 @@ def explorer_timings(base: str, keystrokes: int = 30) -> dict:
 # --- main -------------------------------------------------------------------------------------
 
 
+def site_timings(html: Path, opts: argparse.Namespace) -> dict:
+    """The built site's weight, the explorer's timings and Lighthouse, served from ``html``."""
+    if not (html / "index.html").is_file():
+        raise SystemExit(f"bench: no built book at {html} (run `nox -s docs` first)")
+    results = {}
+    server, base = serve(html)
+    try:
+        results["site"] = site_weight(html, base)
+        if not opts.no_explorer:
+            results["explorer"] = explorer_timings(base)
+        if not opts.no_lighthouse:
+            results["lighthouse"] = lighthouse(html, base, opts.lighthouse_pages)
+    finally:
+        server.shutdown()
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sphinx-args", required=True, help="JSON list; {build} is replaced")
@@ -543,9 +560,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="runs per CLI timing")
     parser.add_argument(
         "--only",
-        choices=["trace"],
+        choices=["trace", "site"],
         help="trace: only the CLI timings and the generated model file (no builds, no site); "
-        "updates those entries of bench.json",
+        "site: only the site's weight, the explorer and Lighthouse, on the book `nox -s docs` "
+        "built (build/html); either updates those entries of bench.json",
     )
     opts = parser.parse_args()
 
@@ -560,21 +578,22 @@ def main() -> None:
         print(summary({"cli": results["cli"], "model_file": results["model_file"]}))
         log(f"written to {out}")
         return
+    if opts.only == "site":
+        out = WORK / "bench.json"
+        results = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+        results["targets"] = TARGETS
+        results.update(site_timings(ROOT / "build" / "html", opts))
+        out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+        print(summary({k: results[k] for k in ("site", "explorer", "lighthouse") if k in results}))
+        log(f"written to {out}")
+        return
     book = Book(json.loads(opts.sphinx_args))
     results: dict = {"sphinx_args": book.sphinx_args, "targets": TARGETS}
     if not opts.skip_builds:
         results["builds"] = build_timings(book)
     results["cli"] = cli_latency(opts.runs)
     results["model_file"] = model_file_latency(opts.runs)
-    server, base = serve(book.html)
-    try:
-        results["site"] = site_weight(book.html, base)
-        if not opts.no_explorer:
-            results["explorer"] = explorer_timings(base)
-        if not opts.no_lighthouse:
-            results["lighthouse"] = lighthouse(book.html, base, opts.lighthouse_pages)
-    finally:
-        server.shutdown()
+    results.update(site_timings(book.html, opts))
 
     out = WORK / "bench.json"
     out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
@@ -596,11 +615,11 @@ def summary(r: dict) -> str:
             f"  prose / no-op        {b['warm_prose_over_noop']:8.2f}    (target <= {TARGETS['warm_prose_over_noop']})",
             f"helpers edit rebuild   {b['helper_edit']['seconds']:8.1f} s  ({b['helper_edit']['pages_executed']} pages executed)",
         ]
-    c = r["cli"]
-    lines += [
-        f"rnnshape trace         {c['rnnshape_trace_s']:8.3f} s  (target < {TARGETS['rnnshape_trace_s']}; python startup {c['python_startup_s']:.3f} s)",
-        f'python -c "import keras" {c["import_keras_s"]:6.3f} s',
-    ]
+    if c := r.get("cli"):
+        lines += [
+            f"rnnshape trace         {c['rnnshape_trace_s']:8.3f} s  (target < {TARGETS['rnnshape_trace_s']}; python startup {c['python_startup_s']:.3f} s)",
+            f'python -c "import keras" {c["import_keras_s"]:6.3f} s',
+        ]
     if m := r.get("model_file"):
         target = TARGETS["model_file_trace_s"]
         heavy = ", ".join(m["heavy_modules_imported"]) or "none"

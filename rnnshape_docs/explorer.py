@@ -23,7 +23,6 @@ import contextlib
 import io
 import json
 from collections.abc import Sequence
-from urllib.parse import quote, unquote
 
 from rnnshape_docs import cli
 from rnnshape_docs.shapes import ShapeError, trace
@@ -209,6 +208,10 @@ _INPUT_SAFE = _LAYER_SAFE + ","
 
 def fragment(input_text: str, layers: Sequence[str]) -> str:
     """The URL fragment (without ``#``) that opens the explorer on this stack."""
+    # Imported here: the page's script reads and writes fragments itself, and importing
+    # urllib.parse (with ipaddress) costs Pyodide about 0.2 s before the first trace.
+    from urllib.parse import quote
+
     parts = [f"input={quote(input_text, safe=_INPUT_SAFE)}"]
     parts += [f"layer={quote(layer, safe=_LAYER_SAFE)}" for layer in layers]
     return "&".join(parts)
@@ -216,6 +219,8 @@ def fragment(input_text: str, layers: Sequence[str]) -> str:
 
 def from_fragment(text: str) -> tuple[str | None, list[str]]:
     """The input shape and layers a fragment holds (``input`` None when it has none)."""
+    from urllib.parse import unquote
+
     input_text, layers = None, []
     for part in text.removeprefix("#").split("&"):
         key, _, value = part.partition("=")

@@ -11,7 +11,6 @@ their column would be too narrow to read, the last one moves under its row inste
 
 from __future__ import annotations
 
-import html
 import re
 import shutil
 import textwrap
@@ -179,6 +178,8 @@ class Table:
         printer.text(str(self))
 
     def _cell(self, index: int, text: str) -> str:
+        import html  # here, not at the top: the explorer (Pyodide) prints text tables only
+
         label = html.escape(str(self.columns[index]))
         text = html.escape(text)
         if self.code is None or index in self.code:
@@ -192,6 +193,8 @@ class Table:
         return f'<td data-label="{label}">{text}</td>'
 
     def _repr_html_(self) -> str:
+        import html
+
         head, *body = self._text_rows()
         caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
         ths = "".join(f'<th scope="col">{_breakable(html.escape(c))}</th>' for c in head)

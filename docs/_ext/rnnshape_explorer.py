@@ -5,8 +5,9 @@
 - ``{explore}`1,7,3 | LSTM(4) | LSTM(4)``` (a role: input shape, then the layers, split by
   ``|``) is an "Open in the explorer" link whose URL fragment holds that stack.
 - At build time the package's own wheel is built from the checkout (hatchling, the project's
-  build backend, no network) and shipped with the pinned Pyodide files (pyodide_dist.py)
-  under _static/explorer/; the page's script loads both from the site itself.
+  build backend, no network), compiled for Pyodide's Python (pyodide_bytecode.py) and shipped
+  with the pinned Pyodide files (pyodide_dist.py) under _static/explorer/; the page's script
+  loads both from the site itself.
 
 Nothing of this is loaded by any other page: the explorer's script is added to its page only.
 """
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst import Directive
+from pyodide_bytecode import precompiled
 from pyodide_dist import VERSION as PYODIDE_VERSION
 from pyodide_dist import unpack
 
@@ -197,37 +199,36 @@ def _add_script(app, pagename, templatename, context, doctree) -> None:
 
 # --- The runtime: the package's wheel and Pyodide ------------------------------------------
 def build_wheel(out: Path) -> Path:
-    """The package's wheel, built from the checkout by its build backend (no network)."""
-    out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "import sys, hatchling.build as b; print(b.build_wheel(sys.argv[1]))",
-                tmp,
-            ],
-            cwd=ROOT,
-            check=False,
-            capture_output=True,
-            text=True,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"building the rnnshape_docs wheel failed: {done.stderr.strip()}")
-        built = Path(tmp) / done.stdout.strip().splitlines()[-1]
-        target = out / WHEEL_NAME
-        data = built.read_bytes()
-        if not target.is_file() or target.read_bytes() != data:
-            target.write_bytes(data)
-    return target
+    """The package's wheel, built into ``out`` from the checkout by its build backend."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, hatchling.build as b; print(b.build_wheel(sys.argv[1]))",
+            str(out),
+        ],
+        cwd=ROOT,
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"building the rnnshape_docs wheel failed: {done.stderr.strip()}")
+    return out / done.stdout.strip().splitlines()[-1]
 
 
 def _ship_runtime(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     static = Path(app.outdir) / "_static" / STATIC_DIR
-    build_wheel(static)
-    unpack(static / PYODIDE_DIR)
+    pyodide = static / PYODIDE_DIR
+    unpack(pyodide)
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = Path(app.doctreedir).parent / "explorer-wheel"  # beside doctrees, in the build
+        data = precompiled(build_wheel(Path(tmp)), pyodide, cache)
+    target = static / WHEEL_NAME
+    if not target.is_file() or target.read_bytes() != data:
+        target.write_bytes(data)
 
 
 def setup(app):

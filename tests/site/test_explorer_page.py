@@ -415,3 +415,28 @@ def test_it_keeps_working_with_the_network_cut(explorer):
         assert explorer.shown() == command("1,7,3", [*layers, "LSTM(3)"])
     finally:
         explorer.context.set_offline(False)
+
+
+def test_the_wheel_ships_every_module_compiled_for_pyodides_python():
+    """docs/_ext/pyodide_bytecode.py: a pyc beside each module, for the Pyodide shipped.
+
+    (The build itself imports the package from these pycs in that Pyodide with compiling
+    from source forbidden; this checks that what the site serves is that wheel.)
+    """
+    import importlib.util
+    import zipfile
+
+    static = site_dir() / "_static" / "explorer"
+    (lock,) = static.glob("pyodide-*/pyodide-lock.json")
+    major, minor, *_ = json.loads(lock.read_text())["info"]["python"].split(".")
+    with zipfile.ZipFile(static / "rnnshape_docs.whl") as wheel:
+        names = set(wheel.namelist())
+        sources = sorted(n for n in names if n.endswith(".py"))
+        assert len(sources) > 20, sources
+        for source in sources:
+            folder, _, module = source.rpartition("/")
+            pyc = f"{folder}/__pycache__/{module[:-3]}.cpython-{major}{minor}.pyc"
+            assert pyc in names, f"{source} has no {pyc}"
+            header = wheel.read(pyc)[:8]
+            assert header[:4] != importlib.util.MAGIC_NUMBER  # not this Python's: Pyodide's
+            assert int.from_bytes(header[4:8], "little") == 0b01, f"{pyc}: not unchecked-hash"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from _site import book_pages, site_dir
 
@@ -267,3 +267,42 @@ def test_first_visit_paints_in_the_final_colour_mode(browser, base_url):
         assert page.evaluate("document.documentElement.dataset.mode") == "auto"
         assert page.evaluate("window.__shift") < 0.01
         context.close()
+
+
+GALLERY = "beyond/06-errors.html"
+# A reader's message names their own layers: 'lstm_2' in the book is 'lstm_17' in theirs.
+_LAYER_NAME = re.compile(r"""(['"])([a-z][a-z0-9]*(?:_[a-z]+)*)_\d+\1""")
+
+
+def _search(page, base_url: str, query: str) -> list[str]:
+    """The pages the site's search lists for ``query``, as the search box would send it."""
+    page.goto(base_url + "search.html?q=" + quote(query), wait_until="domcontentloaded")
+    page.locator("#search-results .search-summary").wait_for(timeout=20_000)
+    links = page.locator("#search-results ul.search li a").evaluate_all(
+        "links => links.map(a => a.href)"
+    )
+    return [_path(base_url, href.split("?")[0].split("#")[0]) for href in links]
+
+
+def test_pasting_any_gallery_message_finds_the_gallery(browser, base_url):
+    """Every error the gallery shows, pasted into the search as printed and as a reader's
+    notebook prints it (other layer names), lists the gallery (docs/_static/search_messages.js)."""
+    context = _context(browser)
+    page = context.new_page()
+    page.goto(base_url + GALLERY)
+    messages = page.evaluate(
+        """() => [...document.querySelectorAll("section[id]")].flatMap(section => {
+            const out = section.querySelector(":scope > .cell .cell_output pre");
+            const first = out ? out.textContent.trim().split("\\n")[0] : "";
+            return /^\\w+(Error|Exception)\\b/.test(first) ? [[section.id, first]] : [];
+        })"""
+    )
+    assert len(messages) >= 10, messages
+    missed = []
+    for section, message in messages:
+        theirs = _LAYER_NAME.sub(lambda m: f"{m[1]}{m[2]}_17{m[1]}", message)
+        for query in {message, theirs}:
+            if GALLERY not in _search(page, base_url, query):
+                missed.append((section, query))
+    context.close()
+    assert not missed, missed
