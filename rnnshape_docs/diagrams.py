@@ -46,6 +46,9 @@ Public API
     Weights in [0, 1] (attention scores) as a grid of tinted squares, one row per row of
     ``weights``; the (row, column) pairs in ``marked`` are outlined. It shows no shape: its
     rows and columns are the array's own.
+``windows(rows, windows, targets=None, *, shape=None, max_windows=3)``
+    Windows cut from a table of ``rows`` rows: a strip per window with the rows it takes
+    (``windows[i]``, row indices the page computed) and, below it, its target's rows.
 ``from_trace(trace, kind="stack")`` and ``draw(trace, kind="stack", path=None)``
     The stack or unrolled view of any trace; ``draw`` also saves it (SVG or PNG by suffix).
     ``write_figure(trace, kind, path)`` writes it atomically (what ``rnnshape draw`` runs).
@@ -82,6 +85,7 @@ __all__ = [
     "stack",
     "tensor_blocks",
     "unrolled",
+    "windows",
     "write_figure",
     "wrong_vs_right_reshape",
 ]
@@ -220,6 +224,7 @@ icons = _diagram(figures.icons)
 seq2seq = _diagram(figures.seq2seq)
 from_trace = _diagram(figures.from_trace)
 heatmap = _diagram(figures.heatmap)
+windows = _diagram(figures.windows)
 
 
 def draw(trace: Trace, kind: str = "stack", path: str | Path | None = None) -> Diagram:

@@ -86,6 +86,12 @@ TYPICAL = {
     "heatmap": lambda: D.heatmap(
         [[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]], marked=[(0, 0), (1, 2)], marked_label="marked step"
     ),
+    "windows": lambda: D.windows(
+        300,
+        [range(i, i + 24) for i in range(276)],
+        [[i + 24] for i in range(276)],
+        shape=(276, 24, 3),
+    ),
 }
 
 EDGE = {
@@ -108,6 +114,12 @@ EDGE = {
     "heatmap-long": lambda: D.heatmap(
         [[k / 191 for k in range(16 * r, 16 * r + 16)] for r in range(12)]
     ),
+    "windows-one": lambda: D.windows(1, [[0]]),
+    "windows-strided": lambda: D.windows(
+        100,
+        [range(i, i + 9, 2) for i in range(0, 90, 3)],
+        [range(i + 9, i + 15) for i in range(0, 90, 3)],
+    ),
 }
 
 
@@ -128,8 +140,15 @@ def test_renders_small_deterministic_svg(make):
     assert first.png() == second.png()
 
 
-# Figures that show no shape (a heatmap's rows and columns are its array's): they record none.
-SHOWS_NO_SHAPE = {"heatmap", "heatmap-one", "heatmap-long"}
+# Figures that show no shape (a heatmap's rows and columns are its array's; windows without
+# their stacked shape are labelled by row numbers only): they record none.
+SHOWS_NO_SHAPE = {
+    "heatmap",
+    "heatmap-one",
+    "heatmap-long",
+    "windows-one",
+    "windows-strided",
+}
 
 
 @pytest.mark.parametrize("name", [*TYPICAL, *EDGE])
@@ -282,6 +301,28 @@ def test_seq2seq_and_icons():
     assert "small box" in icons.alt
 
 
+def test_windows_label_each_window_and_target_by_its_rows():
+    d = TYPICAL["windows"]()
+    text = text_of(d)
+    for label in (
+        "window 1",
+        "rows 0 to 23",
+        "row 24",
+        "window 3",
+        "rows 2 to 25",
+        "row 26",
+        "299",
+    ):
+        assert label in text
+    assert "window 4" not in text  # the first three windows, then a count
+    assert "276 windows in all: shape (276, 24, 3)" in text
+    assert "window 2 takes rows 1 to 24 and its target is row 25" in d.alt
+    strided = EDGE["windows-strided"]()
+    assert "rows 0, 2, …, 8" in text_of(strided)
+    assert "its target is rows 9 to 14" in strided.alt
+    assert "the only window" in EDGE["windows-one"]().alt
+
+
 def test_html_repr_is_one_figure_with_alt_and_caption():
     d = D.tensor_blocks(LAST, [('a "quoted" <label>', (1, 7, 3))])
     bundle = d._repr_mimebundle_()
@@ -330,6 +371,12 @@ def test_save_by_suffix(tmp_path):
         (lambda: D.icons(LAST, rnn("GRU(4, return_sequences=True)", (1, 7, 3))), "one layer"),
         (lambda: D.icons(LAST, "LSTM(4)"), "sequence must be"),
         (lambda: D.from_trace(by_hand(), "sideways"), "kind"),
+        (lambda: D.windows(0, [[0]]), "rows"),
+        (lambda: D.windows(10, []), "windows"),
+        (lambda: D.windows(10, [[0, 10]]), "windows"),
+        (lambda: D.windows(10, [[3, 2]]), "increase"),
+        (lambda: D.windows(10, [[0], [1]], [[1]]), "targets"),
+        (lambda: D.windows(10, [[0]], shape=(1, 0, 1)), "shape"),
         (
             lambda: D.from_trace(
                 Trace((1, 4), (Step("Dense(2)", (1, 4), ((1, 2),), ""),)), "unrolled"

@@ -19,6 +19,7 @@ from rnnshape_docs.figures.heatmap import heatmap
 from rnnshape_docs.figures.recurrent import seq2seq, unrolled
 from rnnshape_docs.figures.stacks import icons, stack
 from rnnshape_docs.figures.tensors import tensor_blocks, wrong_vs_right_reshape
+from rnnshape_docs.figures.windows import windows
 from rnnshape_docs.layout import Layout, Measure, text_extent
 from rnnshape_docs.shapes import Trace
 
@@ -33,6 +34,7 @@ __all__ = [
     "tensor_blocks",
     "trace_shapes",
     "unrolled",
+    "windows",
     "wrong_vs_right_reshape",
 ]
 
