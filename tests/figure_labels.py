@@ -29,9 +29,25 @@ def recorded(value: str | None) -> set[str] | None:
     return {part.strip() for part in value.split(";") if part.strip()}
 
 
+def _call_depths(text: str) -> list[int]:
+    """How many layer calls (``Name(``) are open at each character of ``text``."""
+    depths, calls, depth = [], [], 0
+    for i, char in enumerate(text):
+        if char == "(":
+            calls.append(i > 0 and (text[i - 1].isalnum() or text[i - 1] == "_"))
+            depth += calls[-1]
+        elif char == ")" and calls:
+            depth -= calls.pop()
+        depths.append(depth)
+    return depths
+
+
 def labels_in(texts) -> set[str]:
-    """Every shape written in these label texts."""
-    return {m.group(0) for text in texts for m in _LABEL.finditer(text)}
+    """Every shape written in these label texts (in drawing order: a layer's call may wrap
+    over several lines, so they are read as one text), not the arguments inside a call."""
+    text = "\n".join(texts)
+    depths = _call_depths(text)
+    return {m.group(0) for m in _LABEL.finditer(text) if not depths[m.start()]}
 
 
 def svg_shapes(svg: bytes | str) -> tuple[set[str] | None, set[str]]:

@@ -180,8 +180,11 @@ def test_the_label_check_fails_a_figure_without_its_trace():
 
 
 def test_a_layers_arguments_are_not_shape_labels():
-    labels = labels_in(["Conv1D(8, 3)", "Reshape((1, 4))", "pool_size=(2, 2)", "h (None, 5)"])
-    assert labels == {"(None, 5)"}
+    wrapped = ["ConvLSTM2D(8, (3, 3),", "return_sequences=True)", "(None, 8, 14, 14, 8)"]
+    labels = labels_in(
+        ["Conv1D(8, 3)", "Reshape((1, 4))", "pool_size=(2, 2)", "h (None, 5)", *wrapped]
+    )
+    assert labels == {"(None, 5)", "(None, 8, 14, 14, 8)"}
 
 
 def test_unrolled_labels_and_text():
