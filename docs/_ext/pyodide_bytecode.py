@@ -42,4 +42,7 @@ def precompiled(wheel: Path, pyodide_dir: Path, cache: Path) -> bytes:
                 f"compiling the explorer's wheel in Pyodide failed: {lines[-1] if lines else done.returncode}"
             )
         out.replace(kept)
+    for old in cache.glob("*.whl"):  # an earlier checkout's: never used again
+        if old != kept:
+            old.unlink()
     return kept.read_bytes()
