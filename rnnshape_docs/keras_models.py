@@ -12,6 +12,7 @@ in `rnnshape_docs.shapes` never import it. Three jobs:
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import re
 import warnings
@@ -32,6 +33,20 @@ from rnnshape_docs.graph import ModelTrace, model_config_of, trace_graph
 from rnnshape_docs.model_config import ConfigError, read_model_config
 from rnnshape_docs.shapes import Shape, ShapeError, Step, Trace, format_shape, trace
 from rnnshape_docs.specs import LayerSpec, SpecError, from_config, parse
+
+
+class _NoRetracingNotice(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+def hide_retracing_notices() -> None:
+    """Drop TensorFlow's "N out of the last N calls ... triggered tf.function retracing"
+    notice: a page that fits a few tiny models in a row gets it on stdout (with a memory
+    address, so no two builds print the same), and it is about the page, not about shapes."""
+    logger = logging.getLogger("tensorflow")
+    if not any(isinstance(f, _NoRetracingNotice) for f in logger.filters):
+        logger.addFilter(_NoRetracingNotice())
 
 
 class ShapeMismatch(AssertionError):
