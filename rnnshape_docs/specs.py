@@ -106,6 +106,22 @@ class _Signature:
     keywords: tuple[str, ...]  # further keyword-only parameters
 
 
+# Conv1D and Conv2D take the same arguments (sizes as one number or one per spatial axis).
+_CONVOLUTION = _Signature(
+    (
+        "filters",
+        "kernel_size",
+        "strides",
+        "padding",
+        "data_format",
+        "dilation_rate",
+        "groups",
+        *_KERNEL_LAYER,
+    ),
+    ("filters", "kernel_size"),
+    (),
+)
+
 #: The allow-list: Keras 3 layer name -> its constructor parameters (Keras 3.x signatures).
 SIGNATURES: dict[str, _Signature] = {
     "SimpleRNN": _Signature(("units", *RNN_KEYWORDS), ("units",), ()),
@@ -144,20 +160,7 @@ SIGNATURES: dict[str, _Signature] = {
         ("input_dim", "output_dim"),
         ("lora_rank", "lora_alpha", "input_length"),
     ),
-    "Conv1D": _Signature(
-        (
-            "filters",
-            "kernel_size",
-            "strides",
-            "padding",
-            "data_format",
-            "dilation_rate",
-            "groups",
-            *_KERNEL_LAYER,
-        ),
-        ("filters", "kernel_size"),
-        (),
-    ),
+    "Conv1D": _CONVOLUTION,
     "MaxPooling1D": _Signature(("pool_size", "strides", "padding", "data_format"), (), ()),
     # Layers that take a list of tensors (functional models).
     "Concatenate": _Signature(("axis",), (), ()),
@@ -189,20 +192,7 @@ SIGNATURES: dict[str, _Signature] = {
     # Reshaping, 2-D convolution and pooling, normalization, ConvLSTM (issue 11).
     "Reshape": _Signature(("target_shape",), ("target_shape",), ()),
     "Permute": _Signature(("dims",), ("dims",), ()),
-    "Conv2D": _Signature(
-        (
-            "filters",
-            "kernel_size",
-            "strides",
-            "padding",
-            "data_format",
-            "dilation_rate",
-            "groups",
-            *_KERNEL_LAYER,
-        ),
-        ("filters", "kernel_size"),
-        (),
-    ),
+    "Conv2D": _CONVOLUTION,
     "MaxPooling2D": _Signature(("pool_size", "strides", "padding", "data_format", "name"), (), ()),
     "AveragePooling1D": _Signature(
         ("pool_size", "strides", "padding", "data_format", "name"), ("pool_size",), ()
