@@ -122,6 +122,9 @@ class Explorer:
         return self.shown()
 
     def shown(self) -> str:
+        """What the result region shows, once it shows the form's text (it is traced in a
+        worker: the region is aria-busy until then)."""
+        self.page.wait_for_selector("#explorer-result:not([aria-busy])", state="attached")
         result = self.page.locator("#explorer-result")
         table = result.locator("pre.explorer-table")
         if table.count():
@@ -207,8 +210,12 @@ def test_the_examples_menu_loads_an_example(explorer):
     labels = page.locator("#explorer-example option").all_text_contents()
     assert len(labels) >= 9, labels  # the weather model and one per Check yourself block
     page.select_option("#explorer-example", index=len(labels) - 1)
-    input_text, layers = from_fragment(page.evaluate("location.hash"))
-    assert explorer.shown() == command(input_text, layers)
+    shown = explorer.shown()
+    input_text = page.input_value("#explorer-input")
+    layers = page.input_value("#explorer-layers").splitlines()
+    assert " → ".join(layers) in labels[-1]
+    assert shown == command(input_text, layers)
+    assert page.evaluate("location.hash") == "#" + fragment(input_text, layers)
 
 
 class _Links(html.parser.HTMLParser):
@@ -286,6 +293,37 @@ def test_a_check_yourself_link_followed_from_its_chapter(browser, base_url):
         assert visit.shown() == command(*from_fragment(urlsplit(href).fragment))
     finally:
         visit.close()
+
+
+def test_the_runtime_comes_from_the_site_and_runs_off_the_main_thread(browser, base_url):
+    """Pyodide and the wheel are fetched by the explorer's worker, from the site itself.
+
+    The requests a worker makes are seen here as the page's are (so the tests' rule "no
+    request to another host" covers them), and while the runtime starts the page keeps
+    answering: no task blocks its main thread for long.
+    """
+    visit = Explorer(browser, base_url)
+    try:
+        visit.page.add_init_script(_LONG_TASKS)
+        visit.open()
+        fetched = {posixpath.basename(urlsplit(r.url).path): r for r in visit.requests}
+        for name in ("explorer-worker.js", "pyodide.asm.wasm", "python_stdlib.zip"):
+            assert name in fetched, sorted(fetched)
+            assert urlsplit(fetched[name].url).netloc == visit.local
+        assert "rnnshape_docs.whl" in fetched
+        longest = visit.page.evaluate("Math.max(0, ...window.__longTasks)")
+        # Before the worker, starting Pyodide held the main thread for 2-8 s at a time.
+        assert longest < 1000, f"the main thread was blocked for {longest:.0f} ms"
+    finally:
+        visit.close()
+
+
+_LONG_TASKS = """
+window.__longTasks = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
+}).observe({ type: "longtask", buffered: true });
+"""
 
 
 def test_other_pages_load_nothing_of_the_explorer(browser, base_url):

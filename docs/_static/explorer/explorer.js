@@ -1,6 +1,7 @@
 // The shape explorer (docs/tools/03-explorer.md): the form, the URL fragment, and the
 // rnnshape package running in Pyodide. All the tracing is Python: rnnshape_docs.explorer
-// from the package's own wheel; this script only moves text between the page and it.
+// from the package's own wheel, run in a worker (explorer-worker.js) so that starting it
+// never blocks the page; this script only moves text between the page and it.
 // Loaded by the explorer page only; the runtime (Pyodide, ~7 MB) is fetched from the site
 // itself once this script runs, never from another host.
 
@@ -16,8 +17,6 @@ const figure = document.getElementById("explorer-figure");
 const examples = JSON.parse(root.dataset.examples || "[]");
 const here = new URL(".", import.meta.url);
 
-let explorer = null; // the Python module, once loaded
-let pyodide = null;
 let shown = null; // the JSON last rendered, so an unchanged result is not re-announced
 const timings = { firstTrace: null, traces: [], figures: [] };
 window.__explorerTimings = timings;
@@ -107,19 +106,6 @@ function render(data) {
   result.replaceChildren(...parts);
 }
 
-// The figure follows the table in a later task: a keystroke waits only for the trace, and
-// of several keystrokes in a row only the last one's figure is drawn.
-let figureTask = null;
-
-function scheduleFigure(input, layers, width) {
-  figureTask = setTimeout(() => {
-    const start = performance.now();
-    showFigure(explorer.figure(input, layers, width) ?? null);
-    performance.measure("explorer-figure", { start, duration: performance.now() - start });
-    timings.figures.push(performance.now() - start);
-  }, 0);
-}
-
 function showFigure(source) {
   const svg = figure.querySelector(".explorer-svg");
   const data = { svg: source, layers: layerLines() };
@@ -141,29 +127,101 @@ function showFigure(source) {
   }
 }
 
+// --- The worker: the Python runs there, so the page never freezes -----------------------
+const worker = new Worker(new URL("explorer-worker.js", import.meta.url), {
+  type: "module",
+  name: "rnnshape explorer",
+});
+const waiting = new Map(); // id -> the promise's resolve/reject, for each call on its way
+let lastId = 0;
+let started = null; // resolve/reject of start()'s promise, until the worker is ready
+
+worker.addEventListener("message", ({ data }) => {
+  if (data.ready || data.failed) {
+    if (data.failed) started.reject(new Error(data.failed));
+    else started.resolve(data);
+    return;
+  }
+  const { resolve, reject } = waiting.get(data.id);
+  waiting.delete(data.id);
+  if ("error" in data) reject(new Error(data.error));
+  else resolve(data.value);
+});
+worker.addEventListener("error", (event) => started?.reject(new Error(event.message)));
+
+function ask(message, transfer = []) {
+  const id = ++lastId;
+  return new Promise((resolve, reject) => {
+    waiting.set(id, { resolve, reject });
+    worker.postMessage({ id, ...message }, transfer);
+  });
+}
+
+const call = (name, ...args) => ask({ call: name, args });
+
+// --- Tracing as the reader types -------------------------------------------------------------
+// One trace at a time: a keystroke that comes while one is on its way waits, and of several
+// waiting only the newest is traced, so a slow phone never falls behind the typing. The
+// result region is aria-busy while what it shows is not yet the form's text. The figure is
+// asked for after the table, and drawn only if the form has not changed meanwhile.
+let ready = false;
+let pending = null; // the form's text, not traced yet
+let running = null; // the loop below, while it runs
+let issued = 0; // counts the requests, so a model file's trace is not overwritten by an older one
+
 function update(event) {
-  if (!explorer) return;
-  const start = event?.timeStamp ?? performance.now();
-  // The figure's room, so a phone gets the narrow figure (undefined is None to Python).
-  const width = root.clientWidth || undefined;
-  const [input, layers] = [inputField.value, layersField.value];
-  const data = JSON.parse(explorer.explore_json(input, layers, width, false));
-  render(data);
-  clearTimeout(figureTask);
-  if (data.table === null) showFigure(null);
-  else scheduleFigure(input, layers, width);
-  history.replaceState(null, "", `#${toFragment()}`);
-  const took = performance.now() - start;
-  timings.traces.push(took);
-  performance.measure("explorer-trace", { start, duration: took });
+  if (!ready) return null;
+  pending = {
+    start: event?.timeStamp ?? performance.now(),
+    input: inputField.value,
+    layers: layersField.value,
+    fragment: toFragment(),
+    // The figure's room, so a phone gets the narrow figure (undefined is None to Python).
+    width: root.clientWidth || undefined,
+  };
+  result.setAttribute("aria-busy", "true");
+  running ??= traceWhatIsPending()
+    .catch((error) => console.error(`rnnshape explorer: ${error.message}`))
+    .finally(() => {
+      running = null;
+    });
+  return running;
+}
+
+async function traceWhatIsPending() {
+  while (pending) {
+    const job = pending;
+    pending = null;
+    const token = ++issued;
+    const data = JSON.parse(await call("explore_json", job.input, job.layers, job.width, false));
+    if (token !== issued) continue; // a model file was traced meanwhile: it stays on show
+    render(data);
+    history.replaceState(null, "", `#${job.fragment}`);
+    const took = performance.now() - job.start;
+    timings.traces.push(took);
+    performance.measure("explorer-trace", { start: job.start, duration: took });
+    if (!pending) result.removeAttribute("aria-busy");
+    if (data.table === null) {
+      showFigure(null);
+    } else if (!pending) {
+      const start = performance.now();
+      const svg = await call("figure", job.input, job.layers, job.width);
+      if (!pending && token === issued) showFigure(svg);
+      performance.measure("explorer-figure", { start, duration: performance.now() - start });
+      timings.figures.push(performance.now() - start);
+    }
+  }
 }
 
 async function traceFile(file) {
-  if (!explorer || !file) return;
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  pyodide.FS.writeFile("/tmp/explorer-model", bytes);
-  render(JSON.parse(explorer.explore_file_json("/tmp/explorer-model", file.name)));
-  clearTimeout(figureTask);
+  if (!ready || !file) return;
+  const bytes = await file.arrayBuffer();
+  const token = ++issued;
+  // Handed to the worker, this page's own thread: the file goes to no server.
+  const text = await ask({ file: { bytes, name: file.name } }, [bytes]);
+  if (token !== issued) return;
+  render(JSON.parse(text));
+  result.removeAttribute("aria-busy");
   showFigure(null); // the figure is of stacks typed in the form
 }
 
@@ -171,24 +229,23 @@ async function traceFile(file) {
 async function start() {
   const state = fromFragment(location.hash);
   if (state) restore(state);
-  const pyodideURL = new URL(root.dataset.pyodide, here);
-  const [{ loadPyodide }, wheel] = await Promise.all([
-    import(new URL("pyodide.mjs", pyodideURL).href),
-    // no-cache: revalidated on every visit, so a rebuilt book never runs a stale package
-    fetch(new URL(root.dataset.wheel, here), { cache: "no-cache" }).then((r) => {
-      if (!r.ok) throw new Error(`the package wheel: HTTP ${r.status}`);
-      return r.arrayBuffer();
-    }),
-  ]);
-  pyodide = await loadPyodide({ indexURL: pyodideURL.href, stdout: () => {}, stderr: () => {} });
-  pyodide.unpackArchive(wheel, "wheel");
-  explorer = pyodide.pyimport("rnnshape_docs.explorer");
-  if (JSON.parse(explorer.capabilities_json()).model_files) {
+  const capabilities = await new Promise((resolve, reject) => {
+    started = { resolve, reject };
+    worker.postMessage({
+      start: {
+        pyodide: new URL(root.dataset.pyodide, here).href,
+        wheel: new URL(root.dataset.wheel, here).href,
+      },
+    });
+  });
+  started = null;
+  ready = true;
+  if (capabilities.model_files) {
     document.getElementById("explorer-file-field").hidden = false;
   }
   status.textContent = "";
   status.hidden = true;
-  update();
+  await update();
   timings.firstTrace = performance.now();
   performance.mark("explorer-first-trace");
   root.dataset.state = "ready";
@@ -210,18 +267,18 @@ examplesMenu.addEventListener("change", () => {
 });
 fileField.addEventListener("change", () => traceFile(fileField.files[0]));
 root.addEventListener("dragover", (event) => {
-  if (explorer && event.dataTransfer?.types.includes("Files")) event.preventDefault();
+  if (ready && event.dataTransfer?.types.includes("Files")) event.preventDefault();
 });
 root.addEventListener("drop", (event) => {
-  if (!explorer || !event.dataTransfer?.files.length) return;
+  if (!ready || !event.dataTransfer?.files.length) return;
   event.preventDefault();
   traceFile(event.dataTransfer.files[0]);
 });
 window.addEventListener("hashchange", () => {
   const state = fromFragment(location.hash);
-  if (state && state.input !== undefined && explorer) {
+  if (state) {
     restore(state);
-    update();
+    update(); // before the runtime is ready, its first trace shows this state
   }
 });
 
