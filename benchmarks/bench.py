@@ -365,7 +365,7 @@ def site_weight(html: Path, base: str) -> dict:
     return result
 
 
-def lighthouse(html: Path, base: str, limit: int | None) -> dict:
+def lighthouse(html: Path, base: str, limit: int | None, only: list[str] | None = None) -> dict:
     npm = shutil.which("npm")
     if not npm:
         log("no npm: Lighthouse skipped")
@@ -381,6 +381,10 @@ def lighthouse(html: Path, base: str, limit: int | None) -> dict:
     # Every page of the book (the chapters and the pages around them), not Sphinx's own
     # genindex and search pages.
     book = [p for p in pages_of(html) if p not in ("genindex.html", "search.html")][:limit]
+    if only:
+        if unknown := sorted(set(only) - set(book)):
+            raise SystemExit(f"bench: no such page of the book: {', '.join(unknown)}")
+        book = [p for p in book if p in only]
     presets = {"mobile": [], "desktop": ["--preset=desktop"]}
     scores: dict = {name: {} for name in presets}
     for path in book:
@@ -544,7 +548,7 @@ def site_timings(html: Path, opts: argparse.Namespace) -> dict:
         if not opts.no_explorer:
             results["explorer"] = explorer_timings(base)
         if not opts.no_lighthouse:
-            results["lighthouse"] = lighthouse(html, base, opts.lighthouse_pages)
+            results["lighthouse"] = lighthouse(html, base, opts.lighthouse_pages, opts.page)
     finally:
         server.shutdown()
     return results
@@ -556,6 +560,12 @@ def main() -> None:
     parser.add_argument("--skip-builds", action="store_true", help="reuse build/bench/b")
     parser.add_argument("--no-lighthouse", action="store_true")
     parser.add_argument("--lighthouse-pages", type=int, default=None)
+    parser.add_argument(
+        "--page",
+        action="append",
+        metavar="PATH",
+        help="Lighthouse only this page (e.g. tools/03-explorer.html); repeat for more",
+    )
     parser.add_argument("--no-explorer", action="store_true", help="skip the explorer timings")
     parser.add_argument("--runs", type=int, default=5, help="runs per CLI timing")
     parser.add_argument(

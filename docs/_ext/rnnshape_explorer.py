@@ -171,8 +171,8 @@ def _form_html(examples: list[dict]) -> str:
 </form>
 <p id="explorer-status" class="explorer-status" role="status">Loading the tracer
    (Python in your browser, about 7 MB the first time)…</p>
-<div id="explorer-result" class="explorer-result" aria-live="polite" aria-atomic="true"
-     aria-label="Trace"></div>
+<div id="explorer-result" class="explorer-result" role="region" aria-live="polite"
+     aria-atomic="true" aria-label="Trace"></div>
 <figure id="explorer-figure" class="explorer-figure" hidden>
   <div class="explorer-svg"></div>
   <figcaption>The stack, each arrow labelled with the shape it carries.</figcaption>

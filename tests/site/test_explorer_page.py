@@ -369,6 +369,28 @@ def test_axe_finds_nothing_in_either_colour_mode(explorer, axe_js, mode):
     assert not violations, violations
 
 
+def test_axe_finds_nothing_before_the_runtime_starts(browser, base_url, axe_js):
+    """The page as it is until the runtime runs (here it never does: its wheel is refused).
+
+    The result region is empty then; an empty region must still be a valid one.
+    """
+    context = browser.new_context(service_workers="block")
+    try:
+        context.route("**/rnnshape_docs.whl", lambda route: route.abort())
+        page = context.new_page()
+        page.goto(f"{base_url}{PAGE}")
+        page.wait_for_selector("#explorer[data-state='failed']", timeout=START_TIMEOUT)
+        assert "could not start" in page.text_content("#explorer-status")
+        assert "rnnshape trace" in page.text_content("#explorer-status")
+        page.evaluate(axe_js)
+        found = page.evaluate(
+            "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)"
+        )
+        assert not [(v["id"], [n["target"] for n in v["nodes"]]) for v in found]
+    finally:
+        context.close()
+
+
 def test_on_a_390_px_phone_nothing_overflows(explorer):
     page = explorer.page
     page.set_viewport_size({"width": 390, "height": 844})
