@@ -107,12 +107,15 @@ def _check(path: Path) -> None:
         )
 
 
-def unpack(dest: Path) -> list[Path]:
-    """Write the files the browser needs into ``dest`` (unchanged files are left alone)."""
+def unpack(dest: Path, names: tuple[str, ...] = FILES) -> list[Path]:
+    """Write the files the browser needs (or ``names`` of them) into ``dest``.
+
+    Unchanged files are left alone.
+    """
     dest.mkdir(parents=True, exist_ok=True)
     written = []
     with tarfile.open(tarball()) as archive:
-        for name in FILES:
+        for name in names:
             member = archive.extractfile(f"package/{name}")
             if member is None:
                 raise PyodideUnavailable(f"pyodide@{VERSION} has no {name}")

@@ -6,8 +6,9 @@
   ``|``) is an "Open in the explorer" link whose URL fragment holds that stack.
 - At build time the package's own wheel is built from the checkout (hatchling, the project's
   build backend, no network), compiled for Pyodide's Python (pyodide_bytecode.py) and shipped
-  with the pinned Pyodide files (pyodide_dist.py) under _static/explorer/; the page's script
-  loads both from the site itself.
+  with the pinned Pyodide files (pyodide_dist.py; its standard library with the modules the
+  explorer imports compiled too) under _static/explorer/; the page's script loads both from
+  the site itself.
 
 Nothing of this is loaded by any other page: the explorer's script is added to its page only.
 """
@@ -23,9 +24,9 @@ from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst import Directive
-from pyodide_bytecode import precompiled
+from pyodide_bytecode import STDLIB, precompiled
+from pyodide_dist import FILES, unpack
 from pyodide_dist import VERSION as PYODIDE_VERSION
-from pyodide_dist import unpack
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPLORER_DOC = "tools/03-explorer"
@@ -222,13 +223,14 @@ def _ship_runtime(app, exception) -> None:
         return
     static = Path(app.outdir) / "_static" / STATIC_DIR
     pyodide = static / PYODIDE_DIR
-    unpack(pyodide)
+    unpack(pyodide, tuple(name for name in FILES if name != STDLIB))
     with tempfile.TemporaryDirectory() as tmp:
-        cache = Path(app.doctreedir).parent / "explorer-wheel"  # beside doctrees, in the build
-        data = precompiled(build_wheel(Path(tmp)), pyodide, cache)
-    target = static / WHEEL_NAME
-    if not target.is_file() or target.read_bytes() != data:
-        target.write_bytes(data)
+        cache = Path(app.doctreedir).parent / "explorer-python"  # beside doctrees, in the build
+        wheel, stdlib = precompiled(build_wheel(Path(tmp)), cache)
+    # The standard library where Pyodide looks for it, with the explorer's modules compiled.
+    for target, data in ((static / WHEEL_NAME, wheel), (pyodide / STDLIB, stdlib)):
+        if not target.is_file() or target.read_bytes() != data:
+            target.write_bytes(data)
 
 
 def setup(app):

@@ -8,6 +8,7 @@ subprocess. Stacks come from the test suite's own cases (tests/test_shapes.py).
 from __future__ import annotations
 
 import html.parser
+import io
 import json
 import posixpath
 import subprocess
@@ -500,3 +501,40 @@ def test_the_wheel_ships_every_module_compiled_for_pyodides_python():
             header = wheel.read(pyc)[:8]
             assert header[:4] != importlib.util.MAGIC_NUMBER  # not this Python's: Pyodide's
             assert int.from_bytes(header[4:8], "little") == 0b01, f"{pyc}: not unchecked-hash"
+
+
+def test_pyodides_standard_library_ships_the_explorers_modules_compiled():
+    """docs/_ext/pyodide_bytecode.py: the modules the page imports come as pycs, the rest as
+    Pyodide ships them (compiling the standard library was most of the runtime's start)."""
+    import importlib.util
+    import tarfile
+    import zipfile
+
+    sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+    try:
+        import pyodide_dist
+    finally:
+        sys.path.remove(str(ROOT / "docs" / "_ext"))
+    with tarfile.open(pyodide_dist.tarball()) as archive:
+        member = archive.extractfile("package/python_stdlib.zip")
+        shipped_by_pyodide = zipfile.ZipFile(io.BytesIO(member.read()))
+    (served,) = (site_dir() / "_static" / "explorer").glob("pyodide-*/python_stdlib.zip")
+    served = zipfile.ZipFile(served)
+    originals = {info.filename: info for info in shipped_by_pyodide.infolist()}
+    compiled = []
+    for info in served.infolist():
+        if info.filename in originals:
+            assert served.read(info) == shipped_by_pyodide.read(info.filename), info.filename
+            continue
+        source = info.filename[:-1]
+        assert info.filename.endswith(".pyc") and source in originals, info.filename
+        header = served.read(info)[:8]
+        assert header[:4] != importlib.util.MAGIC_NUMBER  # not this Python's: Pyodide's
+        assert int.from_bytes(header[4:8], "little") == 0b01, f"{info.filename}: not unchecked-hash"
+        compiled.append(source)
+    # Every module is still there, once; the page's own imports among the compiled ones.
+    served_modules = sorted(n.removesuffix("c") for n in served.namelist())
+    assert served_modules == sorted(originals)
+    for module in ("argparse.py", "gettext.py", "json/__init__.py", "zipfile/__init__.py"):
+        assert module in compiled, module
+    assert len(compiled) < len(originals) / 2  # only what the page uses
