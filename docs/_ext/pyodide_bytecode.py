@@ -51,7 +51,7 @@ def precompiled(wheel: Path, cache: Path) -> tuple[bytes, bytes]:
                     "compiling the explorer's Python in Pyodide failed: "
                     f"{lines[-1] if lines else done.returncode}"
                 )
-            for made, target in zip(out, kept):
+            for made, target in zip(out, kept, strict=True):
                 made.replace(target)
     for old in cache.glob("*.*"):  # an earlier checkout's: never used again
         if old.is_file() and old not in kept:

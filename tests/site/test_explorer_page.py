@@ -527,7 +527,8 @@ def test_pyodides_standard_library_ships_the_explorers_modules_compiled():
             assert served.read(info) == shipped_by_pyodide.read(info.filename), info.filename
             continue
         source = info.filename[:-1]
-        assert info.filename.endswith(".pyc") and source in originals, info.filename
+        assert info.filename.endswith(".pyc"), info.filename
+        assert source in originals, info.filename
         header = served.read(info)[:8]
         assert header[:4] != importlib.util.MAGIC_NUMBER  # not this Python's: Pyodide's
         assert int.from_bytes(header[4:8], "little") == 0b01, f"{info.filename}: not unchecked-hash"
