@@ -687,8 +687,7 @@ def summary(r: dict) -> str:
             f" keystroke {e['keystroke_trace_ms_median']:.1f} ms median,"
             f" {e['keystroke_trace_ms_max']:.1f} max (target < {TARGETS['explorer_keystroke_ms']} ms);"
             f" a burst of 10 keys: {e['burst_of_10_keys_traces']} traces,"
-            f" the last {e['burst_last_trace_ms']} ms"
-            + (f" ({e['note']})" if "note" in e else "")
+            f" the last {e['burst_last_trace_ms']} ms" + (f" ({e['note']})" if "note" in e else "")
         )
     if explorer := r.get("explorer"):
         lines.append(f"  (machine load average before: {explorer['load_average_1min_before']})")
