@@ -171,7 +171,8 @@ def _form_html(examples: list[dict]) -> str:
   </div>
 </form>
 <p id="explorer-status" class="explorer-status" role="status">Loading the tracer
-   (Python in your browser, about 7 MB the first time)…</p>
+   (Python in your browser: a few megabytes the first time, kept by your browser after)…
+   You can type meanwhile.</p>
 <div id="explorer-result" class="explorer-result" role="region" aria-live="polite"
      aria-atomic="true" aria-label="Trace"></div>
 <figure id="explorer-figure" class="explorer-figure" hidden>

@@ -255,6 +255,29 @@ def test_a_shared_link_restores_the_stack(browser, base_url):
         visit.close()
 
 
+def test_what_is_typed_while_the_runtime_loads_is_traced_once_it_runs(browser, base_url):
+    """The form answers from the start: the runtime loads in a worker, the page never waits."""
+    visit = Explorer(browser, base_url)
+    held = []  # the wheel's request, answered only once the reader has typed
+    try:
+        visit.context.route("**/rnnshape_docs.whl", lambda route: held.append(route))
+        visit.page.goto(f"{base_url}{PAGE}")
+        for _ in range(600):  # the worker asks for the wheel as it starts
+            if held:
+                break
+            visit.page.wait_for_timeout(50)
+        assert visit.page.get_attribute("#explorer", "data-state") == "loading"
+        layers = ["GRU(8, return_sequences=True)", "Dense(2)"]
+        visit.page.fill("#explorer-input", "1,7,3")
+        visit.page.fill("#explorer-layers", "\n".join(layers))
+        (wheel,) = held
+        wheel.continue_()
+        visit.page.wait_for_selector(READY, timeout=START_TIMEOUT)
+        assert visit.shown() == command("1,7,3", layers)
+    finally:
+        visit.close()
+
+
 def test_every_check_yourself_block_opens_its_stack(explorer):
     """Each chapter's "Open in the explorer" link shows its stack, as the command prints it.
 

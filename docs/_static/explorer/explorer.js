@@ -2,8 +2,8 @@
 // rnnshape package running in Pyodide. All the tracing is Python: rnnshape_docs.explorer
 // from the package's own wheel, run in a worker (explorer-worker.js) so that starting it
 // never blocks the page; this script only moves text between the page and it.
-// Loaded by the explorer page only; the runtime (Pyodide, ~7 MB) is fetched from the site
-// itself once this script runs, never from another host.
+// Loaded by the explorer page only; the runtime (Pyodide, ~8 MB compressed) is fetched from
+// the site itself once this script runs, never from another host.
 
 const root = document.getElementById("explorer");
 const form = document.getElementById("explorer-form");
