@@ -9,6 +9,17 @@ import { pathToFileURL } from "node:url";
 const [pyodideDir, inWheel, outWheel, outStdlib] = process.argv.slice(2);
 const { loadPyodide } = await import(pathToFileURL(path.join(pyodideDir, "pyodide.mjs")).href);
 const quiet = { stdout: () => {}, stderr: (line) => console.error(line) };
+let pyodide = null;
+
+// Python's error in one line (its last: "SystemExit: ..."), for the build's message.
+function run(code) {
+  try {
+    return pyodide.runPython(code);
+  } catch (error) {
+    console.error(String(error.message).trim().split("\n").pop());
+    process.exit(1);
+  }
+}
 
 // What the page does with the package (explorer.js): every import on these paths is one a
 // reader's browser makes, so these are the standard-library modules worth compiling.
@@ -60,9 +71,9 @@ sorted({
 `;
 
 // 1. The wheel, with an unchecked-hash pyc beside each module.
-let pyodide = await loadPyodide({ indexURL: pyodideDir + path.sep, ...quiet });
+pyodide = await loadPyodide({ indexURL: pyodideDir + path.sep, ...quiet });
 pyodide.FS.writeFile("/tmp/in.whl", new Uint8Array(fs.readFileSync(inWheel)));
-pyodide.runPython(`
+run(`
 import importlib.util
 import pathlib
 import py_compile
@@ -101,28 +112,35 @@ const wheel = pyodide.FS.readFile("/tmp/out.whl");
 // (Pyodide ships sources only, and compiling them was most of the runtime's start); the
 // other modules stay as they are, so a path not exercised here still works.
 pyodide.unpackArchive(wheel, "wheel");
-pyodide.runPython(IMPORT_ALL);
-pyodide.runPython(EXERCISE);
-const used = pyodide.runPython(FROM_STDLIB).toJs();
-pyodide.FS.writeFile("/tmp/stdlib-in.zip", new Uint8Array(fs.readFileSync(path.join(pyodideDir, "python_stdlib.zip"))));
+run(IMPORT_ALL);
+run(EXERCISE);
+const used = run(FROM_STDLIB).toJs();
+const shippedStdlib = fs.readFileSync(path.join(pyodideDir, "python_stdlib.zip"));
+pyodide.FS.writeFile("/tmp/stdlib-in.zip", new Uint8Array(shippedStdlib));
 pyodide.globals.set("used", used);
-pyodide.runPython(`
-import importlib._bootstrap_external as external
-import importlib.util
+run(`
+import pathlib
+import py_compile
+import sys
 import zipfile
 
 used = set(used)
+stdlib = next(p for p in sys.path if p.endswith(".zip"))  # where Pyodide mounts the zip
 source = zipfile.ZipFile("/tmp/stdlib-in.zip")
+work = pathlib.Path("/tmp/stdlib")
 with zipfile.ZipFile("/tmp/stdlib-out.zip", "w") as out:
     for info in source.infolist():
-        data = source.read(info)
-        if info.filename in used:
-            code = compile(data, info.filename, "exec", dont_inherit=True)
-            pyc = external._code_to_hash_pyc(code, importlib.util.source_hash(data), checked=False)
-            name = info.filename[:-3] + ".pyc"
-            out.writestr(zipfile.ZipInfo(name, info.date_time), bytes(pyc), zipfile.ZIP_DEFLATED)
-        else:
-            out.writestr(info, data, info.compress_type)
+        if info.filename not in used:
+            out.writestr(info, source.read(info), info.compress_type)
+            continue
+        py = pathlib.Path(source.extract(info, work))
+        pyc = py.with_suffix(".pyc")
+        py_compile.compile(
+            str(py), str(pyc), dfile=f"{stdlib}/{info.filename}", doraise=True,
+            invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
+        )
+        name = info.filename[:-3] + ".pyc"
+        out.writestr(zipfile.ZipInfo(name, info.date_time), pyc.read_bytes(), zipfile.ZIP_DEFLATED)
 `);
 const stdlib = pyodide.FS.readFile("/tmp/stdlib-out.zip");
 fs.writeFileSync(outStdlib + ".tmp", stdlib);
@@ -137,7 +155,8 @@ pyodide = await loadPyodide({
   ...quiet,
 });
 pyodide.unpackArchive(wheel, "wheel");
-pyodide.runPython(`
+pyodide.globals.set("IMPORT_ALL", IMPORT_ALL);
+run(`
 import importlib._bootstrap_external as external
 import sys
 
@@ -149,20 +168,18 @@ def refuse(self, data, path, *args, **kwargs):
 
 external.SourceLoader.source_to_code = refuse
 sys.dont_write_bytecode = True
+try:
+    exec(IMPORT_ALL)
+except CompiledFromSource as exc:
+    raise SystemExit(f"Pyodide compiled {exc} from source: its pyc was not used")
 `);
-try {
-  pyodide.runPython(IMPORT_ALL);
-} catch (error) {
-  console.error(`Pyodide compiled ${String(error.message).trim().split("\n").pop()} from source: its pyc was not used`);
-  process.exit(1);
-}
-pyodide.runPython(EXERCISE);
-const fromSource = pyodide.runPython(FROM_STDLIB).toJs().filter((name) => !name.endsWith(".pyc"));
+run(EXERCISE);
+const fromSource = run(FROM_STDLIB).toJs().filter((name) => !name.endsWith(".pyc"));
 if (fromSource.length) {
   console.error(`the standard library compiled from source: ${fromSource.join(", ")}`);
   process.exit(1);
 }
-const imported = pyodide.runPython("len(imported)");
+const imported = run("len(imported)");
 fs.renameSync(outStdlib + ".tmp", outStdlib);
 fs.writeFileSync(outWheel, wheel);
 console.log(

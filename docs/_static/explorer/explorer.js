@@ -147,7 +147,14 @@ worker.addEventListener("message", ({ data }) => {
   if ("error" in data) reject(new Error(data.error));
   else resolve(data.value);
 });
-worker.addEventListener("error", (event) => started?.reject(new Error(event.message)));
+worker.addEventListener("error", (event) => {
+  // The worker itself failed (not a Python error, which comes back as a message): nothing
+  // on its way will be answered.
+  const error = new Error(event.message || "the explorer's worker stopped");
+  started?.reject(error);
+  for (const { reject } of waiting.values()) reject(error);
+  waiting.clear();
+});
 
 function ask(message, transfer = []) {
   const id = ++lastId;
@@ -216,6 +223,7 @@ async function traceWhatIsPending() {
 async function traceFile(file) {
   if (!ready || !file) return;
   const bytes = await file.arrayBuffer();
+  pending = null; // the file replaces whatever text was waiting to be traced
   const token = ++issued;
   // Handed to the worker, this page's own thread: the file goes to no server.
   const text = await ask({ file: { bytes, name: file.name } }, [bytes]);
