@@ -526,7 +526,7 @@ def test_the_wheel_ships_every_module_compiled_for_pyodides_python():
             assert int.from_bytes(header[4:8], "little") == 0b01, f"{pyc}: not unchecked-hash"
 
 
-def test_pyodides_standard_library_ships_the_explorers_modules_compiled():
+def test_pyodides_stdlib_ships_the_explorers_modules_compiled():
     """docs/_ext/pyodide_bytecode.py: the modules the page imports come as pycs, the rest as
     Pyodide ships them (compiling the standard library was most of the runtime's start)."""
     import importlib.util
