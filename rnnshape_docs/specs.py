@@ -67,14 +67,12 @@ _KERNEL_LAYER = (
 )
 
 
+# What every convolution takes first (Keras 3.15), in this order.
+_CONV_GEOMETRY = ("filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate")
+
 # ConvLSTM1D and ConvLSTM2D take the same parameters (Keras 3.15), in this order.
 _CONV_LSTM = (
-    "filters",
-    "kernel_size",
-    "strides",
-    "padding",
-    "data_format",
-    "dilation_rate",
+    *_CONV_GEOMETRY,
     "activation",
     "recurrent_activation",
     "use_bias",
@@ -109,12 +107,7 @@ class _Signature:
 # Conv1D and Conv2D take the same arguments (sizes as one number or one per spatial axis).
 _CONVOLUTION = _Signature(
     (
-        "filters",
-        "kernel_size",
-        "strides",
-        "padding",
-        "data_format",
-        "dilation_rate",
+        *_CONV_GEOMETRY,
         "groups",
         *_KERNEL_LAYER,
     ),
