@@ -72,10 +72,17 @@ project = "rnnshape"
 author = "the rnnshape team"
 copyright = "2026, the rnnshape team"
 
-# rnnshape_site (docs/_ext): the hooks that fix and trim the built site, one per problem.
+# rnnshape_site (docs/_ext): the hooks that fix and trim the built site, one per problem;
+# rnnshape_figure_files: the figures served as files beside the pages, not inside them.
 from rnnshape_site import write_paired_notebooks
 
-extensions = ["myst_nb", "sphinx_copybutton", "rnnshape_site", "rnnshape_explorer"]
+extensions = [
+    "myst_nb",
+    "sphinx_copybutton",
+    "rnnshape_site",
+    "rnnshape_figure_files",
+    "rnnshape_explorer",
+]
 # No intersphinx: the build must need no network, and nothing links to other projects'
 # inventories. If it ever does, store the objects.inv files under docs/_inventories/ and
 # map them as (url, "_inventories/<name>.inv") so no inventory is fetched at build time.

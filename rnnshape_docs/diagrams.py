@@ -4,7 +4,9 @@ Every function returns a :class:`Diagram`: a matplotlib figure plus an ``alt`` t
 ``caption`` that are generated from the same trace, so a figure, its description and the
 code cell beside it can never disagree. Left as the last expression of a notebook cell, a
 Diagram shows as an SVG ``<figure>`` with its alt text and caption; a figure too wide for a
-phone also carries a narrow variant, which phones are served instead (same alt text).
+phone also carries a narrow variant, which phones are served instead (same alt text). The
+SVGs are data: URIs, which a notebook needs; the book's site serves them as files instead
+(docs/_ext/rnnshape_figure_files.py).
 
 Every shape a figure shows comes from a :class:`rnnshape_docs.shapes.Trace`: the rules'
 ``trace(layers, input_shape)`` or, in the book, ``check_model(model)``, which has also run

@@ -11,6 +11,7 @@ import base64
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
+from pathlib import Path
 
 from rnnshape_docs.rules.base import SHAPE_TEXT
 
@@ -19,6 +20,7 @@ ATTRIBUTE = "data-rnnshape-shapes"
 # layer's box (the (8, 3) of Conv1D(8, 3), the (1, 4) of Reshape((1, 4)), pool_size=(2, 2)).
 _LABEL = re.compile(r"(?<![\w(=])" + SHAPE_TEXT.pattern)
 _DATA_URI = re.compile(rb"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)")
+_SVG_LINK = re.compile(r'(?:src|srcset)="((?![a-z]+:)[^"#?]+\.svg)"')
 _SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -72,6 +74,19 @@ def unrecorded(svg: bytes | str) -> list[str]:
 def embedded_svgs(html: bytes) -> list[bytes]:
     """The SVG documents a page carries as data: URIs (an <img> src, a <source> srcset)."""
     return [base64.b64decode(m.group(1)) for m in _DATA_URI.finditer(html)]
+
+
+def linked_svgs(html: str) -> list[str]:
+    """The .svg files a page's <img> src and <source> srcset point at (relative URLs, in
+    page order): where the site serves its figures (docs/_ext/rnnshape_figure_files.py)."""
+    return _SVG_LINK.findall(html)
+
+
+def page_svgs(page: Path) -> list[bytes]:
+    """Every SVG figure a built page shows: those it carries and the files it points at."""
+    data = page.read_bytes()
+    files = [(page.parent / url).resolve() for url in linked_svgs(data.decode("utf-8"))]
+    return embedded_svgs(data) + [file.read_bytes() for file in files]
 
 
 class _InlineSvgs(HTMLParser):

@@ -1,10 +1,11 @@
 """Every figure of the built book shows only shapes of the trace it was drawn from.
 
 A figure records the shapes of its trace (from ``trace(...)`` or ``check_model(...)``) in its
-SVG root's ``data-rnnshape-shapes``; here every SVG of the built site (the figures embedded in
-the pages as data: URIs, any <svg> written into a page, every .svg file) is parsed, the
-shapes in its <text> labels are collected, and each must be among the recorded ones. A
-figure that shows shapes but records none fails: its shapes came from loose numbers.
+SVG root's ``data-rnnshape-shapes``; here every SVG of the built site (the figure files each
+page points at, any figure a page embeds as a data: URI, any <svg> written into a page, every
+.svg file) is parsed, the shapes in its <text> labels are collected, and each must be among
+the recorded ones. A figure that shows shapes but records none fails: its shapes came from
+loose numbers.
 No browser needed: ``RNNSHAPE_SITE=build/html pytest tests/site/test_figure_shapes.py``.
 """
 
@@ -12,13 +13,13 @@ from __future__ import annotations
 
 import pytest
 from _site import book_pages, site_dir
-from figure_labels import embedded_svgs, inline_svgs, unrecorded
+from figure_labels import inline_svgs, page_svgs, unrecorded
 
 PAGES = book_pages()
 
 
 def _page_figures(page: str) -> list[bytes]:
-    return embedded_svgs((site_dir() / page).read_bytes())
+    return page_svgs(site_dir() / page)
 
 
 def test_the_book_has_figures_with_shapes():
