@@ -394,6 +394,36 @@ def _lighthouse_run(binary: Path, url: str, report: Path, flags: list[str]) -> t
     }, out
 
 
+# Lighthouse and every package it pulls in, at the exact versions and integrity hashes of
+# benchmarks/lighthouse/package-lock.json (written without registry URLs).
+LIGHTHOUSE = ROOT / "benchmarks" / "lighthouse"
+
+
+def _install_lighthouse(npm: str) -> Path:
+    """`npm ci` of benchmarks/lighthouse into build/bench/node, again whenever the lock
+    changed; returns the lighthouse command."""
+    prefix = WORK / "node"
+    binary = prefix / "node_modules" / ".bin" / "lighthouse"
+    lock = (LIGHTHOUSE / "package-lock.json").read_bytes()
+    installed = prefix / "package-lock.json"
+    if binary.exists() and installed.is_file() and installed.read_bytes() == lock:
+        return binary
+    shutil.rmtree(prefix, ignore_errors=True)
+    prefix.mkdir(parents=True)
+    for name in ("package.json", "package-lock.json"):
+        shutil.copyfile(LIGHTHOUSE / name, prefix / name)
+    done = subprocess.run(
+        [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+        check=False,
+        cwd=prefix,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        raise SystemExit(f"bench: npm ci of benchmarks/lighthouse failed: {done.stderr.strip()}")
+    return binary
+
+
 def lighthouse(
     html: Path,
     base: str,
@@ -406,14 +436,7 @@ def lighthouse(
     if not npm:
         log("no npm: Lighthouse skipped")
         return {"skipped": "npm not found"}
-    prefix = WORK / "node"
-    binary = prefix / "node_modules" / ".bin" / "lighthouse"
-    if not binary.exists():
-        subprocess.run(
-            [npm, "install", "--no-audit", "--no-fund", "--prefix", str(prefix), "lighthouse@13"],
-            check=True,
-            capture_output=True,
-        )
+    binary = _install_lighthouse(npm)
     # Every page of the book (the chapters and the pages around them), not Sphinx's own
     # genindex and search pages.
     book = [p for p in pages_of(html) if p not in ("genindex.html", "search.html")][:limit]
