@@ -26,7 +26,7 @@ from collections.abc import Sequence
 
 from rnnshape_docs import cli
 from rnnshape_docs.shapes import ShapeError, trace
-from rnnshape_docs.specs import RECURRENT, SpecError, parse
+from rnnshape_docs.specs import RETURNS_SEQUENCES, SpecError, parse
 
 #: What the explorer shows first: the weather model of the course this book grew from.
 WEATHER = ("None,None,1", ("SimpleRNN(40, return_sequences=True)", "SimpleRNN(40)", "Dense(1)"))
@@ -176,7 +176,7 @@ def with_return_sequences(layer: str) -> str:
 
 def _set_return_sequences(call: ast.Call) -> None:
     name = call.func.id if isinstance(call.func, ast.Name) else ""
-    if name in RECURRENT:
+    if name in RETURNS_SEQUENCES:
         call.keywords = [k for k in call.keywords if k.arg != "return_sequences"]
         call.keywords.append(ast.keyword("return_sequences", ast.Constant(True)))
         return

@@ -30,7 +30,7 @@ from rnnshape_docs.rules import Call, Refusal, Shape, format_shape
 from rnnshape_docs.rules.base import flag
 from rnnshape_docs.rules.recurrent import with_return_sequences
 from rnnshape_docs.shapes import ShapeError
-from rnnshape_docs.specs import RECURRENT, LayerSpec
+from rnnshape_docs.specs import RETURNS_SEQUENCES, LayerSpec
 from rnnshape_docs.tables import Table
 
 # Call arguments that carry tensors the rules read, and what they mean for each layer.
@@ -396,10 +396,10 @@ class _Walk:
         message = f"layer {self._name(layer.name)!r}, {spec.text}, called on {got}: {exc}"
         ref = sources.get(exc.source or ("input", 0))
         if ref is None:
-            return message + (exc.hint if not self.steps else "")
+            return message + ((exc.hint or exc.fix) if not self.steps else exc.fix)
         producer = self.done[self._key(ref)]
         if producer.call is None:  # a model input: the fix is in the data
-            return message + exc.hint
+            return message + (exc.hint or exc.fix)
         origin = f"{self._name(ref.layer)!r}, {_text(producer.layer)}"
         if exc.source and exc.source[0] == "initial_state":
             return f"{message}; that state is output {ref.index} of {origin}"
@@ -407,7 +407,7 @@ class _Walk:
             hint = _return_sequences_hint(producer, ref)
             if hint:
                 return f"{message}; {origin} {hint}"
-        return f"{message} (it comes from {origin})"
+        return f"{message} (it comes from {origin}){exc.fix}"
 
 
 def _text(layer: Layer) -> str:
@@ -420,7 +420,7 @@ def _return_sequences_hint(producer: _Done, ref: Ref) -> str:
     if spec is None or ref.index != 0 or producer.call is None:
         return ""
     inner = spec.params["layer"] if spec.name == "Bidirectional" else spec
-    if inner.name not in RECURRENT or flag(inner, "return_sequences"):
+    if inner.name not in RETURNS_SEQUENCES or flag(inner, "return_sequences"):
         return ""
     try:
         sequence = rules.apply(with_return_sequences(spec), producer.call)[0][0]

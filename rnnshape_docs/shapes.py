@@ -27,7 +27,7 @@ from rnnshape_docs import rules
 from rnnshape_docs.rules import Call, Refusal, Shape, format_shape
 from rnnshape_docs.rules.base import flag
 from rnnshape_docs.rules.recurrent import with_return_sequences
-from rnnshape_docs.specs import RECURRENT, LayerSpec, SpecError, parse
+from rnnshape_docs.specs import RETURNS_SEQUENCES, LayerSpec, SpecError, parse
 from rnnshape_docs.tables import Table
 
 __all__ = ["Shape", "ShapeError", "Step", "Trace", "format_shape", "parse_shape", "trace"]
@@ -220,13 +220,19 @@ def trace(layers: Sequence[str | LayerSpec], input_shape: Sequence[int | None] |
         except Refusal as exc:
             message = f"{where}, {spec.text}: {exc}"
             if index == 0:
-                message += exc.hint  # about the data itself
+                message += exc.hint or exc.fix  # about the data itself
             elif exc.after_rnn:
-                message += _return_sequences_hint(steps, index) or (
-                    f"; layer {index} passes on one vector per sample: set "
-                    "return_sequences=True on the recurrent layer before it, or repeat the "
-                    "vector over time steps with RepeatVector(n)"
+                message += (
+                    _return_sequences_hint(steps, index)
+                    or exc.fix
+                    or (
+                        f"; layer {index} passes on one vector per sample: set "
+                        "return_sequences=True on the recurrent layer before it, or repeat the "
+                        "vector over time steps with RepeatVector(n)"
+                    )
                 )
+            else:
+                message += exc.fix
             raise ShapeError(message, index=index, layer=spec.text) from None
         steps.append(Step(spec.text, current, outputs, why, spec=spec, names=names))
         current = outputs[0]
@@ -238,7 +244,7 @@ def _return_sequences_hint(steps: list[Step], index: int) -> str:
     prev = steps[-1]
     spec = prev.spec
     inner = spec.params["layer"] if spec is not None and spec.name == "Bidirectional" else spec
-    if inner is None or inner.name not in RECURRENT or flag(inner, "return_sequences"):
+    if inner is None or inner.name not in RETURNS_SEQUENCES or flag(inner, "return_sequences"):
         return ""
     fixed = with_return_sequences(spec)
     where = f"layer {index}" if spec is inner else f"the {inner.name} inside layer {index}"

@@ -331,6 +331,8 @@ SHAPE_ARGS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
 #: The layer names rnnshape knows, in the order design.md lists them.
 KNOWN_LAYERS: tuple[str, ...] = tuple(SIGNATURES)
 RECURRENT = ("SimpleRNN", "LSTM", "GRU")
+#: The layers with return_sequences (the recurrent ones and the ConvLSTMs, whose steps are grids).
+RETURNS_SEQUENCES = (*RECURRENT, "ConvLSTM1D", "ConvLSTM2D")
 #: Bidirectional's merge modes (None: the two directions as two tensors).
 MERGE_MODES = ("concat", "sum", "mul", "ave", None)
 WRAPPERS = ("Bidirectional", "TimeDistributed")

@@ -8,6 +8,7 @@ and that the rules refuse exactly the stacks Keras refuses.
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 
@@ -15,7 +16,9 @@ keras = pytest.importorskip("keras")
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from rnnshape_docs.explorer import suggest_fix
 from rnnshape_docs.keras_models import check_model, keras_error, measure
+from rnnshape_docs.rules import format_shape
 from rnnshape_docs.shapes import ShapeError, trace
 from rnnshape_docs.specs import SpecError
 
@@ -286,6 +289,47 @@ STACKS = [
 @pytest.mark.parametrize(("layers", "shape"), STACKS, ids=lambda v: str(v))
 def test_stack(layers, shape):
     assert_agree(layers, shape)
+
+
+_FLATTEN_FIX = re.compile(r"TimeDistributed\(Flatten\(\)\) gives (\([^)]*\))$")
+
+
+@pytest.mark.parametrize(
+    ("layers", "shape"),
+    [
+        (["ConvLSTM2D(4, 3)", "LSTM(4)"], (2, 6, 8, 8, 1)),
+        (["ConvLSTM2D(4, 3, return_sequences=True)", "LSTM(4)"], (2, 6, 8, 8, 1)),
+        (["Bidirectional(ConvLSTM2D(4, 3))", "GRU(2)"], (None, None, 6, 6, 1)),
+        (["GRU(4)"], (2, 7, 3, 2)),
+        (["Conv2D(8, 3)", "LSTM(4)"], (2, 12, 12, 1)),
+    ],
+    ids=str,
+)
+def test_a_grid_into_a_recurrent_layer_gets_fixes_keras_accepts(layers, shape):
+    """A grid per step (more than 3 axes) into an RNN: Keras refuses it too, and the fixes
+    the message names, made one after the other as a reader would, give a model Keras
+    builds and runs, with the shapes the messages promised."""
+    text = ",".join("None" if d is None else str(d) for d in shape)
+    for _ in range(3):
+        try:
+            trace(layers, shape)
+        except ShapeError as exc:
+            refused = exc
+        else:
+            pytest.fail(f"{layers} traces before any flatten was named")
+        assert assert_agree(layers, shape) is None, "Keras refuses it too"
+        fix = suggest_fix(text, layers)
+        if fix is not None:
+            layers = fix["layers"]
+            continue
+        promised = _FLATTEN_FIX.search(str(refused))
+        assert promised, f"no fix named: {refused}"
+        at = refused.index
+        layers = [*layers[:at], "TimeDistributed(Flatten())", *layers[at:]]
+        fixed = assert_agree(layers, shape)
+        assert format_shape(fixed.steps[at].outputs[0]) == promised[1]
+        return
+    pytest.fail(f"still refused after three fixes: {layers}")
 
 
 def test_conv1d_channels_first_symbolically():

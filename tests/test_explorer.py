@@ -84,15 +84,18 @@ def test_a_line_that_looks_like_an_option_is_a_layer_not_an_option():
             0,
             "Bidirectional(GRU(4, return_sequences=True), merge_mode='sum')",
         ),
+        # a ConvLSTM's last output is one grid, without the time axis the next one reads
+        (["ConvLSTM2D(4, 3)", "ConvLSTM2D(2, 3)"], 0, "ConvLSTM2D(4, 3, return_sequences=True)"),
     ],
 )
 def test_the_fix_sets_return_sequences_on_the_layer_the_message_names(layers, index, fixed):
-    fix = suggest_fix("2,7,3", layers)
+    shape = "2,7,3" if "ConvLSTM2D" not in layers[0] else "2,7,9,9,3"
+    fix = suggest_fix(shape, layers)
     assert fix["index"] == index
     assert fix["layers"][index] == fixed
     assert f"layer {index + 1}" in fix["label"]
-    assert "set return_sequences=True" in str(explore("2,7,3", "\n".join(layers))["error"])
-    trace(fix["layers"], "2,7,3")  # the fixed stack traces
+    assert "set return_sequences=True" in str(explore(shape, "\n".join(layers))["error"])
+    trace(fix["layers"], shape)  # the fixed stack traces
 
 
 @pytest.mark.parametrize(

@@ -163,6 +163,60 @@ def test_lost_return_sequences_names_the_layer_to_change():
         trace_bytes(json.dumps(config).encode(), "m.json")
 
 
+def _grids_into_an_lstm(return_sequences: bool, shape=(None, 6, 8, 8, 1)) -> bytes:
+    config = functional(
+        [
+            inputs("video", list(shape)),
+            layer(
+                "ConvLSTM2D",
+                "grids",
+                {"filters": 4, "kernel_size": [3, 3], "return_sequences": return_sequences},
+                ([tensor("video")], {}),
+            ),
+            layer("LSTM", "lstm", {"units": 2}, ([tensor("grids")], {})),
+        ],
+        [["video", 0, 0]],
+        ["lstm", 0, 0],
+    )
+    return json.dumps(config).encode()
+
+
+def test_a_convlstms_last_grid_into_an_lstm_names_return_sequences_first():
+    with pytest.raises(
+        ShapeError,
+        match=r"gets 4-D \(None, 6, 6, 4\); 'grids', ConvLSTM2D\(.*\) passes on only its last "
+        r"output \(None, 6, 6, 4\): set return_sequences=True on it .* \(None, 6, 6, 6, 4\)$",
+    ):
+        trace_bytes(_grids_into_an_lstm(False), "m.json")
+
+
+@pytest.mark.parametrize(
+    ("shape", "says"),
+    [
+        ((None, 6, 8, 8, 1), "TimeDistributed(Flatten()) gives (None, 6, 144)"),
+        ((None, None, 8, 8, 1), "TimeDistributed(Flatten()) gives (None, None, 144)"),
+    ],
+)
+def test_every_grid_into_an_lstm_names_the_flattening(shape, says):
+    with pytest.raises(ShapeError) as refused:
+        trace_bytes(_grids_into_an_lstm(True, shape), "m.json")
+    message = str(refused.value)
+    assert "(it comes from 'grids', ConvLSTM2D(" in message
+    assert message.endswith(
+        f"; to read axis 1 as the time steps, flatten each step into its features: {says}"
+    )
+
+
+def test_a_grid_given_as_the_models_input_names_the_flattening():
+    config = functional(
+        [inputs("x", [None, 7, 3, 2]), layer("GRU", "gru", {"units": 2}, ([tensor("x")], {}))],
+        [["x", 0, 0]],
+        ["gru", 0, 0],
+    )
+    with pytest.raises(ShapeError, match=r"TimeDistributed\(Flatten\(\)\) gives \(None, 7, 6\)$"):
+        trace_bytes(json.dumps(config).encode(), "m.json")
+
+
 # --------------------------------------------------------------------------- hostile files
 
 

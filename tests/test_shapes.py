@@ -160,6 +160,41 @@ def test_the_classic_mistake_after_bidirectional():
         (["LSTM(4)"], (2, 7), "(batch, time steps, features)"),
         (["LSTM(4)"], (2, 7), "add a features axis of size 1: (2, 7, 1)"),
         (["GRU(4)"], (2, 7, 3, 1), "gets 4-D (2, 7, 3, 1)"),
+        (["GRU(4)"], (2, 7, 3, 2), "flatten each step into its features: "),
+        (["GRU(4)"], (2, 7, 3, 2), "TimeDistributed(Flatten()) gives (2, 7, 6)"),
+        (["LSTM(4)"], (2, 7, 3, None), "needs its sizes known, not (3, None)"),
+        (["LSTM(4)"], (5,), "gets 1-D (5,); give each sample its time steps and features"),
+        (
+            ["ConvLSTM2D(4, 3)", "LSTM(4)"],
+            (2, 10, 8, 8, 1),
+            (
+                "gets 4-D (2, 6, 6, 4); layer 1, ConvLSTM2D(4, 3), passes on only its last output "
+                "(2, 6, 6, 4): set return_sequences=True on layer 1 so it passes on one output per "
+                "time step, (2, 10, 6, 6, 4)"
+            ),
+        ),
+        (
+            ["ConvLSTM2D(4, 3, return_sequences=True)", "LSTM(4)"],
+            (2, 10, 8, 8, 1),
+            (
+                "gets 5-D (2, 10, 6, 6, 4); to read axis 1 as the time steps, flatten each step "
+                "into its features: TimeDistributed(Flatten()) gives (2, 10, 144)"
+            ),
+        ),
+        (
+            ["ConvLSTM1D(4, 3, return_sequences=True)", "Bidirectional(GRU(2))"],
+            (2, 10, 8, 1),
+            (
+                "(wrapped GRU(2)) a recurrent layer needs 3-D input (batch, time steps, features) "
+                "but gets 4-D (2, 10, 6, 4); to read axis 1 as the time steps, flatten each step "
+                "into its features: TimeDistributed(Flatten()) gives (2, 10, 24)"
+            ),
+        ),
+        (
+            ["Conv2D(8, 3)", "LSTM(4)"],
+            (2, 12, 12, 1),
+            "TimeDistributed(Flatten()) gives (2, 10, 80)",
+        ),
         (["LSTM(4)", "Dense(2)", "GRU(3)"], (2, 7, 3), "RepeatVector"),
         (["LSTM(0)"], (2, 7, 3), "units must be a positive whole number, got 0"),
         (["SimpleRNN(-3)"], (2, 7, 3), "units must be a positive whole number"),

@@ -69,10 +69,14 @@ class Refusal(Exception):
         after_rnn: bool = False,
         hint: str = "",
         source: tuple[str, int] | None = None,
+        fix: str = "",
     ):
         super().__init__(message)
         self.after_rnn = after_rnn
         self.hint = hint  # a fix about the data, given when the layer is the first one
+        # A fix that holds wherever the input came from, given unless an earlier layer's
+        # return_sequences=False is to blame (then that is the fix to make first).
+        self.fix = fix
         # Which argument is at fault, ("input", k) or ("initial_state", k), so the tracer of a
         # model can name the layer that produced it.
         self.source = source
@@ -110,6 +114,19 @@ def data_format(spec: LayerSpec) -> str:
 
 def ndim_name(n: int) -> str:
     return f"{n}-D"
+
+
+def with_article(text: str) -> str:
+    """``text`` after its indefinite article, for a text that starts with a number as it is
+    read aloud: "a 3-step kernel", "an 8-channel grid", "an 11 x 11 kernel", "a 110-step".
+
+    >>> [with_article(t) for t in ("3-step", "8-step", "11 x 11", "18-channel", "110-step", "? x 3")]
+    ['a 3-step', 'an 8-step', 'an 11 x 11', 'an 18-channel', 'a 110-step', 'a ? x 3']
+    """
+    digits = text[: len(text) - len(text.lstrip("0123456789"))]
+    eight = digits.startswith("8")
+    eleven_or_eighteen = digits[:2] in ("11", "18") and len(digits) % 3 == 2
+    return f"{'an' if eight or eleven_or_eighteen else 'a'} {text}"
 
 
 def steps_text(t: int | None) -> str:

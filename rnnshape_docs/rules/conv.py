@@ -11,6 +11,7 @@ from rnnshape_docs.rules.base import (
     ndim_name,
     one_int,
     positive_int,
+    with_article,
 )
 from rnnshape_docs.specs import LayerSpec
 
@@ -68,5 +69,5 @@ def conv1d(spec: LayerSpec, shape: Shape) -> Result:
     )
     change = f"{steps} steps -> {length}" if steps is not None else "length stays unknown"
     stride_text = f", stride {strides}" if strides > 1 else ""
-    why = f"slides a {span}{stride_text}, padding={padding!r}: {change}; {filters} filters"
+    why = f"slides {with_article(span)}{stride_text}, padding={padding!r}: {change}; {filters} filters"
     return (out,), ("output",), why

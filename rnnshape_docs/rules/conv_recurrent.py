@@ -19,6 +19,7 @@ from rnnshape_docs.rules.base import (
     format_shape,
     ndim_name,
     positive_int,
+    with_article,
 )
 from rnnshape_docs.rules.spatial import (
     conv_grid,
@@ -102,7 +103,8 @@ def conv_lstm(spec: LayerSpec, call: Call | Shape) -> Result:
         why = f"return_sequences=True: one {filters}-channel grid for {each} ({conv})"
     else:
         which = f"the last of the {steps} steps" if steps is not None else "the last step"
-        why = f"return_sequences=False: only {which} is kept, a {filters}-channel grid ({conv})"
+        kept = with_article(f"{filters}-channel grid")
+        why = f"return_sequences=False: only {which} is kept, {kept} ({conv})"
     if flag(spec, "return_state"):
         why += "; return_state=True adds the final states h and c, each the size of one step"
     return outputs, names, why + started

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from rnnshape_docs.rules import conv_recurrent
 from rnnshape_docs.rules.base import (
     STATE_NAMES,
@@ -14,7 +16,7 @@ from rnnshape_docs.rules.base import (
     ndim_name,
     positive_int,
 )
-from rnnshape_docs.specs import MERGE_MODES, RECURRENT, LayerSpec
+from rnnshape_docs.specs import MERGE_MODES, RECURRENT, RETURNS_SEQUENCES, LayerSpec
 
 CONV_RECURRENT = ("ConvLSTM1D", "ConvLSTM2D")  # rules in conv_recurrent; Bidirectional takes them
 
@@ -31,10 +33,15 @@ def rnn_core(spec: LayerSpec, shape: Shape) -> tuple[tuple[Shape, ...], tuple[st
                 hint="; for a plain series of values (one number per step) add a features "
                 f"axis of size 1: {format_shape((*shape, 1))}",
             )
-        raise Refusal(
+        message = (
             f"a recurrent layer needs 3-D input {axes} but gets "
-            f"{ndim_name(len(shape))} {format_shape(shape)}; reshape the data to 3 axes"
+            f"{ndim_name(len(shape))} {format_shape(shape)}"
         )
+        if len(shape) < 2:
+            raise Refusal(f"{message}; give each sample its time steps and features")
+        # A grid or image per step (after a ConvLSTM or Conv2D): if an earlier ConvLSTM
+        # dropped the time axis, setting return_sequences=True there is the fix to make first.
+        raise Refusal(message, after_rnn=True, fix=_flatten_each_step(shape))
     batch, steps, features = shape
     if features is None:
         raise Refusal(
@@ -55,6 +62,21 @@ def rnn_core(spec: LayerSpec, shape: Shape) -> tuple[tuple[Shape, ...], tuple[st
         outputs += tuple((batch, units) for _ in states)
         names += states
     return outputs, names, units
+
+
+def _flatten_each_step(shape: Shape) -> str:
+    """How a tensor of more than 3 axes becomes a sequence of feature vectors."""
+    batch, steps, *each = shape
+    if None in each:
+        return (
+            "; to read axis 1 as the time steps, each step must be flattened into its "
+            f"features (TimeDistributed(Flatten())), which needs its sizes known, not "
+            f"{format_shape(tuple(each))}"
+        )
+    return (
+        "; to read axis 1 as the time steps, flatten each step into its features: "
+        f"TimeDistributed(Flatten()) gives {format_shape((batch, steps, math.prod(each)))}"
+    )
 
 
 def _one_tensor(spec: LayerSpec, call: Call) -> Shape:
@@ -273,13 +295,15 @@ def _wrapped_rnn(inner: LayerSpec, shape: Shape) -> tuple[tuple[Shape, ...], tup
             return outputs, names, inner.get("filters")
         return rnn_core(inner, shape)
     except Refusal as exc:
-        raise Refusal(f"(wrapped {inner.text}) {exc}", exc.after_rnn, exc.hint) from None
+        raise Refusal(
+            f"(wrapped {inner.text}) {exc}", exc.after_rnn, exc.hint, exc.source, exc.fix
+        ) from None
 
 
 def with_return_sequences(spec: LayerSpec) -> LayerSpec:
     """The same layer with return_sequences=True (on both directions of a Bidirectional)."""
     params = dict(spec.params)
-    if spec.name in RECURRENT:
+    if spec.name in RETURNS_SEQUENCES:
         params["return_sequences"] = True
     for key in ("layer", "backward_layer"):
         if isinstance(params.get(key), LayerSpec):

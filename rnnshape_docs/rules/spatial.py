@@ -15,6 +15,7 @@ from rnnshape_docs.rules.base import (
     format_shape,
     ndim_name,
     positive_int,
+    with_article,
 )
 from rnnshape_docs.specs import LayerSpec
 
@@ -114,7 +115,7 @@ def conv2d(spec: LayerSpec, shape: Shape) -> Result:
     stride_text = f", stride {times(strides)}" if max(strides) > 1 else ""
     dilation_text = f", dilation {times(dilation)}" if max(dilation) > 1 else ""
     why = (
-        f"slides a {times(kernel)} kernel{stride_text}{dilation_text}, padding={padding!r}: "
+        f"slides {with_article(times(kernel))} kernel{stride_text}{dilation_text}, padding={padding!r}: "
         f"{times(grid)} -> {times(out_grid)}; {filters} filters"
     )
     return (out,), ("output",), why
