@@ -7,6 +7,8 @@ in `rnnshape_docs.shapes` never import it. Three jobs:
 - `measure(layers, input_shape)`: the shapes Keras gives each layer's output(s).
 - `check_model(model)`: for a model a book page built in plain Keras code (Sequential or
   functional), trace it with the rules, run it, and fail loudly on any disagreement.
+
+And `show_error(make)`, which prints what Keras raises as the pages quote it.
 """
 
 from __future__ import annotations
@@ -47,6 +49,23 @@ def hide_retracing_notices() -> None:
     logger = logging.getLogger("tensorflow")
     if not any(isinstance(f, _NoRetracingNotice) for f in logger.filters):
         logger.addFilter(_NoRetracingNotice())
+
+
+def show_error(make: Any, *, first_line: bool = False, width: int | None = None) -> str:
+    """Run ``make()``, print the exception it raises as Keras words it (its type, then its
+    text without terminal colours: only the first line with ``first_line``, wrapped to
+    ``width`` columns if given) and return the whole text. Raises AssertionError if
+    ``make()`` raises nothing. The pages show every Keras message they quote this way."""
+    import textwrap
+
+    try:
+        make()
+    except Exception as error:  # noqa: BLE001 - the point: show whatever Keras raises
+        text = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip()
+        shown = f"{type(error).__name__}: {text.splitlines()[0] if first_line else text}"
+        print(textwrap.fill(shown, width=width) if width else shown)
+        return text
+    raise AssertionError("this example was expected to fail")
 
 
 class ShapeMismatch(AssertionError):
