@@ -17,8 +17,9 @@ import dataclasses
 import logging
 import os
 import re
+import textwrap
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -51,13 +52,13 @@ def hide_retracing_notices() -> None:
         logger.addFilter(_NoRetracingNotice())
 
 
-def show_error(make: Any, *, first_line: bool = False, width: int | None = None) -> str:
+def show_error(
+    make: Callable[[], object], *, first_line: bool = False, width: int | None = None
+) -> str:
     """Run ``make()``, print the exception it raises as Keras words it (its type, then its
     text without terminal colours: only the first line with ``first_line``, wrapped to
     ``width`` columns if given) and return the whole text. Raises AssertionError if
     ``make()`` raises nothing. The pages show every Keras message they quote this way."""
-    import textwrap
-
     try:
         make()
     except Exception as error:  # noqa: BLE001 - the point: show whatever Keras raises
