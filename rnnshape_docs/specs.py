@@ -486,8 +486,8 @@ def _literal(name: str, key: str, node: ast.expr) -> Any:
     if not _plain(value):
         raise SpecError(
             f"{name}({key}=...): {_describe(node)!r} is not a literal value; arguments must be "
-            "numbers, strings, True/False/None or tuples or lists of those (names, calls, lambdas and "
-            "comprehensions are never evaluated)"
+            "numbers, strings, True/False/None or tuples or lists of those (names, calls, "
+            "lambdas and comprehensions are never evaluated)"
         )
     return value
 
