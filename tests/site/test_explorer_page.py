@@ -371,6 +371,12 @@ def _set_mode(page, mode: str) -> None:
         " document.documentElement.dataset.mode = mode; localStorage.setItem('mode', mode); }",
         mode,
     )
+    # The theme's buttons fade to the new colours (Bootstrap: 0.15 s); axe, run in the middle
+    # of a fade, measured a half-faded search button's contrast (CI, stop 20's retry).
+    page.evaluate(
+        "() => Promise.all(document.getAnimations()"
+        ".filter(a => a instanceof CSSTransition).map(a => a.finished))"
+    )
 
 
 @pytest.mark.parametrize("mode", ["light", "dark"])
