@@ -372,10 +372,11 @@ def _set_mode(page, mode: str) -> None:
         mode,
     )
     # The theme's buttons fade to the new colours (Bootstrap: 0.15 s); axe, run in the middle
-    # of a fade, measured a half-faded search button's contrast (CI, stop 20's retry).
+    # of a fade, measured a half-faded search button's contrast in a CI run. A fade that is
+    # cancelled (restyled again) rejects `finished`: it is over too.
     page.evaluate(
         "() => Promise.all(document.getAnimations()"
-        ".filter(a => a instanceof CSSTransition).map(a => a.finished))"
+        ".filter(a => a instanceof CSSTransition).map(a => a.finished.catch(() => null)))"
     )
 
 
