@@ -83,7 +83,8 @@ def _build_book(
 def tests(session: nox.Session) -> None:
     """Unit tests, the agreement suite (rules against real Keras), the book's upstream patches."""
     _install(session, "test", "docs")  # docs: the patched MyST-NB, jupyter-cache and Sphinx
-    session.run("pytest", *session.posargs)
+    # One worker per core (pytest-xdist); `nox -s tests -- -n 0 ...` runs in one process.
+    session.run("pytest", "-n", "auto", *session.posargs)
 
 
 @nox.session(name="agreement-jax", default=False)
