@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
     add_trace_command(commands)
+    add_check_command(commands)
     add_draw_command(commands)
     return parser
 
@@ -182,6 +183,61 @@ def _run_keras(args: argparse.Namespace) -> int:
         print(f"{PROG}: the rules and Keras disagree (a bug in rnnshape)", file=sys.stderr)
         return EXIT_DISAGREE
     return EXIT_OK
+
+
+def add_check_command(commands) -> None:
+    sub = commands.add_parser(
+        "check",
+        help="read a Keras program (never run it): data, model, targets and loss against "
+        "each other, each finding with its line and fix",
+        description="Read a Python program or notebook that uses Keras, without running it, "
+        "and report where the data, the model, the targets and the loss disagree on shapes: "
+        "the line, what clashes with what, and the edit that fixes it. Exit status: 0 no "
+        "error, 1 an error found, 2 the input cannot be read.",
+    )
+    sub.add_argument(
+        "program", metavar="PROGRAM", help="a .py file, a .ipynb notebook, or - for stdin"
+    )
+    sub.add_argument(
+        "--shape",
+        action="append",
+        default=[],
+        metavar="NAME=SHAPE",
+        help="a size the code cannot show, e.g. X=1000,24,3 (repeat for each array)",
+    )
+    sub.add_argument("--json", action="store_true", help="print one JSON object instead")
+    sub.set_defaults(func=run_check)
+
+
+def _stated_shapes(pairs: Sequence[str]) -> dict[str, tuple]:
+    shapes = {}
+    for pair in pairs:
+        name, sep, shape = pair.partition("=")
+        if not sep or not name.strip().isidentifier():
+            raise UsageError(f"--shape {pair!r}: write NAME=SHAPE, e.g. --shape X=1000,24,3")
+        try:
+            shapes[name.strip()] = parse_shape(shape)
+        except ShapeError as exc:
+            raise UsageError(f"--shape {pair!r}: {exc}") from None
+    return shapes
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from rnnshape_docs.program import check_program
+
+    shapes = _stated_shapes(args.shape)
+    if args.program == "-":
+        data, name = sys.stdin.buffer.read(), "<stdin>"
+    else:
+        name = args.program
+        try:
+            with open(name, "rb") as f:
+                data = f.read(64 * 2**20 + 1)
+        except OSError as exc:
+            raise UsageError(f"{name}: cannot read the file ({exc.strerror or exc})") from None
+    result = check_program(data, shapes=shapes, filename=name)
+    print(json.dumps(result.to_json()) if args.json else result.text(terminal_width()))
+    return result.exit_status
 
 
 def add_draw_command(commands) -> None:

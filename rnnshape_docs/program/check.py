@@ -1,0 +1,1037 @@
+"""`check_program`: read a program (never run it), trace the models it builds on the data it
+gives them, and report what clashes: data against the model's input, targets against its
+output and loss, and every refusal of the shape rules, each pinned to a line with its fix.
+
+The models become the same graph (`model_config.ModelGraph`) that saved model files become,
+and are traced by the one walk (`graph.trace_graph`), so a hint is written once.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from rnnshape_docs.graph import ModelTrace, trace_graph
+from rnnshape_docs.model_config import Chained, Layer, ModelGraph, Node, Ref
+from rnnshape_docs.program import losses, sizes
+from rnnshape_docs.program.findings import (
+    Assumption,
+    Cardinality,
+    DataRank,
+    DataSize,
+    DeclaredInput,
+    EmbeddingIds,
+    Finding,
+    IdsUnderOneHotLoss,
+    LayerRefused,
+    NotRead,
+    OutputActivation,
+    PredictSample,
+    StatefulBatch,
+    TargetBroadcasts,
+    TargetShape,
+    sort_findings,
+)
+from rnnshape_docs.program.names import snake_case
+from rnnshape_docs.program.reader import Reader
+from rnnshape_docs.program.sizes import Sym, shape_text
+from rnnshape_docs.program.source import ProgramError, Source, parse_source, read_source
+from rnnshape_docs.program.values import (
+    Array,
+    Dataset,
+    InputObj,
+    LayerObj,
+    ListVal,
+    ModelObj,
+    Tensor,
+    Unknown,
+)
+from rnnshape_docs.shapes import ShapeError
+from rnnshape_docs.specs import SpecError, parse
+from rnnshape_docs.tables import Table
+
+# Keywords any layer takes that say where the data comes in, not what the layer does.
+_INPUT_KEYWORDS = ("input_shape", "batch_input_shape", "batch_size", "input_dim", "input_length")
+_DEFAULT_BATCH = 32  # fit's and predict's batch_size when none is given
+
+
+@dataclass
+class CheckedModel:
+    """A model the program builds: where, its trace (if it could be traced), its layers' lines."""
+
+    name: str
+    line: int
+    kind: str
+    var: str
+    trace: ModelTrace | None
+    lines: dict[str, int]
+
+    def to_json(self) -> dict:
+        entry: dict[str, Any] = {"name": self.name, "var": self.var, "line": self.line}
+        if self.trace is None:
+            entry.update(inputs=None, layers=[], outputs=None)
+            return entry
+        data = self.trace.to_json()
+        for layer in data["layers"]:
+            layer["line"] = self.lines.get(layer["name"].split("/")[0], self.line)
+        entry.update(data)
+        return entry
+
+    def table(self) -> Table | None:
+        if self.trace is None:
+            return None
+        base = self.trace.table()
+        rows = [
+            (self.lines.get(row[0].split("[")[0].split("/")[0], self.line), *row)
+            for row in base.rows
+        ]
+        return Table(("line", *base.columns), rows, base.caption, code=(2, 3, 4))
+
+
+@dataclass
+class ProgramCheck:
+    """What `check_program` found: the models, the named arrays, the findings."""
+
+    source: Source
+    models: list[CheckedModel]
+    arrays: list[tuple[str, int, Array]]
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def exit_status(self) -> int:
+        return 1 if self.errors else 0
+
+    def where(self, line: int) -> str:
+        return self.source.where(line)
+
+    def to_json(self) -> dict:
+        return {
+            "models": [m.to_json() for m in self.models],
+            "arrays": [
+                {
+                    "name": name,
+                    "line": line,
+                    "shape": None if a.shape is None else [sizes.to_json(s) for s in a.shape],
+                    **({"dtype": a.dtype} if a.dtype else {}),
+                    **({"labels": a.labels} if a.labels else {}),
+                }
+                for name, line, a in self.arrays
+            ],
+            "findings": [
+                f.to_json(self.source.where if self.source.cells else None) for f in self.findings
+            ],
+        }
+
+    def text(self, width: int = 80) -> str:
+        out = []
+        for model in self.models:
+            head = f"model {model.name!r}" + (
+                f" ({model.var})" if model.var and model.var != model.name else ""
+            )
+            head += f", built at line {self.where(model.line)}"
+            table = model.table()
+            if table is None:
+                out.append(head + ": not traced (see the notes)")
+            else:
+                out.append(head + ":")
+                out.append(table.text(width))
+            out.append("")
+        if not self.findings:
+            out.append("no findings: the shapes in this program agree")
+        for f in self.findings:
+            line = f"{self.where(f.line)}: {f.severity} {f.code}: {f.message}"
+            if f.fix:
+                target = (
+                    f" (line {self.where(f.fix_line)})"
+                    if f.fix_line and f.fix_line != f.line
+                    else ""
+                )
+                line += f"; fix{target}: {f.fix}"
+            out.append(line)
+        return "\n".join(out)
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def _repr_html_(self) -> str:
+        import html
+
+        parts = []
+        for model in self.models:
+            table = model.table()
+            if table is not None:
+                parts.append(
+                    f"<p>model <code>{html.escape(model.name)}</code>, line {model.line}</p>"
+                )
+                parts.append(table._repr_html_())
+        rows = "".join(
+            f"<tr><td>{html.escape(self.where(f.line))}</td><td>{f.severity}</td><td><code>{f.code}</code></td>"
+            f"<td>{html.escape(f.message)}</td><td><code>{html.escape(f.fix)}</code></td></tr>"
+            for f in self.findings
+        )
+        parts.append(
+            "<table><thead><tr><th>line</th><th>severity</th><th>code</th><th>finding</th>"
+            f"<th>fix</th></tr></thead><tbody>{rows}</tbody></table>"
+        )
+        return "\n".join(parts)
+
+
+def check_program(
+    text: str | bytes,
+    *,
+    shapes: dict[str, tuple] | None = None,
+    filename: str = "<program>",
+) -> ProgramCheck:
+    """Read ``text`` (a program or a notebook's JSON), never running it, and check its shapes.
+
+    ``shapes`` states sizes the code cannot show: ``{"X": (1000, 24, 3)}`` gives the array
+    assigned to ``X`` that shape. Raises `ProgramError` (one line) when the text cannot be read.
+    """
+    source = read_source(text, filename)
+    tree = parse_source(source)
+    program = Program(source, dict(shapes or {}))
+    reader = Reader(program)
+    program.reader = reader
+    reader.run(tree)
+    if reader.stopped:
+        program.findings.append(NotRead.at(reader.line, reader.stopped))
+    program.finish()
+    return program.result()
+
+
+class Program:
+    """What reading a program records, and the checks run when a model is used."""
+
+    def __init__(self, source: Source, shapes: dict[str, tuple]):
+        self.source = source
+        self.shapes = {k: tuple(v) for k, v in shapes.items()}
+        self.findings: list[Finding] = []
+        self.arrays: list[tuple[str, int, Array]] = []
+        self.models: list[ModelObj] = []
+        self.inputs: list[InputObj] = []
+        self.nodes: list[tuple[LayerObj, Any, dict, int]] = []
+        self.counters: dict[str, int] = {}
+        self.reader: Reader | None = None
+        self.names_of: dict[int, str] = {}  # id(array) -> the name it was assigned to
+
+    # ------------------------------------------------------------------ recording
+
+    def auto_name(self, class_name: str) -> str:
+        base = snake_case(class_name)
+        count = self.counters.get(base, 0)
+        self.counters[base] = count + 1
+        return base if count == 0 else f"{base}_{count}"
+
+    def on_assign(self, name: str, value: Any, line: int) -> Any:
+        if isinstance(value, Array):
+            stated = self.shapes.get(name)
+            if stated is not None:
+                value = Array(
+                    tuple(stated), value.dtype, value.line, value.labels, value.classes, value.frame
+                )
+            if value.line == 0:
+                value = Array(
+                    value.shape, value.dtype, line, value.labels, value.classes, value.frame
+                )
+            self.arrays = [(n, ln, a) for n, ln, a in self.arrays if not (n == name and ln == line)]
+            self.arrays.append((name, line, value))
+            self.names_of[id(value)] = name
+        elif isinstance(value, ModelObj) and not value.var:
+            value.var = name
+        return value
+
+    def name_of(self, value: Any, node: ast.AST | None = None) -> str:
+        if node is not None:
+            return ast.unparse(node)
+        return self.names_of.get(id(value), "the data")
+
+    def add_input(self, obj: InputObj) -> int:
+        self.inputs.append(obj)
+        return len(self.inputs) - 1
+
+    def add_node(self, layer: LayerObj, inputs: Any, extra: dict, line: int) -> int:
+        self.nodes.append((layer, inputs, extra, line))
+        return len(self.nodes) - 1
+
+    def reshape_error(self, a: Array, shape: tuple, node: ast.AST) -> None:
+        self.findings.append(
+            DataSize.at(
+                node.lineno,
+                f"NumPy cannot reshape an array of {sizes.elements(a.shape):,} elements "
+                f"{shape_text(a.shape)} into {shape_text(shape)} "
+                f"({sizes.elements(shape):,} elements)",
+            )
+        )
+
+    def eager_call(self, layer: LayerObj, x: Array, node: ast.AST) -> Any:
+        return Unknown("a layer called on data")
+
+    def declared_input(self, model: ModelObj, layer: LayerObj) -> None:
+        """The input shape a Sequential's first layer declares (Keras 2 style keywords)."""
+        kw = layer.kwargs
+        shape: tuple | None = None
+        keyword = ""
+        if "batch_input_shape" in kw:
+            shape, keyword = _sizes(kw["batch_input_shape"]), "batch_input_shape"
+        elif "input_shape" in kw:
+            inner = _sizes(kw["input_shape"])
+            batch = kw.get("batch_size")
+            shape = None if inner is None else (batch if sizes.is_size(batch) else None, *inner)
+            keyword = "input_shape"
+        elif "input_dim" in kw and layer.class_name != "Embedding":
+            length = kw.get("input_length")
+            dim = kw["input_dim"]
+            shape = (None, length, dim) if "input_length" in kw else (None, dim)
+            keyword = "input_dim"
+        elif layer.class_name == "Embedding" and "input_length" in kw:
+            shape, keyword = (None, kw["input_length"]), "input_length"
+        if keyword:
+            model.declared = shape
+            model.declared_line = layer.line
+            model.declared_keyword = keyword
+            model.declared_source = _keyword_node(layer.source, keyword)
+            if shape is None:
+                self.findings.append(
+                    NotRead.at(layer.line, f"{keyword}= is not a tuple of sizes rnnshape can read")
+                )
+
+    # ------------------------------------------------------------------ tracing
+
+    def spec_of(self, layer: LayerObj):
+        """The layer's `LayerSpec` (its arguments as literals), or a reason it cannot be read."""
+        try:
+            return parse(_layer_text(layer)), ""
+        except _NotLiteral as exc:
+            return None, str(exc)
+        except SpecError as exc:
+            return None, str(exc)
+
+    def graph_of(self, model: ModelObj, input_shapes: tuple) -> tuple[ModelGraph | None, str, int]:
+        """The model as the graph the walk takes, or (None, why not, the line)."""
+        layers: dict[str, Layer] = {}
+        nodes: list[Node] = []
+        if model.kind == "Sequential":
+            entry = f"{model.name}_input"
+            layers[entry] = Layer(entry, "InputLayer", input_shape=input_shapes[0])
+            previous = entry
+            for layer in model.layers:
+                spec, why = self.spec_of(layer)
+                if spec is None:
+                    return None, why, layer.line
+                layers[layer.name] = Layer(layer.name, layer.class_name, spec=spec)
+                nodes.append(Node(layer.name, 0, (Chained(previous),), {}))
+                previous = layer.name
+            if not nodes:
+                return None, "the model has no layers", model.line
+            return (
+                ModelGraph(
+                    model.name,
+                    "Sequential",
+                    layers,
+                    tuple(nodes),
+                    (Ref(entry, 0, 0),),
+                    (Ref(previous, 0, 0),),
+                ),
+                "",
+                0,
+            )
+        # Functional: the calls that lead to the outputs, in the order the program made them.
+        needed: set[int] = set()
+        inputs_used: set[int] = set()
+        stack = list(model.outputs)
+        while stack:
+            tensor = stack.pop()
+            if tensor.input_id >= 0:
+                inputs_used.add(tensor.input_id)
+                continue
+            if tensor.node in needed:
+                continue
+            needed.add(tensor.node)
+            _, args, extra, _ = self.nodes[tensor.node]
+            stack.extend(_tensors_in((args, extra)))
+        calls: dict[int, int] = {}
+        refs: dict[int, Ref] = {}
+        for k, obj in enumerate(self.inputs):
+            if k in inputs_used:
+                layers[obj.name] = Layer(
+                    obj.name, "InputLayer", input_shape=_rules_shape(obj.shape)
+                )
+        for index in sorted(needed):
+            layer, args, extra, line = self.nodes[index]
+            spec, why = self.spec_of(layer)
+            if spec is None:
+                return None, why, line
+            call = calls.get(id(layer), 0)
+            calls[id(layer)] = call + 1
+            layers[layer.name] = Layer(layer.name, layer.class_name, spec=spec)
+            nodes.append(
+                Node(
+                    layer.name,
+                    call,
+                    (self._refs(args),),
+                    {k: self._refs(v) for k, v in extra.items()},
+                )
+            )
+            refs[index] = Ref(layer.name, call, 0)
+        model_inputs = tuple(self._refs(t) for t in model.inputs)
+        graph = ModelGraph(
+            model.name,
+            "Functional",
+            layers,
+            tuple(nodes),
+            model_inputs,
+            tuple(self._refs(t) for t in model.outputs),
+        )
+        return graph, "", 0
+
+    def _refs(self, value: Any) -> Any:
+        if isinstance(value, Tensor):
+            if value.input_id >= 0:
+                return Ref(self.inputs[value.input_id].name, 0, 0)
+            layer = self.nodes[value.node][0]
+            call = sum(1 for k in range(value.node) if self.nodes[k][0] is layer)
+            return Ref(layer.name, call, value.index)
+        if isinstance(value, list | tuple):
+            return [self._refs(v) for v in value]
+        if isinstance(value, ListVal) and value.items is not None:
+            return [self._refs(v) for v in value.items]
+        return value
+
+    def input_shape(self, model: ModelObj) -> tuple | None:
+        """The input shape the model states (batch first), or None when only data can tell."""
+        if model.kind == "Functional":
+            if len(model.inputs) == 1 and model.inputs[0].input_id >= 0:
+                return self.inputs[model.inputs[0].input_id].shape
+            return None
+        return model.declared
+
+    def trace(
+        self, model: ModelObj, data_shape: tuple | None, line: int, *, quiet: bool = False
+    ) -> ModelTrace | None:
+        """Trace ``model`` on its stated input (or on ``data_shape``); a refusal is a finding.
+
+        ``quiet``: a finding about the data was made already; a refusal adds nothing to it.
+        """
+        if model.broken:
+            return None
+        if model.kind == "Functional":
+            shapes = tuple(
+                _rules_shape(self.inputs[t.input_id].shape) for t in model.inputs if t.input_id >= 0
+            )
+            if len(shapes) != len(model.inputs):
+                return None
+        else:
+            shape = model.declared if model.declared is not None else data_shape
+            if shape is None:
+                return None
+            shapes = (_rules_shape(shape),)
+        if model.trace is not None and model.traced_input == shapes:
+            return model.trace
+        graph, why, where = self.graph_of(model, shapes)
+        if graph is None:
+            self.findings.append(NotRead.at(where, f"{model.name!r} is not traced: {why}"))
+            model.broken = True
+            return None
+        try:
+            result = trace_graph(graph)
+        except ShapeError as exc:
+            if not quiet:
+                self._refused(model, exc, data_shape is not None and model.declared is None)
+            model.broken = True
+            return None
+        model.trace, model.traced_input = result, shapes
+        return result
+
+    def _refused(self, model: ModelObj, exc: ShapeError, from_data: bool) -> None:
+        message = str(exc)
+        name = getattr(exc, "layer", None)
+        match = _LAYER_NAME.match(message)
+        if match:
+            name = match.group(1)
+        layers = self._layers(model)
+        layer = layers.get(name)
+        line = layer.line if layer is not None else model.line
+        fix, fix_line = "", 0
+        producer = _PRODUCER.search(message)
+        if producer and "return_sequences=True" in message:
+            earlier = layers.get(producer.group(1))
+            if earlier is not None and earlier.source is not None:
+                fix = _with_keyword(earlier.source, "return_sequences", True)
+                fix_line = earlier.line
+        if from_data and layer is not None and model.layers and layer is model.layers[0]:
+            message += " (the input shape comes from the data fitted: the model declares none)"
+        self.findings.append(LayerRefused.at(line, message, fix, fix_line))
+
+    def _layers(self, model: ModelObj) -> dict[str, LayerObj]:
+        if model.kind == "Sequential":
+            return {layer.name: layer for layer in model.layers}
+        return {layer.name: layer for layer, *_ in self.nodes}
+
+    # ------------------------------------------------------------------ use
+
+    def use(
+        self, model: ModelObj, x: Any, y: Any, kwargs: dict, node: ast.Call, method: str
+    ) -> None:
+        line = node.lineno
+        if isinstance(x, Dataset):
+            y = x.y
+            batch = x.batch if sizes.is_size(x.batch) else None
+            x = x.x
+            x = (
+                Array((batch, *x.shape), x.dtype, x.line, x.labels, x.classes)
+                if isinstance(x, Array) and x.shape is not None
+                else x
+            )
+            if isinstance(y, Array) and y.shape is not None:
+                y = Array((batch, *y.shape), y.dtype, y.line, y.labels, y.classes)
+        x_node = _arg_node(node, 0, "x")
+        y_node = _arg_node(node, 1, "y")
+        trace = self.check_input(model, x, line, x_node)
+        if trace is None:
+            return
+        self.check_target(model, trace, x, y, line, y_node, "target")
+        self.check_stateful(model, x, kwargs, line)
+        validation = kwargs.get("validation_data")
+        if isinstance(validation, tuple) and len(validation) >= 2:
+            v_node = _keyword_node(node, "validation_data")
+            parts = v_node.elts if isinstance(v_node, ast.Tuple) else [None, None]
+            self.check_input(model, validation[0], line, parts[0], role="validation input")
+            self.check_target(
+                model, trace, validation[0], validation[1], line, parts[1], "validation target"
+            )
+
+    def check_input(
+        self, model: ModelObj, x: Any, line: int, x_node: ast.AST | None, role: str = "input"
+    ) -> ModelTrace | None:
+        """Trace the model for data ``x``; compare what it declares with what it is given."""
+        if isinstance(x, ListVal | tuple) and model.kind == "Functional" and len(model.inputs) > 1:
+            return self.trace(model, None, line)
+        if not isinstance(x, Array) or x.shape is None:
+            return self.trace(model, None, line)
+        stated = self.input_shape(model)
+        data = x.shape
+        name = _source(x_node) or self.name_of(x)
+        if stated is None:
+            return self.trace(model, (None, *data[1:]), line)
+        where = model.declared_line or model.line
+        declared_text = shape_text(stated[1:]) if len(stated) > 1 else shape_text(stated)
+        if len(data) != len(stated):
+            if len(data) + 1 == len(stated) and all(
+                sizes.known_equal(a, b) for a, b in zip(data, stated[1:], strict=True)
+            ):
+                source = _source(model.declared_source) if model.declared_source is not None else ""
+                fix = _declared_fix(model, source, name, data)
+                self.findings.append(
+                    DeclaredInput.at(
+                        where,
+                        f"the model's input shape {declared_text} is the whole shape of {name} "
+                        f"{shape_text(data)}, samples included: Keras adds the batch axis itself, "
+                        f"so the model expects {len(stated)}-D batches of {declared_text} and "
+                        f"{name} is {len(data)}-D",
+                        fix,
+                    )
+                )
+                self.trace(model, None, line, quiet=True)
+                model.broken = True
+                return None
+            self._rank_finding(model, x, name, stated, line, role)
+            trace = self.trace(model, None, line, quiet=True)
+            model.broken = True
+            return trace
+        clashes = [k for k in range(1, len(data)) if sizes.differ(data[k], stated[k])]
+        if clashes:
+            permuted = sorted(map(str, data[1:])) == sorted(map(str, stated[1:]))
+            source = _source(model.declared_source) if model.declared_source is not None else ""
+            fix = _declared_fix(model, source, name, data)
+            axes = _axis_words(len(data))
+            detail = ", ".join(
+                f"{axes.get(k, f'axis {k}')} {sizes.text(data[k])} against {sizes.text(stated[k])}"
+                for k in clashes
+            )
+            text = (
+                f"the model declares its input as {declared_text} but the {role} {name} is "
+                f"{shape_text(data)}, i.e. {shape_text(data[1:])} per sample ({detail})"
+            )
+            if permuted:
+                text += "; the same sizes in another order: the axes are swapped in the declaration"
+            self.findings.append(DeclaredInput.at(where, text, fix, 0))
+            trace = self.trace(model, None, line, quiet=True)  # the model as written
+            model.broken = True  # no further findings about its input
+            return trace
+        for k in range(1, len(data)):
+            if isinstance(data[k], Sym) and isinstance(stated[k], int):
+                self.findings.append(
+                    Assumption.at(
+                        line,
+                        f"{name} {shape_text(data)}: {data[k]} is assumed to be {stated[k]}, as the "
+                        f"model declares; state it with --shape {name}=...",
+                    )
+                )
+        return self.trace(model, None, line)
+
+    def _rank_finding(
+        self, model: ModelObj, x: Array, name: str, stated: tuple, line: int, role: str
+    ) -> None:
+        data = x.shape
+        fix, fix_line = "", 0
+        if (
+            len(data) + 1 == len(stated)
+            and stated[-1] == 1
+            and all(
+                sizes.known_equal(a, b) is not False
+                for a, b in zip(data[1:], stated[1:-1], strict=True)
+            )
+        ):
+            fix = f"{name} = {name}.reshape(({name}.shape[0], {', '.join(sizes.text(s) for s in stated[1:])}))"
+            fix_line = x.line
+            why = "a features axis of 1 is missing"
+        elif len(data) + 1 == len(stated):
+            why = "one axis is missing"
+        elif len(data) == len(stated) + 1:
+            why = "it has one axis more than the model takes"
+        else:
+            why = "the numbers of axes differ"
+        self.findings.append(
+            DataRank.at(
+                line,
+                f"the {role} {name} is {shape_text(data)}, {len(data)}-D, but the model takes "
+                f"{len(stated)}-D batches {shape_text(stated)}: {why}",
+                fix,
+                fix_line,
+            )
+        )
+
+    def check_target(
+        self,
+        model: ModelObj,
+        trace: ModelTrace,
+        x: Any,
+        y: Any,
+        line: int,
+        y_node: ast.AST | None,
+        role: str,
+    ) -> None:
+        if not isinstance(y, Array) or y.shape is None or not y.shape:
+            return
+        name = _source(y_node) or self.name_of(y)
+        if isinstance(x, Array) and x.shape and sizes.differ(x.shape[0], y.shape[0]):
+            self.findings.append(
+                Cardinality.at(
+                    line,
+                    f"{_source(None) or 'the input'} has {x.shape[0]} samples but the {role} {name} "
+                    f"has {y.shape[0]}: Keras stops with 'Data cardinality is ambiguous'",
+                )
+            )
+            return
+        if model.compiled is None or len(trace.outputs) != 1:
+            return
+        loss = losses.loss_name(model.compiled.loss)
+        if loss is None:
+            return
+        output = trace.outputs[0]
+        compile_line = model.compiled.line
+        kind = losses.kind(loss)
+        last = self._last_layer(model)
+        if y.labels == "ids" and kind == losses.ONE_HOT:
+            self.findings.append(
+                IdsUnderOneHotLoss.at(
+                    line,
+                    f"the {role} {name} {shape_text(y.shape)} holds integer class ids, but "
+                    f"{loss} compares one-hot rows (one {output[-1]}-wide row per id)",
+                    "loss='sparse_categorical_crossentropy'",
+                    compile_line,
+                )
+            )
+            return
+        if y.labels == "onehot" and kind == losses.SPARSE:
+            self.findings.append(
+                IdsUnderOneHotLoss.at(
+                    line,
+                    f"the {role} {name} {shape_text(y.shape)} holds one-hot rows, but "
+                    f"{loss} reads one integer class id per output row",
+                    "loss='categorical_crossentropy'",
+                    compile_line,
+                )
+            )
+            return
+        result, wanted = losses.outcome(output, y.shape, loss)
+        if result == "ok":
+            self._activation(model, last, output, loss, compile_line)
+            return
+        fix = self._target_fix(model, trace, y, output, loss)
+        text = (
+            f"the model outputs {shape_text(output)} but the {role} {name} is "
+            f"{shape_text(y.shape)}; {loss} needs {wanted}"
+        )
+        if result == "broadcast":
+            self.findings.append(
+                TargetBroadcasts.at(
+                    line,
+                    text
+                    + ": Keras broadcasts the two and trains on the wrong loss, without an error",
+                    *fix,
+                )
+            )
+        else:
+            self.findings.append(TargetShape.at(line, text, *fix))
+
+    def _target_fix(
+        self, model: ModelObj, trace: ModelTrace, y: Array, output: tuple, loss: str
+    ) -> tuple[str, int]:
+        """The edit that makes the output match the target: the last layer's width, or return_sequences."""
+        last = self._last_layer(model)
+        target = y.shape
+        kind = losses.kind(loss)
+        if kind == losses.SPARSE:
+            per_row = (
+                target[:-1]
+                if len(target) >= 2 and target[-1] == 1 and len(target) == len(output)
+                else target
+            )
+        else:
+            per_row = target
+        if last is None or last.source is None:
+            return "", 0
+        if (
+            kind != losses.SPARSE
+            and len(target) == len(output)
+            and last.class_name == "Dense"
+            and isinstance(target[-1], int)
+        ):
+            return _with_positional(last.source, target[-1]), last.line
+        # A per-step target against a last-step output: the last recurrent layer must return sequences.
+        if len(per_row) == len(output) + 1 or (
+            kind == losses.SPARSE and len(per_row) == len(output)
+        ):
+            rnn = self._last_recurrent(model)
+            if (
+                rnn is not None
+                and rnn.source is not None
+                and rnn.kwargs.get("return_sequences") is not True
+            ):
+                return _with_keyword(rnn.source, "return_sequences", True), rnn.line
+        if len(per_row) + 1 == len(output) and kind != losses.SPARSE:
+            rnn = self._last_recurrent(model)
+            if (
+                rnn is not None
+                and rnn.source is not None
+                and rnn.kwargs.get("return_sequences") is True
+            ):
+                return _without_keyword(rnn.source, "return_sequences"), rnn.line
+        return "", 0
+
+    def _last_layer(self, model: ModelObj) -> LayerObj | None:
+        if model.kind == "Sequential":
+            return model.layers[-1] if model.layers else None
+        if len(model.outputs) == 1 and model.outputs[0].input_id < 0:
+            return self.nodes[model.outputs[0].node][0]
+        return None
+
+    def _last_recurrent(self, model: ModelObj) -> LayerObj | None:
+        layers = model.layers if model.kind == "Sequential" else [n[0] for n in self.nodes]
+        for layer in reversed(layers):
+            inner = (
+                layer.args[0] if layer.class_name in ("Bidirectional",) and layer.args else layer
+            )
+            if isinstance(inner, LayerObj) and inner.class_name in ("LSTM", "GRU", "SimpleRNN"):
+                return layer if layer is inner else inner
+        return None
+
+    def _activation(
+        self, model: ModelObj, last: LayerObj | None, output: tuple, loss: str, line: int
+    ) -> None:
+        if last is None or last.class_name != "Dense":
+            return
+        activation = last.kwargs.get("activation")
+        if activation == "softmax" and output[-1] == 1:
+            self.findings.append(
+                OutputActivation.at(
+                    last.line,
+                    "softmax over a single unit always gives 1.0, whatever the input: the model "
+                    "cannot learn",
+                    _with_keyword(last.source, "activation", "sigmoid")
+                    if last.source is not None
+                    else "",
+                )
+            )
+
+    def check_stateful(self, model: ModelObj, x: Any, kwargs: dict, line: int) -> None:
+        layers = model.layers if model.kind == "Sequential" else [n[0] for n in self.nodes]
+        if not any(layer.kwargs.get("stateful") is True for layer in layers):
+            return
+        stated = self.input_shape(model)
+        batch = stated[0] if stated else None
+        given = kwargs.get("batch_size", _DEFAULT_BATCH)
+        if not isinstance(batch, int):
+            return
+        if sizes.is_size(given) and sizes.differ(given, batch):
+            self.findings.append(
+                StatefulBatch.at(
+                    line,
+                    f"the stateful model's batch size is fixed at {batch} (its input "
+                    f"{shape_text(stated)}), but this call cuts the data into batches of {given}"
+                    + (" (the default)" if "batch_size" not in kwargs else ""),
+                    f"batch_size={batch}",
+                )
+            )
+            return
+        if isinstance(x, Array) and x.shape and isinstance(x.shape[0], int) and x.shape[0] % batch:
+            self.findings.append(
+                StatefulBatch.at(
+                    line,
+                    f"{x.shape[0]} samples do not split into batches of {batch}: the last batch "
+                    f"would have {x.shape[0] % batch}, and a stateful model takes only batches of "
+                    f"{batch}",
+                    f"trim the data to {x.shape[0] - x.shape[0] % batch} samples",
+                )
+            )
+
+    def predict(self, model: ModelObj, x: Any, node: ast.Call, method: str) -> Any:
+        line = node.lineno
+        if isinstance(x, Tensor):
+            return Unknown("a tensor from a nested model")
+        if not isinstance(x, Array) or x.shape is None:
+            trace = self.trace(model, None, line)
+            return (
+                Unknown("predictions") if trace is None else Array(trace.outputs[0], "float", line)
+            )
+        stated = self.input_shape(model)
+        x_node = _arg_node(node, 0, "x")
+        name = _source(x_node) or self.name_of(x)
+        if stated is None and model.trace is not None:
+            stated = model.trace.inputs[0][1]
+        if (
+            stated is not None
+            and len(x.shape) + 1 == len(stated)
+            and all(
+                sizes.known_equal(a, b) is not False
+                for a, b in zip(x.shape, stated[1:], strict=True)
+            )
+        ):
+            one_window = len(stated) == 3 and stated[-1] == 1
+            message = (
+                f"{name} {shape_text(x.shape)} is one sample without its batch axis; the model "
+                f"takes batches {shape_text(stated)}"
+            )
+            if one_window:
+                message += (
+                    f": Keras reads it as {sizes.text(x.shape[0])} sequences of one step each and "
+                    f"returns {sizes.text(x.shape[0])} predictions, without an error"
+                )
+            self.findings.append(PredictSample.at(line, message, f"{name}[None]"))
+            return Unknown("predictions")
+        trace = self.check_input(model, x, line, x_node, role="input to predict")
+        if trace is None:
+            return Unknown("predictions")
+        batch = x.shape[0]
+        output = trace.outputs[0]
+        return Array((batch, *output[1:]), "float", line)
+
+    # ------------------------------------------------------------------ the end
+
+    def finish(self) -> None:
+        """Models never used are traced on what they state; Embeddings are checked."""
+        for model in self.models:
+            if model.trace is None and not model.broken:
+                self.trace(model, None, model.line)
+        for model in self.models:
+            self._embeddings(model)
+
+    def _embeddings(self, model: ModelObj) -> None:
+        layers = model.layers if model.kind == "Sequential" else [n[0] for n in self.nodes]
+        for layer in layers:
+            if layer.class_name != "Embedding":
+                continue
+            input_dim = layer.kwargs.get("input_dim", layer.args[0] if layer.args else None)
+            output_dim = layer.kwargs.get(
+                "output_dim", layer.args[1] if len(layer.args) > 1 else None
+            )
+            weights = layer.kwargs.get("weights")
+            if (
+                isinstance(weights, ListVal)
+                and weights.items
+                and isinstance(weights.items[0], Array)
+            ):
+                matrix = weights.items[0].shape
+                if (
+                    matrix is not None
+                    and len(matrix) == 2
+                    and (sizes.differ(matrix[0], input_dim) or sizes.differ(matrix[1], output_dim))
+                ):
+                    self.findings.append(
+                        EmbeddingIds.at(
+                            layer.line,
+                            f"the Embedding is {sizes.text(input_dim)} x {sizes.text(output_dim)} "
+                            f"but its weights are {shape_text(matrix)}",
+                            f"Embedding({sizes.text(matrix[0])}, {sizes.text(matrix[1])}, ...)",
+                        )
+                    )
+            if (
+                isinstance(input_dim, Sym)
+                and any(a == "len(word_index)" for a, _ in input_dim.terms)
+                and input_dim.const == 0
+            ):
+                self.findings.append(
+                    EmbeddingIds.at(
+                        layer.line,
+                        f"input_dim={input_dim}: the Tokenizer numbers words from 1 to "
+                        "len(word_index), so the largest id is len(word_index) and the Embedding "
+                        "needs one row more (id 0 is the padding)",
+                        "input_dim=len(tokenizer.word_index) + 1",
+                    )
+                )
+
+    def result(self) -> ProgramCheck:
+        checked = []
+        for model in self.models:
+            lines = {layer.name: layer.line for layer in self._layers(model).values()}
+            checked.append(
+                CheckedModel(model.name, model.line, model.kind, model.var, model.trace, lines)
+            )
+        return ProgramCheck(self.source, checked, self.arrays, sort_findings(self.findings))
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+class _NotLiteral(ValueError):
+    pass
+
+
+_LAYER_NAME = re.compile(r"^layer '([^']+)'")
+_PRODUCER = re.compile(r"; '([^']+)', [A-Za-z]+\(.*passes on only its last output")
+
+
+def _value_text(value: Any, what: str) -> str:
+    if isinstance(value, LayerObj):
+        return _layer_text(value)
+    if isinstance(value, bool) or value is None or isinstance(value, int | float | str):
+        return repr(value)
+    if isinstance(value, tuple):
+        inner = ", ".join(_value_text(v, what) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    if isinstance(value, ListVal) and value.items is not None:
+        return "[" + ", ".join(_value_text(v, what) for v in value.items) + "]"
+    if isinstance(value, Sym):
+        raise _NotLiteral(f"{what} is {value}, a size the code does not fix")
+    raise _NotLiteral(f"{what} is not a value rnnshape can read without running the code")
+
+
+def _layer_text(layer: LayerObj) -> str:
+    parts = [
+        _value_text(a, f"argument {k + 1} of {layer.class_name}") for k, a in enumerate(layer.args)
+    ]
+    for key, value in layer.kwargs.items():
+        if key in _INPUT_KEYWORDS and not (layer.class_name == "Embedding" and key == "input_dim"):
+            continue
+        if key == "input_length" or key == "weights":
+            continue
+        if isinstance(value, Unknown) and key in ("name",):
+            continue
+        parts.append(f"{key}={_value_text(value, f'{layer.class_name}({key}=...)')}")
+    return f"{layer.class_name}({', '.join(parts)})"
+
+
+def _sizes(value: Any) -> tuple | None:
+    if isinstance(value, ListVal) and value.items is not None:
+        value = tuple(value.items)
+    if isinstance(value, tuple) and all(v is None or sizes.is_size(v) for v in value):
+        return tuple(value)
+    if sizes.is_size(value):
+        return (value,)
+    return None
+
+
+def _rules_shape(shape: tuple) -> tuple:
+    return tuple(sizes.to_rules(s) for s in shape)
+
+
+def _tensors_in(value: Any) -> list[Tensor]:
+    if isinstance(value, Tensor):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [t for v in value for t in _tensors_in(v)]
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in _tensors_in(v)]
+    if isinstance(value, ListVal) and value.items is not None:
+        return [t for v in value.items for t in _tensors_in(v)]
+    return []
+
+
+def _keyword_node(call: Any, keyword: str) -> ast.expr | None:
+    if isinstance(call, ast.Call):
+        for k in call.keywords:
+            if k.arg == keyword:
+                return k.value
+    return None
+
+
+def _arg_node(call: ast.Call, position: int, keyword: str) -> ast.expr | None:
+    if len(call.args) > position and not isinstance(call.args[position], ast.Starred):
+        return call.args[position]
+    return _keyword_node(call, keyword)
+
+
+def _source(node: ast.AST | None) -> str:
+    if node is None:
+        return ""
+    text = ast.unparse(node)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _with_keyword(call: ast.Call, keyword: str, value: Any) -> str:
+    """The call as it reads with ``keyword=value`` set (added, or replacing the old value)."""
+    new = ast.Call(
+        call.func,
+        list(call.args),
+        [k for k in call.keywords if k.arg != keyword]
+        + [ast.keyword(keyword, ast.Constant(value))],
+    )
+    return ast.unparse(new)
+
+
+def _without_keyword(call: ast.Call, keyword: str) -> str:
+    return ast.unparse(
+        ast.Call(call.func, list(call.args), [k for k in call.keywords if k.arg != keyword])
+    )
+
+
+def _with_positional(call: ast.Call, value: Any) -> str:
+    args = [ast.Constant(value), *call.args[1:]] if call.args else [ast.Constant(value)]
+    keywords = [k for k in call.keywords if k.arg != "units"]
+    return ast.unparse(ast.Call(call.func, args, keywords))
+
+
+def _declared_fix(model: ModelObj, source: str, name: str, data: tuple) -> str:
+    keyword = model.declared_keyword
+    if keyword in ("input_shape", "Input", "build") or not keyword:
+        if source.endswith(".shape"):
+            return f"{'shape' if keyword == 'Input' else 'input_shape'}={source}[1:]"
+        inner = shape_text(
+            tuple(
+                s if isinstance(s, int) else f"{name}.shape[{k + 1}]"
+                for k, s in enumerate(data[1:])
+            )
+        )
+        inner = inner.replace("'", "")
+        return f"{'shape' if keyword == 'Input' else 'input_shape'}={inner}"
+    if keyword == "batch_input_shape":
+        return f"batch_input_shape=({', '.join(sizes.text(s) for s in (model.declared or (None,))[:1] + tuple(data[1:]))})"
+    return f"input_shape={shape_text(data[1:])}"
+
+
+def _axis_words(rank: int) -> dict[int, str]:
+    if rank == 3:
+        return {1: "time steps", 2: "features"}
+    if rank == 2:
+        return {1: "features"}
+    return {}
+
+
+__all__ = ["CheckedModel", "ProgramCheck", "ProgramError", "check_program"]

@@ -1,0 +1,146 @@
+"""Every kind of finding `check` reports, one small class each, with a stable code.
+
+A finding names the line, says what clashes with what (the names and shapes as the code
+has them) and gives the fix as an edit of a line of the reader's own code. The code
+(``RS103``) is stable, so the book and the docs can link to what a kind means.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+ERROR, WARNING, NOTE = "error", "warning", "note"
+_ORDER = {ERROR: 0, WARNING: 1, NOTE: 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One finding: where, how bad, what, and the edit that fixes it."""
+
+    code: str
+    severity: str
+    line: int
+    message: str
+    fix: str = ""
+    fix_line: int = 0  # the line the fix edits, when it is not ``line``
+
+    def to_json(self, where=None) -> dict:
+        entry = {
+            "line": self.line,
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "fix": self.fix,
+        }
+        if self.fix_line and self.fix_line != self.line:
+            entry["fix_line"] = self.fix_line
+        if where is not None and where(self.line) != str(self.line):
+            entry["where"] = where(self.line)
+        return entry
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """Errors first, then warnings, then notes; by line within each; duplicates dropped."""
+    seen, out = set(), []
+    for f in sorted(findings, key=lambda f: (_ORDER[f.severity], f.line, f.code)):
+        key = (f.code, f.line, f.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+class Kind:
+    """A kind of finding: its code, its severity and what it is about (for the docs)."""
+
+    code: ClassVar[str]
+    severity: ClassVar[str]
+    about: ClassVar[str]
+
+    @classmethod
+    def at(cls, line: int, message: str, fix: str = "", fix_line: int = 0) -> Finding:
+        return Finding(cls.code, cls.severity, line, message, fix, fix_line)
+
+
+class LayerRefused(Kind):
+    code, severity = "RS101", ERROR
+    about = "a layer cannot take what the layers before it (or the data) give it"
+
+
+class DataRank(Kind):
+    code, severity = "RS102", ERROR
+    about = "the data has another number of axes than the model's input"
+
+
+class DeclaredInput(Kind):
+    code, severity = "RS103", ERROR
+    about = "the input shape the model declares is not the shape of the data it is given"
+
+
+class DataSize(Kind):
+    code, severity = "RS104", ERROR
+    about = "an axis of the data has another size than the model's input"
+
+
+class Cardinality(Kind):
+    code, severity = "RS105", ERROR
+    about = "inputs and targets have different numbers of samples"
+
+
+class TargetShape(Kind):
+    code, severity = "RS110", ERROR
+    about = "the target cannot be compared with the model's output under the loss"
+
+
+class TargetBroadcasts(Kind):
+    code, severity = "RS111", ERROR
+    about = "the target broadcasts against the output: it trains, on the wrong loss"
+
+
+class IdsUnderOneHotLoss(Kind):
+    code, severity = "RS112", ERROR
+    about = "integer class ids given to a loss that reads one-hot rows (or the reverse)"
+
+
+class OutputActivation(Kind):
+    code, severity = "RS113", WARNING
+    about = "the output layer's activation cannot give what the loss compares"
+
+
+class StatefulBatch(Kind):
+    code, severity = "RS120", ERROR
+    about = "a stateful model's fixed batch size against batch_size or the number of samples"
+
+
+class PredictSample(Kind):
+    code, severity = "RS130", ERROR
+    about = "predict given one sample without its batch axis"
+
+
+class PredictLength(Kind):
+    code, severity = "RS131", ERROR
+    about = "predict given sequences of a length the model does not take"
+
+
+class EmbeddingIds(Kind):
+    code, severity = "RS140", ERROR
+    about = "an Embedding's input_dim against the ids it reads, or its weights"
+
+
+class Keras2Name(Kind):
+    code, severity = "RS150", WARNING
+    about = "a Keras 1/2 spelling that Keras 3 refuses: read as meant, with the Keras 3 one"
+
+
+class Assumption(Kind):
+    code, severity = "RS190", NOTE
+    about = "a check that depends on a size the code does not fix"
+
+
+class NotRead(Kind):
+    code, severity = "RS191", NOTE
+    about = "a part of the program rnnshape could not follow (the rest is still checked)"
+
+
+KINDS: tuple[type[Kind], ...] = tuple(Kind.__subclasses__())

@@ -1,0 +1,354 @@
+"""Keras as a program uses it: layers made and called, models built, compiled, fitted, used.
+
+Building records what the code says (layers with their arguments, the functional graph's
+calls); using a model (``fit``, ``predict``, ``model(x)``...) hands it to `check`, which
+traces it on the data it is given and compares data, targets and loss with it.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from rnnshape_docs.program import numpy_calls, sizes
+from rnnshape_docs.program.names import snake_case
+from rnnshape_docs.program.values import (
+    UNKNOWN,
+    Array,
+    Bound,
+    Compiled,
+    Dataset,
+    InputObj,
+    LayerObj,
+    ListVal,
+    ModelObj,
+    Tensor,
+    Tokenizer,
+    Unknown,
+)
+
+HANDLERS: dict[str, Any] = {}
+
+
+def handles(*paths: str):
+    def register(function):
+        for path in paths:
+            HANDLERS[path] = function
+        return function
+
+    return register
+
+
+def _line(node: ast.AST) -> int:
+    return getattr(node, "lineno", 0)
+
+
+# ---------------------------------------------------------------------------- layers
+
+
+def make_layer(reader, class_name: str, args, kwargs, node) -> LayerObj:
+    program = reader.program
+    layer = LayerObj(class_name, tuple(args), dict(kwargs), _line(node), node)
+    given = kwargs.get("name")
+    layer.name = given if isinstance(given, str) else program.auto_name(class_name)
+    return layer
+
+
+def call_layer(reader, layer: LayerObj, args, kwargs, node) -> Any:
+    """``layer(x)`` in the functional API: a node of the graph, and its output tensor."""
+    inputs = args[0] if args else kwargs.pop("inputs", None)
+    if isinstance(inputs, ListVal) and inputs.items is not None:
+        inputs = list(inputs.items)
+    elif isinstance(inputs, tuple):
+        inputs = list(inputs)
+    tensors = inputs if isinstance(inputs, list) else [inputs]
+    if not tensors or not all(isinstance(t, Tensor) for t in tensors):
+        if isinstance(inputs, Array):
+            return reader.program.eager_call(layer, inputs, node)
+        return Unknown("a tensor")
+    extra = {k: v for k, v in kwargs.items() if isinstance(v, Tensor | list | ListVal)}
+    index = reader.program.add_node(layer, inputs, extra, _line(node))
+    return Tensor(index, 0)
+
+
+@handles("keras.Input", "keras.layers.InputLayer")
+def _input(reader, args, kwargs, node):
+    program = reader.program
+    shape = kwargs.get("shape", args[0] if args else None)
+    batch_shape = kwargs.get("batch_shape", kwargs.get("batch_input_shape"))
+    batch = kwargs.get("batch_size")
+    if "input_shape" in kwargs:
+        shape = kwargs["input_shape"]
+    if isinstance(batch_shape, tuple | ListVal):
+        full = numpy_calls._shape_arg(batch_shape)
+    else:
+        inner = numpy_calls._shape_arg(shape)
+        full = None if inner is None else (batch if sizes.is_size(batch) else None, *inner)
+    name = (
+        kwargs.get("name")
+        if isinstance(kwargs.get("name"), str)
+        else program.auto_name("InputLayer")
+    )
+    if full is None:
+        reader.note(
+            _line(node),
+            "the Input's shape is not a tuple of sizes the code fixes; its model is not traced",
+        )
+        return Unknown("an input")
+    obj = InputObj(tuple(full), _line(node), name)
+    obj.source = node
+    return Tensor(-1, 0, program.add_input(obj))
+
+
+# ---------------------------------------------------------------------------- models
+
+
+@handles("keras.Sequential")
+def _sequential(reader, args, kwargs, node):
+    program = reader.program
+    given = kwargs.get("name")
+    model = ModelObj(
+        "Sequential",
+        _line(node),
+        given if isinstance(given, str) else program.auto_name("Sequential"),
+    )
+    program.models.append(model)
+    layers = kwargs.get("layers", args[0] if args else None)
+    items = (
+        layers.items
+        if isinstance(layers, ListVal)
+        else list(layers)
+        if isinstance(layers, tuple)
+        else []
+    )
+    if isinstance(layers, ListVal) and layers.items is None:
+        reader.note(
+            _line(node), "the layers of this Sequential come from a list rnnshape cannot follow"
+        )
+        model.broken = True
+    for item in items or []:
+        add(reader, model, item, node)
+    return model
+
+
+def add(reader, model: ModelObj, item: Any, node) -> None:
+    program = reader.program
+    if isinstance(item, Tensor) and item.input_id >= 0:  # Sequential([Input(...), ...])
+        obj = program.inputs[item.input_id]
+        model.declared = obj.shape
+        model.declared_line = obj.line
+        model.declared_source = getattr(obj, "source", None)
+        model.declared_keyword = "Input"
+        return
+    if isinstance(item, LayerObj):
+        if not model.layers and model.declared is None:
+            program.declared_input(model, item)
+        model.layers.append(item)
+        model.trace = None
+        return
+    if isinstance(item, ModelObj):
+        reader.note(_line(node), "a model inside a Sequential is not traced by rnnshape check yet")
+        model.broken = True
+        return
+    reader.note(
+        _line(node),
+        f"this Sequential is given something that is not a layer rnnshape reads ({ast.unparse(node)[:60]})",
+    )
+    model.broken = True
+
+
+@handles("keras.Model")
+def _functional(reader, args, kwargs, node):
+    program = reader.program
+    inputs = kwargs.get("inputs", args[0] if args else None)
+    outputs = kwargs.get("outputs", args[1] if len(args) > 1 else None)
+    given = kwargs.get("name")
+    model = ModelObj(
+        "Functional",
+        _line(node),
+        given if isinstance(given, str) else program.auto_name("Functional"),
+    )
+    program.models.append(model)
+    model.inputs = _tensors(inputs)
+    model.outputs = _tensors(outputs)
+    if not model.inputs or not model.outputs:
+        reader.note(
+            _line(node),
+            "this Model's inputs or outputs are not tensors rnnshape followed; it is not traced",
+        )
+        model.broken = True
+    return model
+
+
+def _tensors(value: Any) -> list[Tensor]:
+    if isinstance(value, Tensor):
+        return [value]
+    items = (
+        list(value)
+        if isinstance(value, tuple | list)
+        else value.items
+        if isinstance(value, ListVal)
+        else None
+    )
+    if isinstance(value, dict):
+        items = list(value.values())
+    if items and all(isinstance(t, Tensor) for t in items):
+        return list(items)
+    return []
+
+
+@handles("keras.models.load_model", "keras.saving.load_model")
+def _load_model(reader, args, kwargs, node):
+    return Unknown("a loaded model")
+
+
+def method(reader, model: ModelObj, name: str, args, kwargs, node) -> Any:
+    program = reader.program
+    line = _line(node)
+    if name == "add":
+        if args:
+            add(reader, model, args[0], node)
+        return None
+    if name == "compile":
+        loss = kwargs.get("loss", args[1] if len(args) > 1 else None)
+        source = ""
+        for keyword in node.keywords:
+            if keyword.arg == "loss":
+                source = ast.get_source_segment(program.source.text, keyword) or ""
+        model.compiled = Compiled(loss, line, source)
+        return None
+    if name in ("fit", "fit_generator", "train_on_batch", "evaluate", "test_on_batch"):
+        x = kwargs.get("x", args[0] if args else None)
+        y = kwargs.get("y", args[1] if len(args) > 1 else None)
+        program.use(model, x, y, kwargs, node, name)
+        return Unknown("a History") if name.startswith("fit") else 0.0
+    if name in ("predict", "predict_on_batch", "__call__"):
+        x = kwargs.get("x", args[0] if args else None)
+        return program.predict(model, x, node, name)
+    if name == "build":
+        shape = numpy_calls._shape_arg(kwargs.get("input_shape", args[0] if args else None))
+        if shape is not None and model.declared is None:
+            model.declared, model.declared_line, model.declared_keyword = shape, line, "build"
+        return None
+    if name in (
+        "summary",
+        "save",
+        "save_weights",
+        "load_weights",
+        "reset_states",
+        "reset_metrics",
+        "count_params",
+        "get_weights",
+        "set_weights",
+        "plot_model",
+        "to_json",
+    ):
+        if name == "summary":
+            program.trace(model, None, line)
+        return None
+    return UNKNOWN
+
+
+# ---------------------------------------------------------------------------- data pipelines
+
+
+@handles("tensorflow.data.Dataset.from_tensor_slices")
+def _from_tensor_slices(reader, args, kwargs, node):
+    value = args[0] if args else None
+    if isinstance(value, tuple) and len(value) == 2:
+        x, y = (numpy_calls.from_value(v, node) if not isinstance(v, Array) else v for v in value)
+    else:
+        x, y = numpy_calls.from_value(value, node), None
+    element = lambda a: (
+        Array(a.shape[1:], a.dtype, a.line, a.labels, a.classes)
+        if isinstance(a, Array) and a.shape
+        else UNKNOWN
+    )
+    rows = x.shape[0] if isinstance(x, Array) and x.shape else None
+    dataset = Dataset(element(x), element(y) if y is not None else None, None, _line(node))
+    dataset.rows = rows
+    return dataset
+
+
+@handles("keras.utils.timeseries_dataset_from_array")
+def _timeseries(reader, args, kwargs, node):
+    data = args[0] if args else kwargs.get("data")
+    targets = kwargs.get("targets", args[1] if len(args) > 1 else None)
+    length = kwargs.get("sequence_length", args[2] if len(args) > 2 else None)
+    batch = kwargs.get("batch_size", 128)
+    if not isinstance(data, Array) or data.shape is None or not sizes.is_size(length):
+        return Unknown("a dataset")
+    x = Array((length, *data.shape[1:]), data.dtype, _line(node))
+    y = None
+    if isinstance(targets, Array) and targets.shape is not None:
+        y = Array(targets.shape[1:], targets.dtype, _line(node), targets.labels, targets.classes)
+    dataset = Dataset(x, y, batch if sizes.is_size(batch) else None, _line(node))
+    dataset.rows = None
+    return dataset
+
+
+def dataset_method(reader, dataset: Dataset, name: str, args, kwargs, node) -> Any:
+    if name == "batch":
+        size = kwargs.get("batch_size", args[0] if args else None)
+        out = Dataset(dataset.x, dataset.y, size if sizes.is_size(size) else True, _line(node))
+        out.rows = getattr(dataset, "rows", None)
+        return out
+    if (
+        name in ("shuffle", "prefetch", "repeat", "cache", "take", "skip", "unbatch")
+        and name != "unbatch"
+    ):
+        return dataset
+    return Unknown("a dataset")
+
+
+# ---------------------------------------------------------------------------- attributes
+
+
+def attribute(reader, owner: Any, attr: str, node) -> Any:
+    if isinstance(owner, ModelObj):
+        if attr in ("output_shape", "input_shape"):
+            trace = reader.program.trace(owner, None, _line(node))
+            if trace is None:
+                return UNKNOWN
+            return tuple(trace.outputs[0]) if attr == "output_shape" else tuple(trace.inputs[0][1])
+        if attr == "layers":
+            return ListVal.of(list(owner.layers), _line(node))
+        return Bound(owner, attr)
+    if isinstance(owner, ListVal):
+        return Bound(owner, attr)
+    if isinstance(owner, LayerObj | Dataset | Tokenizer):
+        if isinstance(owner, Tokenizer) and attr == "word_index":
+            return ListVal(None, owner.words, "a word", _line(node))
+        return Bound(owner, attr)
+    if isinstance(owner, Tensor):
+        return Unknown("a tensor's attribute")
+    return Unknown(attr)
+
+
+def subscript(reader, owner: Any, key: Any, node) -> Any:
+    return UNKNOWN
+
+
+def tokenizer_method(reader, tokenizer: Tokenizer, name: str, args, kwargs, node) -> Any:
+    if name == "texts_to_sequences":
+        texts = args[0] if args else None
+        rows = reader.length(texts)
+        if isinstance(texts, Array) and texts.shape:
+            rows = texts.shape[0]
+        vocab = (
+            tokenizer.num_words
+            if tokenizer.num_words is not None
+            else sizes.add(tokenizer.words, 1)
+        )
+        item = Array((sizes.Sym.named("words in a text"),), "int", _line(node), "ids", vocab)
+        return ListVal(None, rows, item, _line(node))
+    return None
+
+
+def is_layer_path(path: str) -> str | None:
+    from rnnshape_docs.program.names import layer_class
+
+    return layer_class(path)
+
+
+__all__ = ["HANDLERS", "attribute", "call_layer", "make_layer", "method", "snake_case"]
