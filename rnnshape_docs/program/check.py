@@ -412,7 +412,13 @@ class Program:
         return model.declared
 
     def trace(
-        self, model: ModelObj, data_shape: tuple | None, line: int, *, quiet: bool = False
+        self,
+        model: ModelObj,
+        data_shape: tuple | None,
+        line: int,
+        *,
+        quiet: bool = False,
+        data: tuple[str, Array] | None = None,
     ) -> ModelTrace | None:
         """Trace ``model`` on its stated input (or on ``data_shape``); a refusal is a finding.
 
@@ -442,13 +448,16 @@ class Program:
             result = trace_graph(graph)
         except ShapeError as exc:
             if not quiet:
-                self._refused(model, exc, data_shape is not None and model.declared is None)
+                from_data = data if data_shape is not None and model.declared is None else None
+                self._refused(model, exc, from_data, line)
             model.broken = True
             return None
         model.trace, model.traced_input = result, shapes
         return result
 
-    def _refused(self, model: ModelObj, exc: ShapeError, from_data: bool) -> None:
+    def _refused(
+        self, model: ModelObj, exc: ShapeError, data: tuple[str, Array] | None, use_line: int
+    ) -> None:
         message = str(exc)
         name = getattr(exc, "layer", None)
         match = _LAYER_NAME.match(message)
@@ -464,8 +473,24 @@ class Program:
             if earlier is not None and earlier.source is not None:
                 fix = _with_keyword(earlier.source, "return_sequences", True)
                 fix_line = earlier.line
-        if from_data and layer is not None and model.layers and layer is model.layers[0]:
-            message += " (the input shape comes from the data fitted: the model declares none)"
+        if data is not None and layer is not None and model.layers and layer is model.layers[0]:
+            # The model takes its input shape from the data: the data is what to change.
+            name, array = data
+            proposed = _PROPOSED.search(message)
+            if proposed and array.shape is not None:
+                rest = proposed.group(1).strip("()").split(", ")[1:]
+                fix = f"{name} = {name}.reshape(({name}.shape[0], {', '.join(rest)}))"
+                fix_line = array.line
+            self.findings.append(
+                DataRank.at(
+                    use_line,
+                    f"{name} {shape_text(array.shape)} is given to a model that declares no input "
+                    f"shape, so its first layer gets it: {message}",
+                    fix,
+                    fix_line,
+                )
+            )
+            return
         self.findings.append(LayerRefused.at(line, message, fix, fix_line))
 
     def _layers(self, model: ModelObj) -> dict[str, LayerObj]:
@@ -518,9 +543,11 @@ class Program:
         data = x.shape
         name = _source(x_node) or self.name_of(x)
         if stated is None:
-            return self.trace(model, (None, *data[1:]), line)
+            return self.trace(model, (None, *data[1:]), line, data=(name, x))
         where = model.declared_line or model.line
         declared_text = shape_text(stated[1:]) if len(stated) > 1 else shape_text(stated)
+        if _keras_adds_last_axis(data, stated):
+            return self.trace(model, None, line)
         if len(data) != len(stated):
             if len(data) + 1 == len(stated) and all(
                 sizes.known_equal(a, b) for a, b in zip(data, stated[1:], strict=True)
@@ -905,6 +932,7 @@ class _NotLiteral(ValueError):
 
 
 _LAYER_NAME = re.compile(r"^layer '([^']+)'")
+_PROPOSED = re.compile(r"axis of size 1: (\([^)]*\))")
 _PRODUCER = re.compile(r"; '([^']+)', [A-Za-z]+\(.*passes on only its last output")
 
 
@@ -1024,6 +1052,16 @@ def _declared_fix(model: ModelObj, source: str, name: str, data: tuple) -> str:
     if keyword == "batch_input_shape":
         return f"batch_input_shape=({', '.join(sizes.text(s) for s in (model.declared or (None,))[:1] + tuple(data[1:]))})"
     return f"input_shape={shape_text(data[1:])}"
+
+
+def _keras_adds_last_axis(data: tuple, stated: tuple) -> bool:
+    """Keras 3 gives data one axis short of a last axis of 1 that axis itself
+    (`Functional._adjust_input_rank`): a (samples, 24) table fits a (None, 24, 1) input."""
+    return (
+        len(data) + 1 == len(stated)
+        and stated[-1] == 1
+        and not any(sizes.differ(a, b) for a, b in zip(data[1:], stated[1:-1], strict=True))
+    )
 
 
 def _axis_words(rank: int) -> dict[int, str]:

@@ -878,3 +878,52 @@ def _open_slice_size(size: Size, key) -> Size:
         return None
     length = sizes.sub(stop, start)
     return length
+
+
+# Functions applied element by element: the shape is the argument's.
+_ELEMENTWISE = (
+    "sin",
+    "cos",
+    "tan",
+    "exp",
+    "log",
+    "log1p",
+    "expm1",
+    "sqrt",
+    "abs",
+    "absolute",
+    "tanh",
+    "sign",
+    "floor",
+    "ceil",
+    "round",
+    "clip",
+    "nan_to_num",
+    "square",
+    "power",
+    "float32",
+    "float64",
+    "diff",
+    "cumsum",
+)
+
+
+def _elementwise_function(reader, args, kwargs, node):
+    if not args:
+        return UNKNOWN
+    a = args[0] if isinstance(args[0], Array) else from_value(args[0], node)
+    if not isinstance(a, Array):
+        return UNKNOWN
+    name = ast.unparse(node.func).rsplit(".", 1)[-1]
+    if name == "diff":
+        if a.shape is None or not a.shape:
+            return a
+        n = kwargs.get("n", 1)
+        return _with(a, shape=(*a.shape[:-1], sizes.sub(a.shape[-1], n)), line=_line(node))
+    dtype = "float" if name not in ("abs", "absolute", "sign", "clip", "cumsum") else a.dtype
+    return _with(a, dtype=dtype, line=_line(node), labels=None)
+
+
+for _name in _ELEMENTWISE:
+    HANDLERS[f"numpy.{_name}"] = _elementwise_function
+    HANDLERS[f"tensorflow.math.{_name}"] = _elementwise_function

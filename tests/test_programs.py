@@ -1,0 +1,109 @@
+"""The program corpus: pairs of programs we wrote, each shape fault beside its fix.
+
+Each ``tests/programs/NAME.bug.py`` has a ``NAME.fixed.py``. Their first comment lines say
+what must hold:
+
+- ``# rnnshape: RS103@8 RS112@10`` (bug files): the errors and warnings `check_program`
+  must report, by code and line, and no others; a fixed file must get none at all.
+- ``# keras: raises`` or ``# keras: silent`` (bug files): on real Keras the program stops
+  with an exception, or runs and then every ``# proof: EXPR`` line holds in its namespace
+  (the silent fault shown: 24 predictions for one window, a loss on broadcast shapes...).
+  Fixed files must run to the end.
+- ``# backend: tensorflow``: the program imports TensorFlow, so it is not run on JAX.
+- ``# data: data.csv 300x5``: a CSV of that many rows and columns (a header row, random
+  numbers) is written where the program runs.
+
+The checker's half needs no Keras; the Keras half runs each program in this process with
+small data (they are our own programs), on both backends (`nox -s agreement-jax`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import warnings
+from pathlib import Path
+
+import pytest
+
+from rnnshape_docs.program import check_program
+
+PROGRAMS = Path(__file__).parent / "programs"
+BACKEND = os.environ.get("KERAS_BACKEND", "tensorflow")
+
+
+def _header(text: str, key: str) -> list[str]:
+    return [m.group(1).strip() for m in re.finditer(rf"^# {key}: (.*)$", text, re.MULTILINE)]
+
+
+def _cases() -> list[Path]:
+    return sorted(PROGRAMS.glob("*.py"))
+
+
+def _expected(text: str) -> set[tuple[str, int]]:
+    out = set()
+    for entry in " ".join(_header(text, "rnnshape")).split():
+        code, _, line = entry.partition("@")
+        out.add((code, int(line)))
+    return out
+
+
+def test_every_fault_has_its_fix():
+    bugs = {p.name.removesuffix(".bug.py") for p in PROGRAMS.glob("*.bug.py")}
+    fixes = {p.name.removesuffix(".fixed.py") for p in PROGRAMS.glob("*.fixed.py")}
+    assert bugs == fixes
+    assert len(bugs) * 2 >= 10
+    for path in _cases():
+        text = path.read_text()
+        assert path.name.endswith((".bug.py", ".fixed.py")), path.name
+        if path.name.endswith(".bug.py"):
+            assert _expected(text), f"{path.name}: no '# rnnshape:' line"
+            assert _header(text, "keras") in (["raises"], ["silent"]), path.name
+
+
+@pytest.mark.parametrize("path", _cases(), ids=lambda p: p.name)
+def test_the_checker_finds_each_fault_on_its_line(path: Path):
+    text = path.read_text()
+    result = check_program(text, filename=path.name)
+    found = {(f.code, f.line) for f in result.findings if f.severity in ("error", "warning")}
+    expected = _expected(text) if path.name.endswith(".bug.py") else set()
+    assert found == expected, result.text(200)
+    for finding in result.findings:
+        if finding.severity == "error":
+            assert finding.fix, f"{path.name}: {finding.code} has no fix"
+
+
+def _runnable() -> list[Path]:
+    return [
+        p
+        for p in _cases()
+        if BACKEND == "tensorflow" or "tensorflow" not in _header(p.read_text(), "backend")
+    ]
+
+
+@pytest.mark.keras
+@pytest.mark.parametrize("path", _runnable(), ids=lambda p: p.name)
+def test_each_program_on_keras(path: Path, tmp_path, monkeypatch):
+    import numpy as np
+
+    text = path.read_text()
+    rng = np.random.default_rng(0)
+    for spec in _header(text, "data"):
+        name, size = spec.split()
+        rows, columns = map(int, size.split("x"))
+        header = ",".join(f"c{k}" for k in range(columns))
+        body = "\n".join(",".join(f"{v:.4f}" for v in row) for row in rng.random((rows, columns)))
+        (tmp_path / name).write_text(f"{header}\n{body}\n")
+    monkeypatch.chdir(tmp_path)
+    namespace = {"__name__": "__main__"}
+    code = compile(text, str(path), "exec")
+    expectation = _header(text, "keras")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Keras's own warnings (input_shape=...) are not the point
+        if expectation == ["raises"]:
+            with pytest.raises(Exception):  # noqa: B017, PT011 (what Keras raises varies by backend)
+                exec(code, namespace)  # noqa: S102 (our own corpus, never a reader's program)
+            return
+        exec(code, namespace)  # noqa: S102
+    for proof in _header(text, "proof"):
+        assert eval(proof, namespace), f"{path.name}: {proof}"
