@@ -83,6 +83,8 @@ class CheckedModel:
         if self.trace is None:
             return None
         base = self.trace.table()
+        if not self.line:  # a built model (check_fit): no program lines
+            return base
         rows = [
             (self.lines.get(row[0].split("[")[0].split("/")[0], self.line), *row)
             for row in base.rows
@@ -134,7 +136,8 @@ class ProgramCheck:
             head = f"model {model.name!r}" + (
                 f" ({model.var})" if model.var and model.var != model.name else ""
             )
-            head += f", built at line {self.where(model.line)}"
+            if model.line:
+                head += f", built at line {self.where(model.line)}"
             table = model.table()
             if table is None:
                 out.append(head + ": not traced (see the notes)")
@@ -145,7 +148,8 @@ class ProgramCheck:
         if not self.findings:
             out.append("no findings: the shapes in this program agree")
         for f in self.findings:
-            line = f"{self.where(f.line)}: {f.severity} {f.code}: {f.message}"
+            line = f"{self.where(f.line)}: " if f.line else ""
+            line += f"{f.severity} {f.code}: {f.message}"
             if f.fix:
                 target = (
                     f" (line {self.where(f.fix_line)})"
@@ -230,6 +234,15 @@ class Program:
 
     def on_assign(self, name: str, value: Any, line: int) -> Any:
         if isinstance(value, Array):
+            total = sizes.elements(value.shape) if value.shape is not None else None
+            if total is not None and total > sizes.MAX_ELEMENTS:
+                self.findings.append(
+                    NotRead.at(
+                        line,
+                        f"{name} {shape_text(value.shape)} would hold {total:.1e} elements, more "
+                        "than any machine does: is a size wrong?",
+                    )
+                )
             stated = self.shapes.get(name)
             if stated is not None:
                 value = Array(
@@ -314,6 +327,8 @@ class Program:
 
     def graph_of(self, model: ModelObj, input_shapes: tuple) -> tuple[ModelGraph | None, str, int]:
         """The model as the graph the walk takes, or (None, why not, the line)."""
+        if model.graph is not None:  # a built Keras model, read from its config
+            return model.graph, "", 0
         layers: dict[str, Layer] = {}
         nodes: list[Node] = []
         if model.kind == "Sequential":
@@ -405,7 +420,7 @@ class Program:
 
     def input_shape(self, model: ModelObj) -> tuple | None:
         """The input shape the model states (batch first), or None when only data can tell."""
-        if model.kind == "Functional":
+        if model.kind == "Functional" and model.graph is None:
             if len(model.inputs) == 1 and model.inputs[0].input_id >= 0:
                 return self.inputs[model.inputs[0].input_id].shape
             return None
@@ -426,7 +441,9 @@ class Program:
         """
         if model.broken:
             return None
-        if model.kind == "Functional":
+        if model.graph is not None:
+            shapes = (_rules_shape(model.declared),) if model.declared else None
+        elif model.kind == "Functional":
             shapes = tuple(
                 _rules_shape(self.inputs[t.input_id].shape) for t in model.inputs if t.input_id >= 0
             )
@@ -445,7 +462,7 @@ class Program:
             model.broken = True
             return None
         try:
-            result = trace_graph(graph)
+            result = trace_graph(graph, input_shapes=shapes if model.graph is not None else None)
         except ShapeError as exc:
             if not quiet:
                 from_data = data if data_shape is not None and model.declared is None else None
@@ -585,8 +602,11 @@ class Program:
                 f"the model declares its input as {declared_text} but the {role} {name} is "
                 f"{shape_text(data)}, i.e. {shape_text(data[1:])} per sample ({detail})"
             )
-            if permuted:
-                text += "; the same sizes in another order: the axes are swapped in the declaration"
+            if permuted and len(data) == 3:
+                text += (
+                    "; the same sizes in another order: either the declaration or the data has "
+                    f"its axes swapped (to keep the model, transpose the data: {name}.transpose(0, 2, 1))"
+                )
             self.findings.append(DeclaredInput.at(where, text, fix, 0))
             trace = self.trace(model, None, line, quiet=True)  # the model as written
             model.broken = True  # no further findings about its input
@@ -651,7 +671,7 @@ class Program:
             self.findings.append(
                 Cardinality.at(
                     line,
-                    f"{_source(None) or 'the input'} has {x.shape[0]} samples but the {role} {name} "
+                    f"{self.name_of(x)} has {x.shape[0]} samples but the {role} {name} "
                     f"has {y.shape[0]}: Keras stops with 'Data cardinality is ambiguous'",
                 )
             )
@@ -1038,7 +1058,7 @@ def _with_positional(call: ast.Call, value: Any) -> str:
 
 def _declared_fix(model: ModelObj, source: str, name: str, data: tuple) -> str:
     keyword = model.declared_keyword
-    if keyword in ("input_shape", "Input", "build") or not keyword:
+    if keyword in ("input_shape", "Input", "build") or (not keyword and model.graph is None):
         if source.endswith(".shape"):
             return f"{'shape' if keyword == 'Input' else 'input_shape'}={source}[1:]"
         inner = shape_text(
@@ -1049,6 +1069,8 @@ def _declared_fix(model: ModelObj, source: str, name: str, data: tuple) -> str:
         )
         inner = inner.replace("'", "")
         return f"{'shape' if keyword == 'Input' else 'input_shape'}={inner}"
+    if not keyword and model.graph is not None:  # a built model: change the data
+        return f"{name} = {name}.reshape(({name}.shape[0], {', '.join(sizes.text(s) for s in (model.declared or ())[1:])}))"
     if keyword == "batch_input_shape":
         return f"batch_input_shape=({', '.join(sizes.text(s) for s in (model.declared or (None,))[:1] + tuple(data[1:]))})"
     return f"input_shape={shape_text(data[1:])}"

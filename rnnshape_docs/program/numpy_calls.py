@@ -44,15 +44,9 @@ def _shape_arg(value: Any) -> tuple[Size, ...] | None:
 
 
 def _checked(shape: tuple[Size, ...] | None) -> tuple[Size, ...] | None:
-    if shape is None:
+    """A shape with no negative size (NumPy would refuse it; the reader makes it unknown)."""
+    if shape is None or any(isinstance(s, int) and s < 0 for s in shape):
         return None
-    if any(isinstance(s, int) and s < 0 for s in shape):
-        return None
-    total = sizes.elements(shape)
-    if total is not None and total > sizes.MAX_ELEMENTS:
-        return tuple(
-            s if not isinstance(s, int) or s < 10**6 else Sym.named(f"{s:.0e}") for s in shape
-        )
     return shape
 
 

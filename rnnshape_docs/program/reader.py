@@ -396,6 +396,8 @@ class Reader:
                 return ListVal.of(left.items + right.items, left.line)
             return ListVal(None, sizes.add(left.length, right.length), left.item, left.line)
         if isinstance(left, ListVal) and isinstance(op, ast.Mult) and isinstance(right, int):
+            if left.items is not None and len(left.items) * right <= MAX_UNROLL:
+                return ListVal.of(left.items * right, left.line)
             return ListVal(None, _bounded(sizes.mul(left.length, right)), left.item, left.line)
         if isinstance(left, str) and isinstance(right, str) and isinstance(op, ast.Add):
             return left + right if len(left) + len(right) < 10_000 else UNKNOWN

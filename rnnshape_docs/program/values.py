@@ -124,6 +124,7 @@ class ModelObj:
     trace: Any = None  # graph.ModelTrace once traced with some input
     traced_input: tuple | None = None
     broken: bool = False  # refused once: no further findings about it
+    graph: Any = None  # a built Keras model's graph (`check_fit`), read from its config
 
 
 @dataclass
