@@ -141,7 +141,7 @@ def refusal(layers, shape) -> ShapeError:
 def test_the_classic_mistake_names_the_earlier_layer_and_the_fix():
     err = refusal(["LSTM(4)", "LSTM(8)", "Dense(1)"], (2, 7, 3))
     assert err.index == 1
-    assert err.layer == "LSTM(8)"
+    assert err.layer == err.text == "LSTM(8)"
     message = str(err)
     assert message.startswith("layer 2, LSTM(8): a recurrent layer needs 3-D input")
     assert "set return_sequences=True on layer 1" in message
