@@ -4,7 +4,8 @@ Importing it is cheap: the shape rules are pure Python, and everything that need
 (and so TensorFlow) lives in `rnnshape_docs.keras_models`, imported only when used.
 """
 
-from rnnshape_docs.graph import ModelTrace, trace_model
+from rnnshape_docs.graph import ModelTrace
+from rnnshape_docs.model_files import trace_model
 from rnnshape_docs.program import check_fit, check_program
 from rnnshape_docs.shapes import Shape, ShapeError, Step, Trace, trace
 from rnnshape_docs.tables import Table

@@ -25,6 +25,7 @@ from rnnshape_docs.program.findings import (
     EmbeddingIds,
     Finding,
     IdsUnderOneHotLoss,
+    Keras2Name,
     LayerRefused,
     NotRead,
     OutputActivation,
@@ -49,12 +50,19 @@ from rnnshape_docs.program.values import (
     Unknown,
 )
 from rnnshape_docs.shapes import ShapeError
-from rnnshape_docs.specs import SpecError, parse
+from rnnshape_docs.specs import SIGNATURES, Opaque, SpecError, from_values
+from rnnshape_docs.specs import _free as free_keyword
 from rnnshape_docs.tables import Table
 
 # Keywords any layer takes that say where the data comes in, not what the layer does.
 _INPUT_KEYWORDS = ("input_shape", "batch_input_shape", "batch_size", "input_dim", "input_length")
-_DEFAULT_BATCH = 32  # fit's and predict's batch_size when none is given
+_DEFAULT_BATCH = 32
+# fit's Keras 1 keywords and their Keras 3 spelling
+_LEGACY_FIT = {
+    "nb_epoch": "epochs",
+    "nb_val_samples": "validation_steps",
+    "samples_per_epoch": "steps_per_epoch",
+}  # fit's and predict's batch_size when none is given
 
 
 @dataclass
@@ -223,6 +231,7 @@ class Program:
         self.counters: dict[str, int] = {}
         self.reader: Reader | None = None
         self.names_of: dict[int, str] = {}  # id(array) -> the name it was assigned to
+        self.noted: set[int] = set()  # layers whose Keras 1/2 spellings were reported
 
     # ------------------------------------------------------------------ recording
 
@@ -317,13 +326,20 @@ class Program:
     # ------------------------------------------------------------------ tracing
 
     def spec_of(self, layer: LayerObj):
-        """The layer's `LayerSpec` (its arguments as literals), or a reason it cannot be read."""
+        """The layer's `LayerSpec` (its arguments as values), or None and why it cannot be read.
+
+        Keras 1/2 spellings are read as meant (`specs.from_values`); each gets a warning with
+        the Keras 3 spelling, once per layer.
+        """
         try:
-            return parse(_layer_text(layer)), ""
-        except _NotLiteral as exc:
+            spec = _spec(layer)
+        except (_NotLiteral, SpecError) as exc:
             return None, str(exc)
-        except SpecError as exc:
-            return None, str(exc)
+        if spec.notes and id(layer) not in self.noted:
+            self.noted.add(id(layer))
+            for note in spec.notes:
+                self.findings.append(Keras2Name.at(layer.line, note, _modern(layer, spec)))
+        return spec, ""
 
     def graph_of(self, model: ModelObj, input_shapes: tuple) -> tuple[ModelGraph | None, str, int]:
         """The model as the graph the walk takes, or (None, why not, the line)."""
@@ -521,6 +537,16 @@ class Program:
         self, model: ModelObj, x: Any, y: Any, kwargs: dict, node: ast.Call, method: str
     ) -> None:
         line = node.lineno
+        for old, new in _LEGACY_FIT.items():
+            if old in kwargs:
+                value = _keyword_node(node, old)
+                self.findings.append(
+                    Keras2Name.at(
+                        line,
+                        f"{old}= is Keras 1; Keras 3 refuses it and spells it {new}=",
+                        f"{new}={ast.unparse(value) if value is not None else '...'}",
+                    )
+                )
         if isinstance(x, Dataset):
             y = x.y
             batch = x.batch if sizes.is_size(x.batch) else None
@@ -956,34 +982,60 @@ _PROPOSED = re.compile(r"axis of size 1: (\([^)]*\))")
 _PRODUCER = re.compile(r"; '([^']+)', [A-Za-z]+\(.*passes on only its last output")
 
 
-def _value_text(value: Any, what: str) -> str:
+def _value(value: Any, key: str, layer: LayerObj) -> Any:
+    """A layer argument as `specs.from_values` takes it: a literal, a spec, or an `Opaque`."""
     if isinstance(value, LayerObj):
-        return _layer_text(value)
-    if isinstance(value, bool) or value is None or isinstance(value, int | float | str):
-        return repr(value)
+        return _spec(value)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
     if isinstance(value, tuple):
-        inner = ", ".join(_value_text(v, what) for v in value)
-        return f"({inner},)" if len(value) == 1 else f"({inner})"
+        return tuple(_value(v, key, layer) for v in value)
     if isinstance(value, ListVal) and value.items is not None:
-        return "[" + ", ".join(_value_text(v, what) for v in value.items) + "]"
+        return [_value(v, key, layer) for v in value.items]
+    if free_keyword(key):  # weights, initializers: any value, never a shape
+        node = _keyword_node(layer.source, key)
+        return Opaque(ast.unparse(node) if node is not None else "...")
     if isinstance(value, Sym):
-        raise _NotLiteral(f"{what} is {value}, a size the code does not fix")
-    raise _NotLiteral(f"{what} is not a value rnnshape can read without running the code")
+        raise _NotLiteral(f"{layer.class_name}({key}=...) is {value}, a size the code does not fix")
+    raise _NotLiteral(
+        f"{layer.class_name}({key}=...) is not a value rnnshape can read without running the code"
+    )
 
 
-def _layer_text(layer: LayerObj) -> str:
-    parts = [
-        _value_text(a, f"argument {k + 1} of {layer.class_name}") for k, a in enumerate(layer.args)
+def _spec(layer: LayerObj):
+    """The layer as `specs.from_values` reads it; the input declarations are the model's."""
+    sig = SIGNATURES.get(layer.class_name)
+    names = sig.positional if sig is not None else ()
+    args = [
+        _value(a, names[k] if k < len(names) else f"argument {k + 1}", layer)
+        for k, a in enumerate(layer.args)
     ]
-    for key, value in layer.kwargs.items():
-        if key in _INPUT_KEYWORDS and not (layer.class_name == "Embedding" and key == "input_dim"):
-            continue
-        if key == "input_length" or key == "weights":
-            continue
-        if isinstance(value, Unknown) and key in ("name",):
-            continue
-        parts.append(f"{key}={_value_text(value, f'{layer.class_name}({key}=...)')}")
-    return f"{layer.class_name}({', '.join(parts)})"
+    kwargs = {
+        key: _value(value, key, layer)
+        for key, value in layer.kwargs.items()
+        if key not in _INPUT_KEYWORDS or (layer.class_name == "Embedding" and key == "input_dim")
+    }
+    return from_values(layer.class_name, args, kwargs)
+
+
+def _modern(layer: LayerObj, spec) -> str:
+    """The layer's call as Keras 3 spells it (the edit a Keras 1/2 name needs)."""
+    if layer.source is None:
+        return spec.text
+    callee = ast.unparse(layer.source.func)
+    prefix = callee[: -len(layer.class_name)] if callee.endswith(layer.class_name) else ""
+    kept = [  # the input declaration, as written
+        f"{k.arg}={ast.unparse(k.value)}"
+        for k in layer.source.keywords
+        if k.arg in _INPUT_KEYWORDS
+        and not (layer.class_name == "Embedding" and k.arg == "input_dim")
+    ]
+    text = (
+        spec.text
+        if not kept
+        else f"{spec.text[:-1]}{', ' if spec.params else ''}{', '.join(kept)})"
+    )
+    return prefix + text
 
 
 def _sizes(value: Any) -> tuple | None:
