@@ -211,11 +211,7 @@ def method(reader, model: ModelObj, name: str, args, kwargs, node) -> Any:
         return None
     if name == "compile":
         loss = kwargs.get("loss", args[1] if len(args) > 1 else None)
-        source = ""
-        for keyword in node.keywords:
-            if keyword.arg == "loss":
-                source = ast.get_source_segment(program.source.text, keyword) or ""
-        model.compiled = Compiled(loss, line, source)
+        model.compiled = Compiled(loss, line)
         return None
     if name in ("fit", "fit_generator", "train_on_batch", "evaluate", "test_on_batch"):
         x = kwargs.get("x", args[0] if args else None)

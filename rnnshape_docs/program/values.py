@@ -102,7 +102,6 @@ class InputObj:
 class Compiled:
     loss: Any
     line: int
-    loss_source: str = ""
 
 
 @dataclass
