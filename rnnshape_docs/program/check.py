@@ -57,6 +57,7 @@ from rnnshape_docs.tables import Table
 # Keywords any layer takes that say where the data comes in, not what the layer does.
 _INPUT_KEYWORDS = ("input_shape", "batch_input_shape", "batch_size", "input_dim", "input_length")
 _DEFAULT_BATCH = 32
+_SEQUENCE_LAYERS = ("SimpleRNN", "LSTM", "GRU", "Conv1D", "Bidirectional", "TimeDistributed")
 # fit's Keras 1 keywords and their Keras 3 spelling
 _LEGACY_FIT = {
     "nb_epoch": "epochs",
@@ -309,10 +310,36 @@ class Program:
         elif "input_dim" in kw and layer.class_name != "Embedding":
             length = kw.get("input_length")
             dim = kw["input_dim"]
-            shape = (None, length, dim) if "input_length" in kw else (None, dim)
             keyword = "input_dim"
+            if layer.class_name in _SEQUENCE_LAYERS:
+                # Keras 2 read input_dim on a recurrent layer as (steps unknown, dim features);
+                # Keras 3 reads it as input_shape=(dim,), which such a layer refuses.
+                shape = (None, length if "input_length" in kw else None, dim)
+                written = shape_text(shape[1:])
+                self.findings.append(
+                    Keras2Name.at(
+                        layer.line,
+                        f"input_dim= on {layer.class_name} is Keras 2, read as input_shape="
+                        f"{written}; Keras 3 reads it as input_shape=({sizes.text(dim)},), one "
+                        "axis, and the layer refuses it",
+                        f"input_shape={written}",
+                    )
+                )
+            else:
+                shape = (None, dim)
         elif layer.class_name == "Embedding" and "input_length" in kw:
             shape, keyword = (None, kw["input_length"]), "input_length"
+        if "batch_input_shape" in kw or ("batch_size" in kw and keyword != "input_shape"):
+            written = shape_text(shape) if shape is not None else "(...)"
+            self.findings.append(
+                Keras2Name.at(
+                    layer.line,
+                    f"batch_input_shape= on {layer.class_name} is Keras 2; Keras 3 refuses it "
+                    "(only keras.Input and InputLayer take a batch shape)",
+                    f"keras.Input(batch_shape={written}) as the model's first entry, and no "
+                    "batch_input_shape= here",
+                )
+            )
         if keyword:
             model.declared = shape
             model.declared_line = layer.line
@@ -433,6 +460,20 @@ class Program:
         if isinstance(value, ListVal) and value.items is not None:
             return [self._refs(v) for v in value.items]
         return value
+
+    def _input_line(self, model: ModelObj) -> int:
+        """A functional model's keras.Input line (its declaration), or 0."""
+        if model.kind == "Functional" and len(model.inputs) == 1 and model.inputs[0].input_id >= 0:
+            obj = self.inputs[model.inputs[0].input_id]
+            if not model.declared_keyword:
+                model.declared_keyword = "Input"
+                model.declared_source = _keyword_node(getattr(obj, "source", None), "shape") or (
+                    obj.source.args[0]
+                    if getattr(obj, "source", None) is not None and obj.source.args
+                    else None
+                )
+            return obj.line
+        return 0
 
     def input_shape(self, model: ModelObj) -> tuple | None:
         """The input shape the model states (batch first), or None when only data can tell."""
@@ -563,6 +604,7 @@ class Program:
         trace = self.check_input(model, x, line, x_node)
         if trace is None:
             return
+        self.check_ids(model, x)
         self.check_target(model, trace, x, y, line, y_node, "target")
         self.check_stateful(model, x, kwargs, line)
         validation = kwargs.get("validation_data")
@@ -587,7 +629,7 @@ class Program:
         name = _source(x_node) or self.name_of(x)
         if stated is None:
             return self.trace(model, (None, *data[1:]), line, data=(name, x))
-        where = model.declared_line or model.line
+        where = model.declared_line or self._input_line(model) or model.line
         declared_text = shape_text(stated[1:]) if len(stated) > 1 else shape_text(stated)
         if _keras_adds_last_axis(data, stated):
             return self.trace(model, None, line)
@@ -833,6 +875,25 @@ class Program:
                     else "",
                 )
             )
+
+    def check_ids(self, model: ModelObj, x: Any) -> None:
+        """Integer ids into a first Embedding: the largest id must have a row."""
+        first = model.layers[0] if model.kind == "Sequential" and model.layers else None
+        if first is None or first.class_name != "Embedding" or not isinstance(x, Array):
+            return
+        input_dim = first.kwargs.get("input_dim", first.args[0] if first.args else None)
+        if x.labels == "ids" and sizes.is_size(x.classes) and sizes.is_size(input_dim):
+            difference = sizes.sub(x.classes, input_dim)
+            if isinstance(difference, int) and difference > 0:
+                self.findings.append(
+                    EmbeddingIds.at(
+                        first.line,
+                        f"{self.name_of(x)} holds ids up to {sizes.text(sizes.sub(x.classes, 1))}"
+                        f", but the Embedding has rows for ids 0 to "
+                        f"{sizes.text(sizes.sub(input_dim, 1))} (input_dim={sizes.text(input_dim)})",
+                        f"input_dim={sizes.text(x.classes)}",
+                    )
+                )
 
     def check_stateful(self, model: ModelObj, x: Any, kwargs: dict, line: int) -> None:
         layers = model.layers if model.kind == "Sequential" else [n[0] for n in self.nodes]
