@@ -588,6 +588,7 @@ class Program:
                         f"{new}={ast.unparse(value) if value is not None else '...'}",
                     )
                 )
+        from_dataset = isinstance(x, Dataset)
         if isinstance(x, Dataset):
             y = x.y
             batch = x.batch if sizes.is_size(x.batch) else None
@@ -601,6 +602,12 @@ class Program:
                 y = Array((batch, *y.shape), y.dtype, y.line, y.labels, y.classes)
         x_node = _arg_node(node, 0, "x")
         y_node = _arg_node(node, 1, "y")
+        if from_dataset and x_node is not None:
+            if isinstance(y, Array):
+                self.names_of[id(y)] = f"the targets of {_source(x_node)}"
+            if isinstance(x, Array):
+                self.names_of[id(x)] = f"the inputs of {_source(x_node)}"
+            x_node = y_node = None
         trace = self.check_input(model, x, line, x_node)
         if trace is None:
             return
@@ -735,6 +742,8 @@ class Program:
         if not isinstance(y, Array) or y.shape is None or not y.shape:
             return
         name = _source(y_node) or self.name_of(y)
+        if name.startswith("the "):  # "the targets of ds": already says what it is
+            role, name = name.removeprefix("the "), ""
         if isinstance(x, Array) and x.shape and sizes.differ(x.shape[0], y.shape[0]):
             self.findings.append(
                 Cardinality.at(
@@ -781,7 +790,7 @@ class Program:
             return
         fix = self._target_fix(model, trace, y, output, loss)
         text = (
-            f"the model outputs {shape_text(output)} but the {role} {name} is "
+            f"the model outputs {shape_text(output)} but the {role}{' ' + name if name else ''} is "
             f"{shape_text(y.shape)}; {loss} needs {wanted}"
         )
         if result == "broadcast":
@@ -799,47 +808,46 @@ class Program:
     def _target_fix(
         self, model: ModelObj, trace: ModelTrace, y: Array, output: tuple, loss: str
     ) -> tuple[str, int]:
-        """The edit that makes the output match the target: the last layer's width, or return_sequences."""
-        last = self._last_layer(model)
+        """The edit that makes output and target agree: return_sequences on the last recurrent
+        layer when one of them has a time axis and the other not, else the last Dense's width;
+        failing those, the target shape the loss wants."""
         target = y.shape
-        kind = losses.kind(loss)
-        if kind == losses.SPARSE:
-            per_row = (
-                target[:-1]
-                if len(target) >= 2 and target[-1] == 1 and len(target) == len(output)
-                else target
+        sparse = losses.kind(loss) == losses.SPARSE
+        output_steps = len(output) >= 3
+        if sparse:
+            target_steps = len(target) >= 3 or (
+                len(target) == 2
+                and target[-1] != 1
+                and sizes.known_equal(target[1], output[1]) is not False
+                and output_steps
             )
         else:
-            per_row = target
-        if last is None or last.source is None:
-            return "", 0
-        if (
-            kind != losses.SPARSE
-            and len(target) == len(output)
-            and last.class_name == "Dense"
-            and isinstance(target[-1], int)
-        ):
-            return _with_positional(last.source, target[-1]), last.line
-        # A per-step target against a last-step output: the last recurrent layer must return sequences.
-        if len(per_row) == len(output) + 1 or (
-            kind == losses.SPARSE and len(per_row) == len(output)
-        ):
-            rnn = self._last_recurrent(model)
-            if (
-                rnn is not None
-                and rnn.source is not None
-                and rnn.kwargs.get("return_sequences") is not True
-            ):
+            target_steps = len(target) >= 3 or (
+                len(target) == 2
+                and output_steps
+                and sizes.known_equal(target[1], output[1]) is True
+            )
+        rnn = self._last_recurrent(model)
+        if rnn is not None and rnn.source is not None and target_steps != output_steps:
+            if target_steps:
                 return _with_keyword(rnn.source, "return_sequences", True), rnn.line
-        if len(per_row) + 1 == len(output) and kind != losses.SPARSE:
-            rnn = self._last_recurrent(model)
-            if (
-                rnn is not None
-                and rnn.source is not None
-                and rnn.kwargs.get("return_sequences") is True
-            ):
+            if rnn.kwargs.get("return_sequences") is True:
                 return _without_keyword(rnn.source, "return_sequences"), rnn.line
-        return "", 0
+        last = self._last_layer(model)
+        width = (
+            target[-1] if len(target) == len(output) else 1 if len(target) < len(output) else None
+        )
+        if (
+            not sparse
+            and last is not None
+            and last.source is not None
+            and last.class_name == "Dense"
+            and isinstance(width, int)
+            and width != output[-1]
+        ):
+            return _with_positional(last.source, width), last.line
+        _, wanted = losses.outcome(output, target, loss)
+        return f"make the target {wanted} (batch first), as {loss} compares it", 0
 
     def _last_layer(self, model: ModelObj) -> LayerObj | None:
         if model.kind == "Sequential":
