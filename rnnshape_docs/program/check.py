@@ -27,8 +27,10 @@ from rnnshape_docs.program.findings import (
     IdsUnderOneHotLoss,
     Keras2Name,
     LayerRefused,
+    LengthNotChecked,
     NotRead,
     OutputActivation,
+    PredictLength,
     PredictSample,
     StatefulBatch,
     TargetBroadcasts,
@@ -664,6 +666,31 @@ class Program:
             model.broken = True
             return trace
         clashes = [k for k in range(1, len(data)) if sizes.differ(data[k], stated[k])]
+        # A Sequential model never checks its input (Keras 3.15): only the layers decide, and
+        # a recurrent layer reads any number of steps.
+        if (
+            clashes == [1]
+            and len(data) == 3
+            and model.kind == "Sequential"
+            and model.graph is None
+            and self._traces_on(model, (None, *data[1:]))
+        ):
+            self.findings.append(
+                LengthNotChecked.at(
+                    line,
+                    f"the model declares {sizes.text(stated[1])} time steps but the {role} "
+                    f"{name} has {sizes.text(data[1])}: a Sequential model does not check its "
+                    "input, so Keras reads them all, without a word; is the declaration or "
+                    "the data what you meant?",
+                    _declared_fix(
+                        model,
+                        _source(model.declared_source) if model.declared_source is not None else "",
+                        name,
+                        data,
+                    ),
+                )
+            )
+            return self.trace(model, None, line)
         if clashes:
             permuted = sorted(map(str, data[1:])) == sorted(map(str, stated[1:]))
             source = _source(model.declared_source) if model.declared_source is not None else ""
@@ -682,7 +709,10 @@ class Program:
                     "; the same sizes in another order: either the declaration or the data has "
                     f"its axes swapped (to keep the model, transpose the data: {name}.transpose(0, 2, 1))"
                 )
-            self.findings.append(DeclaredInput.at(where, text, fix, 0))
+            kind = PredictLength if role.endswith("predict") and clashes == [1] else DeclaredInput
+            if kind is PredictLength:  # any length: None steps in the declaration
+                fix = _declared_fix(model, source, name, (data[0], None, *data[2:]))
+            self.findings.append(kind.at(line if kind is PredictLength else where, text, fix, 0))
             trace = self.trace(model, None, line, quiet=True)  # the model as written
             model.broken = True  # no further findings about its input
             return trace
@@ -696,6 +726,17 @@ class Program:
                     )
                 )
         return self.trace(model, None, line)
+
+    def _traces_on(self, model: ModelObj, shape: tuple) -> bool:
+        """Whether the model's layers take ``shape`` (a trace without findings)."""
+        graph, _, _ = self.graph_of(model, (_rules_shape(shape),))
+        if graph is None:
+            return False
+        try:
+            trace_graph(graph)
+        except ShapeError:
+            return False
+        return True
 
     def _rank_finding(
         self, model: ModelObj, x: Array, name: str, stated: tuple, line: int, role: str

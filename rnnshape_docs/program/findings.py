@@ -88,6 +88,11 @@ class Cardinality(Kind):
     about = "inputs and targets have different numbers of samples"
 
 
+class LengthNotChecked(Kind):
+    code, severity = "RS106", WARNING
+    about = "a Sequential model gets another sequence length than it declares: Keras does not check"
+
+
 class TargetShape(Kind):
     code, severity = "RS110", ERROR
     about = "the target cannot be compared with the model's output under the loss"
