@@ -1225,7 +1225,7 @@ def _declared_fix(model: ModelObj, source: str, name: str, data: tuple) -> str:
             return f"{'shape' if keyword == 'Input' else 'input_shape'}={source}[1:]"
         inner = shape_text(
             tuple(
-                s if isinstance(s, int) else f"{name}.shape[{k + 1}]"
+                s if isinstance(s, int) or s is None else f"{name}.shape[{k + 1}]"
                 for k, s in enumerate(data[1:])
             )
         )
