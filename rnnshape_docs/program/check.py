@@ -22,6 +22,7 @@ from rnnshape_docs.program.findings import (
     DataRank,
     DataSize,
     DeclaredInput,
+    Edit,
     EmbeddingIds,
     Finding,
     IdsUnderOneHotLoss,
@@ -35,6 +36,7 @@ from rnnshape_docs.program.findings import (
     StatefulBatch,
     TargetBroadcasts,
     TargetShape,
+    apply_edits,
     sort_findings,
 )
 from rnnshape_docs.program.names import snake_case
@@ -43,6 +45,7 @@ from rnnshape_docs.program.sizes import Sym, shape_text
 from rnnshape_docs.program.source import ProgramError, Source, parse_source, read_source
 from rnnshape_docs.program.values import (
     Array,
+    Compiled,
     Dataset,
     InputObj,
     LayerObj,
@@ -122,6 +125,11 @@ class ProgramCheck:
 
     def where(self, line: int) -> str:
         return self.source.where(line)
+
+    def fixed_text(self) -> str:
+        """The program with the edit of every error and warning made (the fixes applied)."""
+        edits = [f.edit for f in self.findings if f.edit is not None and f.severity != "note"]
+        return apply_edits(self.source.text, edits)
 
     def to_json(self) -> dict:
         return {
@@ -211,6 +219,9 @@ def check_program(
     source = read_source(text, filename)
     tree = parse_source(source)
     program = Program(source, dict(shapes or {}))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt) and not hasattr(node, "body"):  # a simple statement
+            program.statement_end[node.lineno] = node.end_lineno or node.lineno
     reader = Reader(program)
     program.reader = reader
     reader.run(tree)
@@ -235,6 +246,7 @@ class Program:
         self.reader: Reader | None = None
         self.names_of: dict[int, str] = {}  # id(array) -> the name it was assigned to
         self.noted: set[int] = set()  # layers whose Keras 1/2 spellings were reported
+        self.statement_end: dict[int, int] = {}  # a statement's first line -> its last
 
     # ------------------------------------------------------------------ recording
 
@@ -325,6 +337,11 @@ class Program:
                         f"{written}; Keras 3 reads it as input_shape=({sizes.text(dim)},), one "
                         "axis, and the layer refuses it",
                         f"input_shape={written}",
+                        edit=None
+                        if "input_length" in kw
+                        else _replace(
+                            _keyword(layer.source, "input_dim"), f"input_shape={written}"
+                        ),
                     )
                 )
             else:
@@ -347,6 +364,7 @@ class Program:
             model.declared_line = layer.line
             model.declared_keyword = keyword
             model.declared_source = _keyword_node(layer.source, keyword)
+            model.declared_node = _keyword(layer.source, keyword)
             if shape is None:
                 self.findings.append(
                     NotRead.at(layer.line, f"{keyword}= is not a tuple of sizes rnnshape can read")
@@ -367,7 +385,10 @@ class Program:
         if spec.notes and id(layer) not in self.noted:
             self.noted.add(id(layer))
             for note in spec.notes:
-                self.findings.append(Keras2Name.at(layer.line, note, _modern(layer, spec)))
+                modern = _modern(layer, spec)
+                self.findings.append(
+                    Keras2Name.at(layer.line, note, modern, edit=_replace(layer.source, modern))
+                )
         return spec, ""
 
     def graph_of(self, model: ModelObj, input_shapes: tuple) -> tuple[ModelGraph | None, str, int]:
@@ -468,11 +489,11 @@ class Program:
         if model.kind == "Functional" and len(model.inputs) == 1 and model.inputs[0].input_id >= 0:
             obj = self.inputs[model.inputs[0].input_id]
             if not model.declared_keyword:
+                from rnnshape_docs.program.keras_calls import _shape_node
+
                 model.declared_keyword = "Input"
-                model.declared_source = _keyword_node(getattr(obj, "source", None), "shape") or (
-                    obj.source.args[0]
-                    if getattr(obj, "source", None) is not None and obj.source.args
-                    else None
+                model.declared_source, model.declared_node = _shape_node(
+                    getattr(obj, "source", None)
                 )
             return obj.line
         return 0
@@ -542,13 +563,14 @@ class Program:
         layers = self._layers(model)
         layer = layers.get(name)
         line = layer.line if layer is not None else model.line
-        fix, fix_line = "", 0
+        fix, fix_line, edit = "", 0, None
         producer = _PRODUCER.search(message)
         if producer and "return_sequences=True" in message:
             earlier = layers.get(producer.group(1))
             if earlier is not None and earlier.source is not None:
                 fix = _with_keyword(earlier.source, "return_sequences", True)
                 fix_line = earlier.line
+                edit = _replace(earlier.source, fix)
         if data is not None and layer is not None and model.layers and layer is model.layers[0]:
             # The model takes its input shape from the data: the data is what to change.
             name, array = data
@@ -557,6 +579,7 @@ class Program:
                 rest = proposed.group(1).strip("()").split(", ")[1:]
                 fix = f"{name} = {name}.reshape(({name}.shape[0], {', '.join(rest)}))"
                 fix_line = array.line
+                edit = self._insert_after(array.line, fix) if name.isidentifier() else None
             self.findings.append(
                 DataRank.at(
                     use_line,
@@ -564,10 +587,11 @@ class Program:
                     f"shape, so its first layer gets it: {message}",
                     fix,
                     fix_line,
+                    edit,
                 )
             )
             return
-        self.findings.append(LayerRefused.at(line, message, fix, fix_line))
+        self.findings.append(LayerRefused.at(line, message, fix, fix_line, edit))
 
     def _layers(self, model: ModelObj) -> dict[str, LayerObj]:
         if model.kind == "Sequential":
@@ -588,6 +612,10 @@ class Program:
                         line,
                         f"{old}= is Keras 1; Keras 3 refuses it and spells it {new}=",
                         f"{new}={ast.unparse(value) if value is not None else '...'}",
+                        edit=_replace(
+                            _keyword(node, old),
+                            f"{new}={ast.unparse(value) if value is not None else '...'}",
+                        ),
                     )
                 )
         from_dataset = isinstance(x, Dataset)
@@ -615,7 +643,7 @@ class Program:
             return
         self.check_ids(model, x)
         self.check_target(model, trace, x, y, line, y_node, "target")
-        self.check_stateful(model, x, kwargs, line)
+        self.check_stateful(model, x, kwargs, node)
         validation = kwargs.get("validation_data")
         if isinstance(validation, tuple) and len(validation) >= 2:
             v_node = _keyword_node(node, "validation_data")
@@ -656,6 +684,7 @@ class Program:
                         f"so the model expects {len(stated)}-D batches of {declared_text} and "
                         f"{name} is {len(data)}-D",
                         fix,
+                        edit=_declared_edit(model, fix),
                     )
                 )
                 self.trace(model, None, line, quiet=True)
@@ -668,6 +697,8 @@ class Program:
         clashes = [k for k in range(1, len(data)) if sizes.differ(data[k], stated[k])]
         # A Sequential model never checks its input (Keras 3.15): only the layers decide, and
         # a recurrent layer reads any number of steps.
+        source = _source(model.declared_source) if model.declared_source is not None else ""
+        fix = _declared_fix(model, source, name, data)
         if (
             clashes == [1]
             and len(data) == 3
@@ -682,12 +713,8 @@ class Program:
                     f"{name} has {sizes.text(data[1])}: a Sequential model does not check its "
                     "input, so Keras reads them all, without a word; is the declaration or "
                     "the data what you meant?",
-                    _declared_fix(
-                        model,
-                        _source(model.declared_source) if model.declared_source is not None else "",
-                        name,
-                        data,
-                    ),
+                    fix,
+                    edit=_declared_edit(model, fix),
                 )
             )
             return self.trace(model, None, line)
@@ -712,7 +739,15 @@ class Program:
             kind = PredictLength if role.endswith("predict") and clashes == [1] else DeclaredInput
             if kind is PredictLength:  # any length: None steps in the declaration
                 fix = _declared_fix(model, source, name, (data[0], None, *data[2:]))
-            self.findings.append(kind.at(line if kind is PredictLength else where, text, fix, 0))
+            self.findings.append(
+                kind.at(
+                    line if kind is PredictLength else where,
+                    text,
+                    fix,
+                    where if kind is PredictLength else 0,
+                    _declared_edit(model, fix),
+                )
+            )
             trace = self.trace(model, None, line, quiet=True)  # the model as written
             model.broken = True  # no further findings about its input
             return trace
@@ -726,6 +761,15 @@ class Program:
                     )
                 )
         return self.trace(model, None, line)
+
+    def _insert_after(self, line: int, statement: str) -> Edit | None:
+        """An edit that adds ``statement`` after the statement at ``line``, indented as it is."""
+        end = self.statement_end.get(line)
+        if end is None or self.source.cells:
+            return None
+        text = self.source.text.splitlines()[line - 1]
+        indent = text[: len(text) - len(text.lstrip())]
+        return Edit(end + 1, 0, end + 1, 0, f"{indent}{statement}\n")
 
     def _traces_on(self, model: ModelObj, shape: tuple) -> bool:
         """Whether the model's layers take ``shape`` (a trace without findings)."""
@@ -742,7 +786,7 @@ class Program:
         self, model: ModelObj, x: Array, name: str, stated: tuple, line: int, role: str
     ) -> None:
         data = x.shape
-        fix, fix_line = "", 0
+        fix, fix_line, edit = "", 0, None
         if (
             len(data) + 1 == len(stated)
             and stated[-1] == 1
@@ -753,6 +797,7 @@ class Program:
         ):
             fix = f"{name} = {name}.reshape(({name}.shape[0], {', '.join(sizes.text(s) for s in stated[1:])}))"
             fix_line = x.line
+            edit = self._insert_after(x.line, fix) if name.isidentifier() else None
             why = "a features axis of 1 is missing"
         elif len(data) + 1 == len(stated):
             why = "one axis is missing"
@@ -767,6 +812,7 @@ class Program:
                 f"{len(stated)}-D batches {shape_text(stated)}: {why}",
                 fix,
                 fix_line,
+                edit,
             )
         )
 
@@ -811,6 +857,7 @@ class Program:
                     f"{loss} compares one-hot rows (one {output[-1]}-wide row per id)",
                     "loss='sparse_categorical_crossentropy'",
                     compile_line,
+                    _loss_edit(model.compiled, "sparse_categorical_crossentropy"),
                 )
             )
             return
@@ -822,6 +869,7 @@ class Program:
                     f"{loss} reads one integer class id per output row",
                     "loss='categorical_crossentropy'",
                     compile_line,
+                    _loss_edit(model.compiled, "categorical_crossentropy"),
                 )
             )
             return
@@ -848,7 +896,7 @@ class Program:
 
     def _target_fix(
         self, model: ModelObj, trace: ModelTrace, y: Array, output: tuple, loss: str
-    ) -> tuple[str, int]:
+    ) -> tuple[str, int, Edit | None]:
         """The edit that makes output and target agree: return_sequences on the last recurrent
         layer when one of them has a time axis and the other not, else the last Dense's width;
         failing those, the target shape the loss wants."""
@@ -871,9 +919,11 @@ class Program:
         rnn = self._last_recurrent(model)
         if rnn is not None and rnn.source is not None and target_steps != output_steps:
             if target_steps:
-                return _with_keyword(rnn.source, "return_sequences", True), rnn.line
+                text = _with_keyword(rnn.source, "return_sequences", True)
+                return text, rnn.line, _replace(rnn.source, text)
             if rnn.kwargs.get("return_sequences") is True:
-                return _without_keyword(rnn.source, "return_sequences"), rnn.line
+                text = _without_keyword(rnn.source, "return_sequences")
+                return text, rnn.line, _replace(rnn.source, text)
         last = self._last_layer(model)
         width = (
             target[-1] if len(target) == len(output) else 1 if len(target) < len(output) else None
@@ -886,9 +936,10 @@ class Program:
             and isinstance(width, int)
             and width != output[-1]
         ):
-            return _with_positional(last.source, width), last.line
+            text = _with_positional(last.source, width)
+            return text, last.line, _replace(last.source, text)
         _, wanted = losses.outcome(output, target, loss)
-        return f"make the target {wanted} (batch first), as {loss} compares it", 0
+        return f"make the target {wanted} (batch first), as {loss} compares it", 0, None
 
     def _last_layer(self, model: ModelObj) -> LayerObj | None:
         if model.kind == "Sequential":
@@ -922,6 +973,9 @@ class Program:
                     _with_keyword(last.source, "activation", "sigmoid")
                     if last.source is not None
                     else "",
+                    edit=_replace(last.source, _with_keyword(last.source, "activation", "sigmoid"))
+                    if last.source is not None
+                    else None,
                 )
             )
 
@@ -941,10 +995,14 @@ class Program:
                         f", but the Embedding has rows for ids 0 to "
                         f"{sizes.text(sizes.sub(input_dim, 1))} (input_dim={sizes.text(input_dim)})",
                         f"input_dim={sizes.text(x.classes)}",
+                        edit=_replace(_input_dim_node(first.source), sizes.text(x.classes))
+                        if isinstance(x.classes, int)
+                        else None,
                     )
                 )
 
-    def check_stateful(self, model: ModelObj, x: Any, kwargs: dict, line: int) -> None:
+    def check_stateful(self, model: ModelObj, x: Any, kwargs: dict, node: ast.Call) -> None:
+        line = node.lineno
         layers = model.layers if model.kind == "Sequential" else [n[0] for n in self.nodes]
         if not any(layer.kwargs.get("stateful") is True for layer in layers):
             return
@@ -961,6 +1019,8 @@ class Program:
                     f"{shape_text(stated)}), but this call cuts the data into batches of {given}"
                     + (" (the default)" if "batch_size" not in kwargs else ""),
                     f"batch_size={batch}",
+                    edit=_replace(_keyword(node, "batch_size"), f"batch_size={batch}")
+                    or _replace(node, _with_keyword(node, "batch_size", batch)),
                 )
             )
             return
@@ -1007,7 +1067,12 @@ class Program:
                     f": Keras reads it as {sizes.text(x.shape[0])} sequences of one step each and "
                     f"returns {sizes.text(x.shape[0])} predictions, without an error"
                 )
-            self.findings.append(PredictSample.at(line, message, f"{name}[None]"))
+            whole = ast.unparse(x_node) if x_node is not None else name
+            self.findings.append(
+                PredictSample.at(
+                    line, message, f"{whole}[None]", edit=_replace(x_node, f"{whole}[None]")
+                )
+            )
             return Unknown("predictions")
         trace = self.check_input(model, x, line, x_node, role="input to predict")
         if trace is None:
@@ -1067,6 +1132,12 @@ class Program:
                         "len(word_index), so the largest id is len(word_index) and the Embedding "
                         "needs one row more (id 0 is the padding)",
                         "input_dim=len(tokenizer.word_index) + 1",
+                        edit=_replace(
+                            _input_dim_node(layer.source),
+                            f"{ast.unparse(_input_dim_node(layer.source))} + 1",
+                        )
+                        if _input_dim_node(layer.source) is not None
+                        else None,
                     )
                 )
 
@@ -1216,6 +1287,49 @@ def _with_positional(call: ast.Call, value: Any) -> str:
     args = [ast.Constant(value), *call.args[1:]] if call.args else [ast.Constant(value)]
     keywords = [k for k in call.keywords if k.arg != "units"]
     return ast.unparse(ast.Call(call.func, args, keywords))
+
+
+def _keyword(call: Any, name: str) -> ast.keyword | None:
+    if isinstance(call, ast.Call):
+        for k in call.keywords:
+            if k.arg == name:
+                return k
+    return None
+
+
+def _replace(node: Any, text: str) -> Edit | None:
+    """The edit that puts ``text`` in place of ``node`` (None for a node without a place)."""
+    if node is None or getattr(node, "end_lineno", None) is None or not text:
+        return None
+    return Edit(node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, text)
+
+
+def _input_dim_node(call: Any) -> ast.expr | None:
+    """An Embedding's input_dim as written: its keyword's value, or the first argument."""
+    keyword = _keyword(call, "input_dim")
+    if keyword is not None:
+        return keyword.value
+    return call.args[0] if isinstance(call, ast.Call) and call.args else None
+
+
+def _loss_edit(compiled: Compiled, loss: str) -> Edit | None:
+    """The compile call's loss, as given (a keyword, or the second argument), replaced."""
+    keyword = _keyword(compiled.node, "loss")
+    if keyword is not None:
+        return _replace(keyword, f"loss={loss!r}")
+    if isinstance(compiled.node, ast.Call) and len(compiled.node.args) > 1:
+        return _replace(compiled.node.args[1], repr(loss))
+    return None
+
+
+def _declared_edit(model: ModelObj, fix: str) -> Edit | None:
+    """The declaration's fix as an edit: the keyword replaced, or a positional shape's value."""
+    node = model.declared_node
+    if node is None or "=" not in fix or " " in fix.split("=", 1)[0]:
+        return None
+    if isinstance(node, ast.keyword):
+        return _replace(node, fix)
+    return _replace(node, fix.split("=", 1)[1])
 
 
 def _declared_fix(model: ModelObj, source: str, name: str, data: tuple) -> str:

@@ -102,6 +102,7 @@ class InputObj:
 class Compiled:
     loss: Any
     line: int
+    node: Any = None  # the compile call, for the loss's fix
 
 
 @dataclass
@@ -116,7 +117,8 @@ class ModelObj:
     outputs: list[Tensor] = field(default_factory=list)  # functional
     declared: tuple[Size, ...] | None = None  # Sequential: the input shape the code states
     declared_line: int = 0
-    declared_source: Any = None  # the ast node of the declaration, for the fix
+    declared_source: Any = None  # the ast node of the declared shape, for the fix
+    declared_node: Any = None  # what the fix replaces: the keyword, or a positional shape
     declared_keyword: str = ""  # "input_shape", "batch_input_shape", "Input", "input_dim"
     compiled: Compiled | None = None
     var: str = ""  # the variable the program keeps it in
