@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+import textwrap
 from dataclasses import dataclass
 from typing import Any
 
@@ -149,7 +150,7 @@ class ProgramCheck:
             ],
         }
 
-    def text(self, width: int = 80) -> str:
+    def text(self, width: int | None = 80) -> str:
         out = []
         for model in self.models:
             head = f"model {model.name!r}" + (
@@ -159,7 +160,7 @@ class ProgramCheck:
                 head += f", built at line {self.where(model.line)}"
             table = model.table()
             if table is None:
-                out.append(head + ": not traced (see the notes)")
+                out.append(head + ": not traced (a finding below says why)")
             else:
                 out.append(head + ":")
                 out.append(table.text(width))
@@ -176,7 +177,8 @@ class ProgramCheck:
                     else ""
                 )
                 line += f"; fix{target}: {f.fix}"
-            out.append(line)
+            # One finding per line for a pipe (width None); wrapped, indented, for a reader.
+            out.append(_wrap(line, width) if width else line)
         return "\n".join(out)
 
     def __str__(self) -> str:
@@ -1152,6 +1154,17 @@ class Program:
 
 
 # ---------------------------------------------------------------------------- helpers
+
+
+def _wrap(text: str, width: int) -> str:
+    """A finding wrapped for a reader: never inside a shape or a call's parentheses."""
+    depth, kept = 0, []
+    for char in text:
+        depth += char in "([{"
+        depth -= char in ")]}"
+        kept.append("\u00a0" if char == " " and depth > 0 else char)  # textwrap keeps it whole
+    wrapped = textwrap.fill("".join(kept), width, subsequent_indent="    ", break_long_words=False)
+    return wrapped.replace("\u00a0", " ")
 
 
 class _NotLiteral(ValueError):
