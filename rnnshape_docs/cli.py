@@ -237,7 +237,10 @@ def run_check(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise UsageError(f"{name}: cannot read the file ({exc.strerror or exc})") from None
     result = check_program(data, shapes=shapes, filename=name)
-    print(json.dumps(result.to_json()) if args.json else result.text(terminal_width()))
+    # A finding per line for a pipe (design.md's contract); wrapped for a terminal, or when
+    # COLUMNS says how wide the reader's screen is.
+    wrap = sys.stdout.isatty() or "COLUMNS" in os.environ
+    print(json.dumps(result.to_json()) if args.json else result.text(terminal_width(), wrap=wrap))
     return result.exit_status
 
 

@@ -150,7 +150,9 @@ class ProgramCheck:
             ],
         }
 
-    def text(self, width: int | None = 80) -> str:
+    def text(self, width: int | None = 80, *, wrap: bool = True) -> str:
+        """The models' tables at ``width``, then the findings: wrapped for a reader, or with
+        ``wrap=False`` one per line (`LINE: severity CODE: message; fix: edit`) for tools."""
         out = []
         for model in self.models:
             head = f"model {model.name!r}" + (
@@ -178,7 +180,7 @@ class ProgramCheck:
                 )
                 line += f"; fix{target}: {f.fix}"
             # One finding per line for a pipe (width None); wrapped, indented, for a reader.
-            out.append(_wrap(line, width) if width else line)
+            out.append(_wrap(line, width) if width and wrap else line)
         return "\n".join(out)
 
     def __str__(self) -> str:
