@@ -111,10 +111,11 @@ def _axes(rank: int) -> str:
 
 
 def _ndim(m: re.Match):
-    layer, expected, found = m.group("layer"), int(m.group("expected")), int(m.group("found"))
+    layer = m.groupdict().get("layer")
+    expected, found = int(m.group("expected")), int(m.group("found"))
     received = parse_shape_text(m.group("shape")) if m.groupdict().get("shape") else None
     got = f"{format_shape(received)}, " if received else ""
-    what = f"layer {layer!r} wants {expected}-D input {_axes(expected)} but gets {got}{found}-D"
+    what = f"{f'layer {layer!r}' if layer else 'the layer'} wants {expected}-D input {_axes(expected)} but gets {got}{found}-D"
     if expected == 3 and found == 2:
         per = received[1] if received and len(received) == 2 else "n"
         return (
@@ -279,6 +280,7 @@ MESSAGES: tuple[Message, ...] = (
                 r"Input \d+ is incompatible with layer (?P<layer>[\w/.-]+): expected "
                 r"ndim=(?P<expected>\d+), found ndim=(?P<found>\d+)"
             ),
+            r"expected ndim=(?P<expected>\d+), found ndim=(?P<found>\d+)",  # the words alone
         ),
         _ndim,
     ),
@@ -637,13 +639,15 @@ def explain(message: str) -> Explanation | None:
             "lines (the error itself)"
         )
     text = re.sub(r"\x1b\[[0-9;]*m", "", message)
-    # The last match in a traceback is the error itself (earlier lines quote code).
-    best: tuple[int, Message, re.Match] | None = None
+    # The last message in a traceback is the error itself (earlier lines quote code); of
+    # matches that end together, the longest says the most (the layer, the shape).
+    best: tuple[tuple[int, int], Message, re.Match] | None = None
     for kind in MESSAGES:
         for pattern in kind.compiled:
             for m in pattern.finditer(text):
-                if best is None or m.start() > best[0]:
-                    best = (m.start(), kind, m)
+                rank = (m.end(), -m.start())
+                if best is None or rank > best[0]:
+                    best = (rank, kind, m)
     if best is None:
         return None
     _, kind, m = best
