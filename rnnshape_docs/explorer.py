@@ -146,7 +146,14 @@ def check_code(code: str, shapes_text: str = "") -> dict:
     from rnnshape_docs.program import ProgramError, check_program
     from rnnshape_docs.program.findings import apply_edits
 
-    result: dict = {"text": None, "error": None, "findings": [], "lines": code.count("\n") + 1}
+    result: dict = {
+        "text": None,
+        "models": None,
+        "summary": None,
+        "error": None,
+        "findings": [],
+        "lines": code.count("\n") + 1,
+    }
     if not code.strip():
         result["error"] = f"{cli.PROG}: error: no program: paste or type the code that fails"
         return result
@@ -162,7 +169,11 @@ def check_code(code: str, shapes_text: str = "") -> dict:
     except (ProgramError, cli.UsageError, ShapeError) as exc:
         result["error"] = f"{cli.PROG}: error: {cli._one_line(exc)}"
         return result
+    from rnnshape_docs.program.check import NO_FINDINGS
+
     result["text"] = checked.text(80)
+    result["models"] = checked.text(80, findings=False)
+    result["summary"] = NO_FINDINGS
     for finding in checked.findings:
         entry = finding.to_json()
         entry["fixed"] = apply_edits(code, [finding.edit]) if finding.edit is not None else None

@@ -150,7 +150,7 @@ class ProgramCheck:
             ],
         }
 
-    def text(self, width: int | None = 80, *, wrap: bool = True) -> str:
+    def text(self, width: int | None = 80, *, wrap: bool = True, findings: bool = True) -> str:
         """The models' tables at ``width``, then the findings: wrapped for a reader, or with
         ``wrap=False`` one per line (`LINE: severity CODE: message; fix: edit`) for tools."""
         out = []
@@ -167,8 +167,10 @@ class ProgramCheck:
                 out.append(head + ":")
                 out.append(table.text(width))
             out.append("")
+        if not findings:
+            return "\n".join(out).rstrip("\n")
         if not self.findings:
-            out.append("no findings: the shapes in this program agree")
+            out.append(NO_FINDINGS)
         for f in self.findings:
             line = f"{self.where(f.line)}: " if f.line else ""
             line += f"{f.severity} {f.code}: {f.message}"
@@ -1167,6 +1169,9 @@ def _wrap(text: str, width: int) -> str:
         kept.append("\u00a0" if char == " " and depth > 0 else char)  # textwrap keeps it whole
     wrapped = textwrap.fill("".join(kept), width, subsequent_indent="    ", break_long_words=False)
     return wrapped.replace("\u00a0", " ")
+
+
+NO_FINDINGS = "no findings: the shapes in this program agree"
 
 
 class _NotLiteral(ValueError):
