@@ -445,7 +445,7 @@ class Program:
         calls: dict[int, int] = {}
         refs: dict[int, Ref] = {}
         for k, obj in enumerate(self.inputs):
-            if k in inputs_used:
+            if k in inputs_used or any(t.input_id == k for t in model.inputs):
                 layers[obj.name] = Layer(
                     obj.name, "InputLayer", input_shape=_rules_shape(obj.shape)
                 )
@@ -644,11 +644,13 @@ class Program:
             if isinstance(x, Array):
                 self.names_of[id(x)] = f"the inputs of {_source(x_node)}"
             x_node = y_node = None
+        if not model.broken and self.check_ids(model, x, node):
+            return
         trace = self.check_input(model, x, line, x_node)
         if trace is None:
             return
-        self.check_ids(model, x)
-        self.check_target(model, trace, x, y, line, y_node, "target")
+        batch = _batch_size(kwargs, x, method)
+        self.check_target(model, trace, x, y, line, y_node, "target", batch)
         self.check_stateful(model, x, kwargs, node)
         validation = kwargs.get("validation_data")
         if isinstance(validation, tuple) and len(validation) >= 2:
@@ -656,7 +658,14 @@ class Program:
             parts = v_node.elts if isinstance(v_node, ast.Tuple) else [None, None]
             self.check_input(model, validation[0], line, parts[0], role="validation input")
             self.check_target(
-                model, trace, validation[0], validation[1], line, parts[1], "validation target"
+                model,
+                trace,
+                validation[0],
+                validation[1],
+                line,
+                parts[1],
+                "validation target",
+                _batch_size(kwargs, validation[0], method),
             )
 
     def check_input(
@@ -677,9 +686,43 @@ class Program:
         if _keras_adds_last_axis(data, stated):
             return self.trace(model, None, line)
         if len(data) != len(stated):
-            if len(data) + 1 == len(stated) and all(
+            whole = len(data) + 1 == len(stated) and all(
                 sizes.known_equal(a, b) for a, b in zip(data, stated[1:], strict=True)
+            )
+            if whole and self._traces_on(model, stated) and x_node is not None:
+                # The model is right; the data is one sample without its batch axis.
+                self.findings.append(
+                    PredictSample.at(
+                        line,
+                        f"{name} {shape_text(data)} is one sample without its batch axis; the "
+                        f"model takes batches {shape_text(stated)}",
+                        f"{ast.unparse(x_node)}[None]",
+                        edit=_replace(x_node, f"{ast.unparse(x_node)}[None]"),
+                    )
+                )
+                model.broken = True
+                return None
+            if (
+                not whole
+                and not self._traces_on(model, stated)
+                and self._traces_on(model, (None, *data[1:]))
             ):
+                # The declaration alone cannot be built; the data's shape can.
+                source = _source(model.declared_source) if model.declared_source is not None else ""
+                fix = _declared_fix(model, source, name, data)
+                self.findings.append(
+                    DeclaredInput.at(
+                        where,
+                        f"the model declares its input as {declared_text}, which its first "
+                        f"layer refuses, and is given {name} {shape_text(data)}: declare what "
+                        "one sample of the data is",
+                        fix,
+                        edit=_declared_edit(model, fix),
+                    )
+                )
+                model.broken = True
+                return None
+            if whole:
                 source = _source(model.declared_source) if model.declared_source is not None else ""
                 fix = _declared_fix(model, source, name, data)
                 self.findings.append(
@@ -710,7 +753,7 @@ class Program:
             and len(data) == 3
             and model.kind == "Sequential"
             and model.graph is None
-            and self._traces_on(model, (None, *data[1:]))
+            and self._same_weights(model, stated, (None, *data[1:]))
         ):
             self.findings.append(
                 LengthNotChecked.at(
@@ -743,15 +786,26 @@ class Program:
                     f"its axes swapped (to keep the model, transpose the data: {name}.transpose(0, 2, 1))"
                 )
             kind = PredictLength if role.endswith("predict") and clashes == [1] else DeclaredInput
-            if kind is PredictLength:  # any length: None steps in the declaration
-                fix = _declared_fix(model, source, name, (data[0], None, *data[2:]))
+            edit = _declared_edit(model, fix)
+            if kind is PredictLength:
+                any_length = (stated[0], None, *stated[2:])
+                if self._traces_on(model, any_length) is not None:  # None steps: any length
+                    fix = _declared_fix(model, source, name, (data[0], None, *data[2:]))
+                    edit = _declared_edit(model, fix)
+                elif x_node is not None and isinstance(stated[1], int):
+                    # The model needs its length (Flatten, a fixed Dense): cut the data to it.
+                    whole = ast.unparse(x_node)
+                    fix = f"{whole}[:, -{stated[1]}:]"
+                    edit = _replace(x_node, fix)
             self.findings.append(
                 kind.at(
                     line if kind is PredictLength else where,
                     text,
                     fix,
-                    where if kind is PredictLength else 0,
-                    _declared_edit(model, fix),
+                    where
+                    if kind is PredictLength and edit is not None and edit.line == where
+                    else 0,
+                    edit,
                 )
             )
             trace = self.trace(model, None, line, quiet=True)  # the model as written
@@ -777,16 +831,26 @@ class Program:
         indent = text[: len(text) - len(text.lstrip())]
         return Edit(end + 1, 0, end + 1, 0, f"{indent}{statement}\n")
 
-    def _traces_on(self, model: ModelObj, shape: tuple) -> bool:
-        """Whether the model's layers take ``shape`` (a trace without findings)."""
+    def _traces_on(self, model: ModelObj, shape: tuple) -> ModelTrace | None:
+        """The model's trace on ``shape``, or None if a layer refuses it (no findings)."""
         graph, _, _ = self.graph_of(model, (_rules_shape(shape),))
         if graph is None:
-            return False
+            return None
         try:
-            trace_graph(graph)
+            return trace_graph(graph)
         except ShapeError:
+            return None
+
+    def _same_weights(self, model: ModelObj, declared: tuple, data: tuple) -> bool:
+        """Whether the weights built for ``declared`` fit ``data`` too: every layer gets the
+        same last axis (what a kernel's size follows) on both."""
+        a, b = self._traces_on(model, declared), self._traces_on(model, data)
+        if a is None or b is None:
             return False
-        return True
+        return all(
+            [i[-1] for i in x.inputs] == [i[-1] for i in y.inputs]
+            for x, y in zip(a.steps, b.steps, strict=True)
+        )
 
     def _rank_finding(
         self, model: ModelObj, x: Array, name: str, stated: tuple, line: int, role: str
@@ -805,6 +869,12 @@ class Program:
             fix_line = x.line
             edit = self._insert_after(x.line, fix) if name.isidentifier() else None
             why = "a features axis of 1 is missing"
+        elif sizes.known_equal(_product(data[1:]), _product(stated[1:])) and name.isidentifier():
+            inner = ", ".join(sizes.text(s) for s in stated[1:])
+            fix = f"{name} = {name}.reshape(({name}.shape[0], {inner}))"
+            fix_line = x.line
+            edit = self._insert_after(x.line, fix)
+            why = f"its {sizes.text(_product(data[1:]))} values per sample fit {shape_text(stated[1:])}"
         elif len(data) + 1 == len(stated):
             why = "one axis is missing"
         elif len(data) == len(stated) + 1:
@@ -831,6 +901,7 @@ class Program:
         line: int,
         y_node: ast.AST | None,
         role: str,
+        batch: sizes.Size = None,
     ) -> None:
         if not isinstance(y, Array) or y.shape is None or not y.shape:
             return
@@ -842,7 +913,17 @@ class Program:
                 Cardinality.at(
                     line,
                     f"{self.name_of(x)} has {x.shape[0]} samples but the {role} {name} "
-                    f"has {y.shape[0]}: Keras stops with 'Data cardinality is ambiguous'",
+                    f"has {y.shape[0]}: Keras stops with 'Data cardinality is ambiguous'"
+                    + (
+                        f" ({name} looks like {y.shape[0]} rows of {y.shape[1]} values: "
+                        "stacked the other way round?)"
+                        if len(y.shape) == 2 and sizes.known_equal(y.shape[1], x.shape[0])
+                        else ""
+                    ),
+                    f"{name}.T, one row per sample"
+                    if len(y.shape) == 2 and sizes.known_equal(y.shape[1], x.shape[0])
+                    else "make the inputs and the targets from the same samples, one target "
+                    "per input row, in the same order",
                 )
             )
             return
@@ -855,6 +936,7 @@ class Program:
         compile_line = model.compiled.line
         kind = losses.kind(loss)
         last = self._last_layer(model)
+        self._activation(model, last, output, loss, compile_line)
         if y.labels == "ids" and kind == losses.ONE_HOT:
             self.findings.append(
                 IdsUnderOneHotLoss.at(
@@ -879,9 +961,33 @@ class Program:
                 )
             )
             return
-        result, wanted = losses.outcome(output, y.shape, loss)
+        if (
+            kind == losses.SPARSE
+            and y.labels == "ids"
+            and isinstance(y.classes, int)
+            and isinstance(output[-1], int)
+            and y.classes > output[-1]
+        ):
+            last = self._last_layer(model)
+            fix, fix_line, edit = _width_fix(last, y.classes) or (
+                f"a last layer of {y.classes} units",
+                0,
+                None,
+            )
+            self.findings.append(
+                TargetShape.at(
+                    line,
+                    f"the {role}{' ' + name if name else ''} holds class ids up to "
+                    f"{y.classes - 1}, but the model outputs {output[-1]} scores per row: "
+                    f"{loss} needs one score per class ({y.classes})",
+                    fix,
+                    fix_line,
+                    edit,
+                )
+            )
+            return
+        result, wanted = losses.outcome(output, y.shape, loss, batch)
         if result == "ok":
-            self._activation(model, last, output, loss, compile_line)
             return
         fix = self._target_fix(model, trace, y, output, loss)
         text = (
@@ -934,16 +1040,10 @@ class Program:
         width = (
             target[-1] if len(target) == len(output) else 1 if len(target) < len(output) else None
         )
-        if (
-            not sparse
-            and last is not None
-            and last.source is not None
-            and last.class_name == "Dense"
-            and isinstance(width, int)
-            and width != output[-1]
-        ):
-            text = _with_positional(last.source, width)
-            return text, last.line, _replace(last.source, text)
+        if not sparse and isinstance(width, int) and width != output[-1]:
+            found = _width_fix(last, width)
+            if found:
+                return found
         _, wanted = losses.outcome(output, target, loss)
         return f"make the target {wanted} (batch first), as {loss} compares it", 0, None
 
@@ -985,11 +1085,28 @@ class Program:
                 )
             )
 
-    def check_ids(self, model: ModelObj, x: Any) -> None:
-        """Integer ids into a first Embedding: the largest id must have a row."""
+    def check_ids(self, model: ModelObj, x: Any, node: ast.Call) -> bool:
+        """Into a first Embedding: integer ids (not one-hot rows), each with a row. True when
+        the data is not ids at all (nothing more can be said of the model)."""
         first = model.layers[0] if model.kind == "Sequential" and model.layers else None
         if first is None or first.class_name != "Embedding" or not isinstance(x, Array):
-            return
+            return False
+        if x.labels == "onehot":
+            name = self.name_of(x)
+            fix = f"{name} = {name}.argmax(axis=-1)"
+            self.findings.append(
+                EmbeddingIds.at(
+                    node.lineno,
+                    f"{name} {shape_text(x.shape) if x.shape else ''} holds one-hot rows, but an "
+                    "Embedding reads the integer ids themselves and makes a vector of each: the "
+                    "rows become an extra axis",
+                    fix + " (or give the ids you one-hot encoded)",
+                    x.line,
+                    self._insert_after(x.line, fix) if name.isidentifier() else None,
+                )
+            )
+            model.broken = True
+            return True
         input_dim = first.kwargs.get("input_dim", first.args[0] if first.args else None)
         if x.labels == "ids" and sizes.is_size(x.classes) and sizes.is_size(input_dim):
             difference = sizes.sub(x.classes, input_dim)
@@ -1006,6 +1123,7 @@ class Program:
                         else None,
                     )
                 )
+        return False
 
     def check_stateful(self, model: ModelObj, x: Any, kwargs: dict, node: ast.Call) -> None:
         line = node.lineno
@@ -1307,6 +1425,40 @@ def _with_positional(call: ast.Call, value: Any) -> str:
     args = [ast.Constant(value), *call.args[1:]] if call.args else [ast.Constant(value)]
     keywords = [k for k in call.keywords if k.arg != "units"]
     return ast.unparse(ast.Call(call.func, args, keywords))
+
+
+def _width_fix(last: LayerObj | None, width: int) -> tuple[str, int, Edit | None] | None:
+    """The last layer made ``width`` wide: a Dense, or the Dense inside TimeDistributed."""
+    if last is None:
+        return None
+    dense = last
+    if last.class_name == "TimeDistributed" and last.args and isinstance(last.args[0], LayerObj):
+        dense = last.args[0]
+    if dense.class_name != "Dense" or dense.source is None:
+        return None
+    text = _with_positional(dense.source, width)
+    return text, dense.line, _replace(dense.source, text)
+
+
+def _product(shape: tuple) -> sizes.Size:
+    total: sizes.Size = 1
+    for size in shape:
+        total = sizes.mul(total, size)
+    return total
+
+
+def _batch_size(kwargs: dict, x: Any, method: str) -> sizes.Size:
+    """The batch the loss sees: all of x for train_on_batch, else batch_size (32 by default),
+    or the samples when fewer."""
+    samples = x.shape[0] if isinstance(x, Array) and x.shape else None
+    if method in ("train_on_batch", "test_on_batch"):
+        return samples
+    given = kwargs.get("batch_size", _DEFAULT_BATCH)
+    if not sizes.is_size(given):
+        return None
+    if isinstance(given, int) and isinstance(samples, int):
+        return min(given, samples)
+    return given if samples is None or sizes.known_equal(given, samples) else None
 
 
 def _keyword(call: Any, name: str) -> ast.keyword | None:

@@ -24,6 +24,7 @@ from rnnshape_docs.program.values import (
     Function,
     ListVal,
     Ref,
+    Tensor,
     Unknown,
 )
 
@@ -117,6 +118,8 @@ class Reader:
             return list(value.items)
         if isinstance(value, Array) and value.shape and value.shape[0] == count:
             return [Array(value.shape[1:], value.dtype, value.line) for _ in range(count)]
+        if isinstance(value, Tensor) and value.input_id < 0:  # out, h, c = LSTM(...)(x)
+            return [Tensor(value.node, k) for k in range(count)]
         return [UNKNOWN] * count
 
     # ------------------------------------------------------------------ statements
