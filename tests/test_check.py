@@ -1,6 +1,6 @@
 """`rnnshape check` and `check_program`: what the reader understands, and bad input.
 
-The corpus (tests/test_programs.py) proves the findings on real Keras; these tests pin the
+The corpus (tests/test_agreement_programs.py) proves the findings on real Keras; these tests pin the
 constructs one by one, the command's contract (design.md, "Checking a program") and the
 bounds on hostile input. None of them imports Keras.
 """
