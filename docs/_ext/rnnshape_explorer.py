@@ -182,7 +182,7 @@ def _form_html(examples: list[dict]) -> str:
   <div class="explorer-field">
     <label for="explorer-code">Your program</label>
     <textarea id="explorer-code" name="code" rows="14" spellcheck="false" autocapitalize="off"
-              aria-describedby="explorer-code-help"></textarea>
+              wrap="off" aria-describedby="explorer-code-help"></textarea>
     <p id="explorer-code-help" class="explorer-help">Paste the code that fails (or drop a
        <code>.py</code> or <code>.ipynb</code> file on the explorer). It is read as
        <code>rnnshape check</code> reads it: never run, and it never leaves this page.</p>

@@ -285,7 +285,11 @@ function renderExplanation(data) {
   shown = key;
   const parts = [];
   if (data.text !== null) {
-    const pre = element("pre", { className: "explorer-table", tabIndex: 0 }, data.text);
+    const pre = element(
+      "pre",
+      { className: "explorer-table explorer-explanation", tabIndex: 0 },
+      data.text,
+    );
     pre.setAttribute("aria-label", "What the message means, and the fix");
     parts.push(pre);
   } else {
