@@ -194,6 +194,23 @@ def _expected_shape(m: re.Match):
         and sorted(map(str, expected[1:])) == sorted(map(str, received[1:]))
         and expected[1:] != received[1:]
     )
+    if (
+        expected
+        and received
+        and len(received) + 1 == len(expected)
+        and all(e is None or r == e for r, e in zip(received, expected[1:], strict=True))
+    ):
+        return (
+            layer,
+            expected,
+            received,
+            (
+                f"the model takes batches {format_shape(expected)} and is given "
+                f"{format_shape(received)}: one sample without its batch axis"
+            ),
+            "give a batch of one: model.predict(x[None]) (or x.reshape(1, ...))",
+            f"{ERRORS}#beyond-errors-2d-data",
+        )
     if swapped:
         return (
             layer,

@@ -66,6 +66,9 @@ def _cases():
         m = keras.Model(i, layers.Dense(1)(layers.LSTM(4)(i)))
         m.predict(np.zeros((2, 3, 24)), verbose=0)
 
+    def one_sample():
+        _seq(layers.LSTM(4), shape=(24, 3)).predict(np.zeros((24, 3)), verbose=0)
+
     def target_rank():
         _fit(
             _seq(layers.LSTM(4), layers.Dense(3, activation="softmax")),
@@ -135,6 +138,7 @@ def _cases():
         "5d": (five_d, "ndim", "beyond-errors-5d"),
         "conv-lstm-4d": (conv_lstm_4d, "ndim", "beyond-errors-conv-lstm-4d"),
         "swapped": (swapped, "expected shape", "beyond-errors-window-axis"),
+        "one-sample": (one_sample, "expected shape", "beyond-errors-2d-data"),
         "target-rank": (target_rank, "target and output", "beyond-errors-target"),
         "target-shape": (target_shape, "target and output", "beyond-errors-target"),
         "sparse-one-hot": (sparse_one_hot, "sparse target one-hot", "beyond-errors-sparse-one-hot"),
@@ -182,6 +186,7 @@ CASES = [
     "5d",
     "conv-lstm-4d",
     "swapped",
+    "one-sample",
     "target-rank",
     "target-shape",
     "sparse-one-hot",
