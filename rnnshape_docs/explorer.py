@@ -169,7 +169,7 @@ def check_code(code: str, shapes_text: str = "") -> dict:
     except (ProgramError, cli.UsageError, ShapeError) as exc:
         result["error"] = f"{cli.PROG}: error: {cli._one_line(exc)}"
         return result
-    from rnnshape_docs.program.check import NO_FINDINGS
+    from rnnshape_docs.program.result import NO_FINDINGS
 
     result["text"] = checked.text(80)
     result["models"] = checked.text(80, findings=False)

@@ -10,13 +10,25 @@ from __future__ import annotations
 
 import ast
 import re
-import textwrap
-from dataclasses import dataclass
 from typing import Any
 
 from rnnshape_docs.graph import ModelTrace, trace_graph
 from rnnshape_docs.model_config import Chained, Layer, ModelGraph, Node, Ref
 from rnnshape_docs.program import losses, sizes
+from rnnshape_docs.program.edits import (
+    arg_node,
+    declared_edit,
+    declared_fix,
+    input_dim_node,
+    keyword_arg,
+    keyword_node,
+    loss_edit,
+    replace,
+    source_text,
+    width_fix,
+    with_keyword,
+    without_keyword,
+)
 from rnnshape_docs.program.findings import (
     Assumption,
     Cardinality,
@@ -37,16 +49,23 @@ from rnnshape_docs.program.findings import (
     StatefulBatch,
     TargetBroadcasts,
     TargetShape,
-    apply_edits,
     sort_findings,
+)
+from rnnshape_docs.program.layers import (
+    NotLiteral,
+    layer_spec,
+    modern_call,
+    rules_shape,
+    sizes_of,
+    tensors_in,
 )
 from rnnshape_docs.program.names import snake_case
 from rnnshape_docs.program.reader import Reader
+from rnnshape_docs.program.result import CheckedModel, ProgramCheck
 from rnnshape_docs.program.sizes import Sym, shape_text
 from rnnshape_docs.program.source import ProgramError, Source, parse_source, read_source
 from rnnshape_docs.program.values import (
     Array,
-    Compiled,
     Dataset,
     InputObj,
     LayerObj,
@@ -56,12 +75,9 @@ from rnnshape_docs.program.values import (
     Unknown,
 )
 from rnnshape_docs.shapes import ShapeError
-from rnnshape_docs.specs import SIGNATURES, Opaque, SpecError, from_values
-from rnnshape_docs.specs import _free as free_keyword
-from rnnshape_docs.tables import Table
+from rnnshape_docs.specs import SpecError
 
 # Keywords any layer takes that say where the data comes in, not what the layer does.
-_INPUT_KEYWORDS = ("input_shape", "batch_input_shape", "batch_size", "input_dim", "input_length")
 _DEFAULT_BATCH = 32
 _SEQUENCE_LAYERS = ("SimpleRNN", "LSTM", "GRU", "Conv1D", "Bidirectional", "TimeDistributed")
 # fit's Keras 1 keywords and their Keras 3 spelling
@@ -70,145 +86,6 @@ _LEGACY_FIT = {
     "nb_val_samples": "validation_steps",
     "samples_per_epoch": "steps_per_epoch",
 }  # fit's and predict's batch_size when none is given
-
-
-@dataclass
-class CheckedModel:
-    """A model the program builds: where, its trace (if it could be traced), its layers' lines."""
-
-    name: str
-    line: int
-    kind: str
-    var: str
-    trace: ModelTrace | None
-    lines: dict[str, int]
-
-    def to_json(self) -> dict:
-        entry: dict[str, Any] = {"name": self.name, "var": self.var, "line": self.line}
-        if self.trace is None:
-            entry.update(inputs=None, layers=[], outputs=None)
-            return entry
-        data = self.trace.to_json()
-        for layer in data["layers"]:
-            layer["line"] = self.lines.get(layer["name"].split("/")[0], self.line)
-        entry.update(data)
-        return entry
-
-    def table(self) -> Table | None:
-        if self.trace is None:
-            return None
-        base = self.trace.table()
-        if not self.line:  # a built model (check_fit): no program lines
-            return base
-        rows = [
-            (self.lines.get(row[0].split("[")[0].split("/")[0], self.line), *row)
-            for row in base.rows
-        ]
-        return Table(("line", *base.columns), rows, base.caption, code=(2, 3, 4))
-
-
-@dataclass
-class ProgramCheck:
-    """What `check_program` found: the models, the named arrays, the findings."""
-
-    source: Source
-    models: list[CheckedModel]
-    arrays: list[tuple[str, int, Array]]
-    findings: list[Finding]
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error"]
-
-    @property
-    def exit_status(self) -> int:
-        return 1 if self.errors else 0
-
-    def where(self, line: int) -> str:
-        return self.source.where(line)
-
-    def fixed_text(self) -> str:
-        """The program with the edit of every error and warning made (the fixes applied)."""
-        edits = [f.edit for f in self.findings if f.edit is not None and f.severity != "note"]
-        return apply_edits(self.source.text, edits)
-
-    def to_json(self) -> dict:
-        return {
-            "models": [m.to_json() for m in self.models],
-            "arrays": [
-                {
-                    "name": name,
-                    "line": line,
-                    "shape": None if a.shape is None else [sizes.to_json(s) for s in a.shape],
-                    **({"dtype": a.dtype} if a.dtype else {}),
-                    **({"labels": a.labels} if a.labels else {}),
-                }
-                for name, line, a in self.arrays
-            ],
-            "findings": [
-                f.to_json(self.source.where if self.source.cells else None) for f in self.findings
-            ],
-        }
-
-    def text(self, width: int | None = 80, *, wrap: bool = True, findings: bool = True) -> str:
-        """The models' tables at ``width``, then the findings: wrapped for a reader, or with
-        ``wrap=False`` one per line (`LINE: severity CODE: message; fix: edit`) for tools."""
-        out = []
-        for model in self.models:
-            head = f"model {model.name!r}" + (
-                f" ({model.var})" if model.var and model.var != model.name else ""
-            )
-            if model.line:
-                head += f", built at line {self.where(model.line)}"
-            table = model.table()
-            if table is None:
-                out.append(head + ": not traced (a finding below says why)")
-            else:
-                out.append(head + ":")
-                out.append(table.text(width))
-            out.append("")
-        if not findings:
-            return "\n".join(out).rstrip("\n")
-        if not self.findings:
-            out.append(NO_FINDINGS)
-        for f in self.findings:
-            line = f"{self.where(f.line)}: " if f.line else ""
-            line += f"{f.severity} {f.code}: {f.message}"
-            if f.fix:
-                target = (
-                    f" (line {self.where(f.fix_line)})"
-                    if f.fix_line and f.fix_line != f.line
-                    else ""
-                )
-                line += f"; fix{target}: {f.fix}"
-            # One finding per line for a pipe (width None); wrapped, indented, for a reader.
-            out.append(_wrap(line, width) if width and wrap else line)
-        return "\n".join(out)
-
-    def __str__(self) -> str:
-        return self.text()
-
-    def _repr_html_(self) -> str:
-        import html
-
-        parts = []
-        for model in self.models:
-            table = model.table()
-            if table is not None:
-                parts.append(
-                    f"<p>model <code>{html.escape(model.name)}</code>, line {model.line}</p>"
-                )
-                parts.append(table._repr_html_())
-        rows = "".join(
-            f"<tr><td>{html.escape(self.where(f.line))}</td><td>{f.severity}</td><td><code>{f.code}</code></td>"
-            f"<td>{html.escape(f.message)}</td><td><code>{html.escape(f.fix)}</code></td></tr>"
-            for f in self.findings
-        )
-        parts.append(
-            "<table><thead><tr><th>line</th><th>severity</th><th>code</th><th>finding</th>"
-            f"<th>fix</th></tr></thead><tbody>{rows}</tbody></table>"
-        )
-        return "\n".join(parts)
 
 
 def check_program(
@@ -321,9 +198,9 @@ class Program:
         shape: tuple | None = None
         keyword = ""
         if "batch_input_shape" in kw:
-            shape, keyword = _sizes(kw["batch_input_shape"]), "batch_input_shape"
+            shape, keyword = sizes_of(kw["batch_input_shape"]), "batch_input_shape"
         elif "input_shape" in kw:
-            inner = _sizes(kw["input_shape"])
+            inner = sizes_of(kw["input_shape"])
             batch = kw.get("batch_size")
             shape = None if inner is None else (batch if sizes.is_size(batch) else None, *inner)
             keyword = "input_shape"
@@ -345,8 +222,8 @@ class Program:
                         f"input_shape={written}",
                         edit=None
                         if "input_length" in kw
-                        else _replace(
-                            _keyword(layer.source, "input_dim"), f"input_shape={written}"
+                        else replace(
+                            keyword_arg(layer.source, "input_dim"), f"input_shape={written}"
                         ),
                     )
                 )
@@ -369,8 +246,8 @@ class Program:
             model.declared = shape
             model.declared_line = layer.line
             model.declared_keyword = keyword
-            model.declared_source = _keyword_node(layer.source, keyword)
-            model.declared_node = _keyword(layer.source, keyword)
+            model.declared_source = keyword_node(layer.source, keyword)
+            model.declared_node = keyword_arg(layer.source, keyword)
             if shape is None:
                 self.findings.append(
                     NotRead.at(layer.line, f"{keyword}= is not a tuple of sizes rnnshape can read")
@@ -385,15 +262,15 @@ class Program:
         the Keras 3 spelling, once per layer.
         """
         try:
-            spec = _spec(layer)
-        except (_NotLiteral, SpecError) as exc:
+            spec = layer_spec(layer)
+        except (NotLiteral, SpecError) as exc:
             return None, str(exc)
         if spec.notes and id(layer) not in self.noted:
             self.noted.add(id(layer))
             for note in spec.notes:
-                modern = _modern(layer, spec)
+                modern = modern_call(layer, spec)
                 self.findings.append(
-                    Keras2Name.at(layer.line, note, modern, edit=_replace(layer.source, modern))
+                    Keras2Name.at(layer.line, note, modern, edit=replace(layer.source, modern))
                 )
         return spec, ""
 
@@ -441,14 +318,12 @@ class Program:
                 continue
             needed.add(tensor.node)
             _, args, extra, _ = self.nodes[tensor.node]
-            stack.extend(_tensors_in((args, extra)))
+            stack.extend(tensors_in((args, extra)))
         calls: dict[int, int] = {}
         refs: dict[int, Ref] = {}
         for k, obj in enumerate(self.inputs):
             if k in inputs_used or any(t.input_id == k for t in model.inputs):
-                layers[obj.name] = Layer(
-                    obj.name, "InputLayer", input_shape=_rules_shape(obj.shape)
-                )
+                layers[obj.name] = Layer(obj.name, "InputLayer", input_shape=rules_shape(obj.shape))
         for index in sorted(needed):
             layer, args, extra, line = self.nodes[index]
             spec, why = self.spec_of(layer)
@@ -528,10 +403,10 @@ class Program:
         if model.broken:
             return None
         if model.graph is not None:
-            shapes = (_rules_shape(model.declared),) if model.declared else None
+            shapes = (rules_shape(model.declared),) if model.declared else None
         elif model.kind == "Functional":
             shapes = tuple(
-                _rules_shape(self.inputs[t.input_id].shape) for t in model.inputs if t.input_id >= 0
+                rules_shape(self.inputs[t.input_id].shape) for t in model.inputs if t.input_id >= 0
             )
             if len(shapes) != len(model.inputs):
                 return None
@@ -539,7 +414,7 @@ class Program:
             shape = model.declared if model.declared is not None else data_shape
             if shape is None:
                 return None
-            shapes = (_rules_shape(shape),)
+            shapes = (rules_shape(shape),)
         if model.trace is not None and model.traced_input == shapes:
             return model.trace
         graph, why, where = self.graph_of(model, shapes)
@@ -574,9 +449,9 @@ class Program:
         if producer and "return_sequences=True" in message:
             earlier = layers.get(producer.group(1))
             if earlier is not None and earlier.source is not None:
-                fix = _with_keyword(earlier.source, "return_sequences", True)
+                fix = with_keyword(earlier.source, "return_sequences", True)
                 fix_line = earlier.line
-                edit = _replace(earlier.source, fix)
+                edit = replace(earlier.source, fix)
         if data is not None and layer is not None and model.layers and layer is model.layers[0]:
             # The model takes its input shape from the data: the data is what to change.
             name, array = data
@@ -612,14 +487,14 @@ class Program:
         line = node.lineno
         for old, new in _LEGACY_FIT.items():
             if old in kwargs:
-                value = _keyword_node(node, old)
+                value = keyword_node(node, old)
                 self.findings.append(
                     Keras2Name.at(
                         line,
                         f"{old}= is Keras 1; Keras 3 refuses it and spells it {new}=",
                         f"{new}={ast.unparse(value) if value is not None else '...'}",
-                        edit=_replace(
-                            _keyword(node, old),
+                        edit=replace(
+                            keyword_arg(node, old),
                             f"{new}={ast.unparse(value) if value is not None else '...'}",
                         ),
                     )
@@ -636,13 +511,13 @@ class Program:
             )
             if isinstance(y, Array) and y.shape is not None:
                 y = Array((batch, *y.shape), y.dtype, y.line, y.labels, y.classes)
-        x_node = _arg_node(node, 0, "x")
-        y_node = _arg_node(node, 1, "y")
+        x_node = arg_node(node, 0, "x")
+        y_node = arg_node(node, 1, "y")
         if from_dataset and x_node is not None:
             if isinstance(y, Array):
-                self.names_of[id(y)] = f"the targets of {_source(x_node)}"
+                self.names_of[id(y)] = f"the targets of {source_text(x_node)}"
             if isinstance(x, Array):
-                self.names_of[id(x)] = f"the inputs of {_source(x_node)}"
+                self.names_of[id(x)] = f"the inputs of {source_text(x_node)}"
             x_node = y_node = None
         if not model.broken and self.check_ids(model, x, node):
             return
@@ -654,7 +529,7 @@ class Program:
         self.check_stateful(model, x, kwargs, node)
         validation = kwargs.get("validation_data")
         if isinstance(validation, tuple) and len(validation) >= 2:
-            v_node = _keyword_node(node, "validation_data")
+            v_node = keyword_node(node, "validation_data")
             parts = v_node.elts if isinstance(v_node, ast.Tuple) else [None, None]
             self.check_input(model, validation[0], line, parts[0], role="validation input")
             self.check_target(
@@ -678,7 +553,7 @@ class Program:
             return self.trace(model, None, line)
         stated = self.input_shape(model)
         data = x.shape
-        name = _source(x_node) or self.name_of(x)
+        name = source_text(x_node) or self.name_of(x)
         if stated is None:
             return self.trace(model, (None, *data[1:]), line, data=(name, x))
         where = model.declared_line or self._input_line(model) or model.line
@@ -697,7 +572,7 @@ class Program:
                         f"{name} {shape_text(data)} is one sample without its batch axis; the "
                         f"model takes batches {shape_text(stated)}",
                         f"{ast.unparse(x_node)}[None]",
-                        edit=_replace(x_node, f"{ast.unparse(x_node)}[None]"),
+                        edit=replace(x_node, f"{ast.unparse(x_node)}[None]"),
                     )
                 )
                 model.broken = True
@@ -708,8 +583,10 @@ class Program:
                 and self._traces_on(model, (None, *data[1:]))
             ):
                 # The declaration alone cannot be built; the data's shape can.
-                source = _source(model.declared_source) if model.declared_source is not None else ""
-                fix = _declared_fix(model, source, name, data)
+                source = (
+                    source_text(model.declared_source) if model.declared_source is not None else ""
+                )
+                fix = declared_fix(model, source, name, data)
                 self.findings.append(
                     DeclaredInput.at(
                         where,
@@ -717,14 +594,16 @@ class Program:
                         f"layer refuses, and is given {name} {shape_text(data)}: declare what "
                         "one sample of the data is",
                         fix,
-                        edit=_declared_edit(model, fix),
+                        edit=declared_edit(model, fix),
                     )
                 )
                 model.broken = True
                 return None
             if whole:
-                source = _source(model.declared_source) if model.declared_source is not None else ""
-                fix = _declared_fix(model, source, name, data)
+                source = (
+                    source_text(model.declared_source) if model.declared_source is not None else ""
+                )
+                fix = declared_fix(model, source, name, data)
                 self.findings.append(
                     DeclaredInput.at(
                         where,
@@ -733,7 +612,7 @@ class Program:
                         f"so the model expects {len(stated)}-D batches of {declared_text} and "
                         f"{name} is {len(data)}-D",
                         fix,
-                        edit=_declared_edit(model, fix),
+                        edit=declared_edit(model, fix),
                     )
                 )
                 self.trace(model, None, line, quiet=True)
@@ -746,8 +625,8 @@ class Program:
         clashes = [k for k in range(1, len(data)) if sizes.differ(data[k], stated[k])]
         # A Sequential model never checks its input (Keras 3.15): only the layers decide, and
         # a recurrent layer reads any number of steps.
-        source = _source(model.declared_source) if model.declared_source is not None else ""
-        fix = _declared_fix(model, source, name, data)
+        source = source_text(model.declared_source) if model.declared_source is not None else ""
+        fix = declared_fix(model, source, name, data)
         if (
             clashes == [1]
             and len(data) == 3
@@ -763,14 +642,14 @@ class Program:
                     "input, so Keras reads them all, without a word; is the declaration or "
                     "the data what you meant?",
                     fix,
-                    edit=_declared_edit(model, fix),
+                    edit=declared_edit(model, fix),
                 )
             )
             return self.trace(model, None, line)
         if clashes:
             permuted = sorted(map(str, data[1:])) == sorted(map(str, stated[1:]))
-            source = _source(model.declared_source) if model.declared_source is not None else ""
-            fix = _declared_fix(model, source, name, data)
+            source = source_text(model.declared_source) if model.declared_source is not None else ""
+            fix = declared_fix(model, source, name, data)
             axes = _axis_words(len(data))
             detail = ", ".join(
                 f"{axes.get(k, f'axis {k}')} {sizes.text(data[k])} against {sizes.text(stated[k])}"
@@ -786,17 +665,17 @@ class Program:
                     f"its axes swapped (to keep the model, transpose the data: {name}.transpose(0, 2, 1))"
                 )
             kind = PredictLength if role.endswith("predict") and clashes == [1] else DeclaredInput
-            edit = _declared_edit(model, fix)
+            edit = declared_edit(model, fix)
             if kind is PredictLength:
                 any_length = (stated[0], None, *stated[2:])
                 if self._traces_on(model, any_length) is not None:  # None steps: any length
-                    fix = _declared_fix(model, source, name, (data[0], None, *data[2:]))
-                    edit = _declared_edit(model, fix)
+                    fix = declared_fix(model, source, name, (data[0], None, *data[2:]))
+                    edit = declared_edit(model, fix)
                 elif x_node is not None and isinstance(stated[1], int):
                     # The model needs its length (Flatten, a fixed Dense): cut the data to it.
                     whole = ast.unparse(x_node)
                     fix = f"{whole}[:, -{stated[1]}:]"
-                    edit = _replace(x_node, fix)
+                    edit = replace(x_node, fix)
             self.findings.append(
                 kind.at(
                     line if kind is PredictLength else where,
@@ -833,7 +712,7 @@ class Program:
 
     def _traces_on(self, model: ModelObj, shape: tuple) -> ModelTrace | None:
         """The model's trace on ``shape``, or None if a layer refuses it (no findings)."""
-        graph, _, _ = self.graph_of(model, (_rules_shape(shape),))
+        graph, _, _ = self.graph_of(model, (rules_shape(shape),))
         if graph is None:
             return None
         try:
@@ -905,7 +784,7 @@ class Program:
     ) -> None:
         if not isinstance(y, Array) or y.shape is None or not y.shape:
             return
-        name = _source(y_node) or self.name_of(y)
+        name = source_text(y_node) or self.name_of(y)
         if name.startswith("the "):  # "the targets of ds": already says what it is
             role, name = name.removeprefix("the "), ""
         if isinstance(x, Array) and x.shape and sizes.differ(x.shape[0], y.shape[0]):
@@ -945,7 +824,7 @@ class Program:
                     f"{loss} compares one-hot rows (one {output[-1]}-wide row per id)",
                     "loss='sparse_categorical_crossentropy'",
                     compile_line,
-                    _loss_edit(model.compiled, "sparse_categorical_crossentropy"),
+                    loss_edit(model.compiled, "sparse_categorical_crossentropy"),
                 )
             )
             return
@@ -957,7 +836,7 @@ class Program:
                     f"{loss} reads one integer class id per output row",
                     "loss='categorical_crossentropy'",
                     compile_line,
-                    _loss_edit(model.compiled, "categorical_crossentropy"),
+                    loss_edit(model.compiled, "categorical_crossentropy"),
                 )
             )
             return
@@ -969,7 +848,7 @@ class Program:
             and y.classes > output[-1]
         ):
             last = self._last_layer(model)
-            fix, fix_line, edit = _width_fix(last, y.classes) or (
+            fix, fix_line, edit = width_fix(last, y.classes) or (
                 f"a last layer of {y.classes} units",
                 0,
                 None,
@@ -1031,17 +910,17 @@ class Program:
         rnn = self._last_recurrent(model)
         if rnn is not None and rnn.source is not None and target_steps != output_steps:
             if target_steps:
-                text = _with_keyword(rnn.source, "return_sequences", True)
-                return text, rnn.line, _replace(rnn.source, text)
+                text = with_keyword(rnn.source, "return_sequences", True)
+                return text, rnn.line, replace(rnn.source, text)
             if rnn.kwargs.get("return_sequences") is True:
-                text = _without_keyword(rnn.source, "return_sequences")
-                return text, rnn.line, _replace(rnn.source, text)
+                text = without_keyword(rnn.source, "return_sequences")
+                return text, rnn.line, replace(rnn.source, text)
         last = self._last_layer(model)
         width = (
             target[-1] if len(target) == len(output) else 1 if len(target) < len(output) else None
         )
         if not sparse and isinstance(width, int) and width != output[-1]:
-            found = _width_fix(last, width)
+            found = width_fix(last, width)
             if found:
                 return found
         _, wanted = losses.outcome(output, target, loss)
@@ -1076,10 +955,10 @@ class Program:
                     last.line,
                     "softmax over a single unit always gives 1.0, whatever the input: the model "
                     "cannot learn",
-                    _with_keyword(last.source, "activation", "sigmoid")
+                    with_keyword(last.source, "activation", "sigmoid")
                     if last.source is not None
                     else "",
-                    edit=_replace(last.source, _with_keyword(last.source, "activation", "sigmoid"))
+                    edit=replace(last.source, with_keyword(last.source, "activation", "sigmoid"))
                     if last.source is not None
                     else None,
                 )
@@ -1118,7 +997,7 @@ class Program:
                         f", but the Embedding has rows for ids 0 to "
                         f"{sizes.text(sizes.sub(input_dim, 1))} (input_dim={sizes.text(input_dim)})",
                         f"input_dim={sizes.text(x.classes)}",
-                        edit=_replace(_input_dim_node(first.source), sizes.text(x.classes))
+                        edit=replace(input_dim_node(first.source), sizes.text(x.classes))
                         if isinstance(x.classes, int)
                         else None,
                     )
@@ -1143,8 +1022,8 @@ class Program:
                     f"{shape_text(stated)}), but this call cuts the data into batches of {given}"
                     + (" (the default)" if "batch_size" not in kwargs else ""),
                     f"batch_size={batch}",
-                    edit=_replace(_keyword(node, "batch_size"), f"batch_size={batch}")
-                    or _replace(node, _with_keyword(node, "batch_size", batch)),
+                    edit=replace(keyword_arg(node, "batch_size"), f"batch_size={batch}")
+                    or replace(node, with_keyword(node, "batch_size", batch)),
                 )
             )
             return
@@ -1169,8 +1048,8 @@ class Program:
                 Unknown("predictions") if trace is None else Array(trace.outputs[0], "float", line)
             )
         stated = self.input_shape(model)
-        x_node = _arg_node(node, 0, "x")
-        name = _source(x_node) or self.name_of(x)
+        x_node = arg_node(node, 0, "x")
+        name = source_text(x_node) or self.name_of(x)
         if stated is None and model.trace is not None:
             stated = model.trace.inputs[0][1]
         if (
@@ -1194,7 +1073,7 @@ class Program:
             whole = ast.unparse(x_node) if x_node is not None else name
             self.findings.append(
                 PredictSample.at(
-                    line, message, f"{whole}[None]", edit=_replace(x_node, f"{whole}[None]")
+                    line, message, f"{whole}[None]", edit=replace(x_node, f"{whole}[None]")
                 )
             )
             return Unknown("predictions")
@@ -1256,11 +1135,11 @@ class Program:
                         "len(word_index), so the largest id is len(word_index) and the Embedding "
                         "needs one row more (id 0 is the padding)",
                         "input_dim=len(tokenizer.word_index) + 1",
-                        edit=_replace(
-                            _input_dim_node(layer.source),
-                            f"{ast.unparse(_input_dim_node(layer.source))} + 1",
+                        edit=replace(
+                            input_dim_node(layer.source),
+                            f"{ast.unparse(input_dim_node(layer.source))} + 1",
                         )
-                        if _input_dim_node(layer.source) is not None
+                        if input_dim_node(layer.source) is not None
                         else None,
                     )
                 )
@@ -1278,166 +1157,9 @@ class Program:
 # ---------------------------------------------------------------------------- helpers
 
 
-def _wrap(text: str, width: int) -> str:
-    """A finding wrapped for a reader: never inside a shape or a call's parentheses."""
-    depth, kept = 0, []
-    for char in text:
-        depth += char in "([{"
-        depth -= char in ")]}"
-        kept.append("\u00a0" if char == " " and depth > 0 else char)  # textwrap keeps it whole
-    wrapped = textwrap.fill("".join(kept), width, subsequent_indent="    ", break_long_words=False)
-    return wrapped.replace("\u00a0", " ")
-
-
-NO_FINDINGS = "no findings: the shapes in this program agree"
-
-
-class _NotLiteral(ValueError):
-    pass
-
-
 _LAYER_NAME = re.compile(r"^layer '([^']+)'")
 _PROPOSED = re.compile(r"axis of size 1: (\([^)]*\))")
 _PRODUCER = re.compile(r"; '([^']+)', [A-Za-z]+\(.*passes on only its last output")
-
-
-def _value(value: Any, key: str, layer: LayerObj) -> Any:
-    """A layer argument as `specs.from_values` takes it: a literal, a spec, or an `Opaque`."""
-    if isinstance(value, LayerObj):
-        return _spec(value)
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, tuple):
-        return tuple(_value(v, key, layer) for v in value)
-    if isinstance(value, ListVal) and value.items is not None:
-        return [_value(v, key, layer) for v in value.items]
-    if free_keyword(key):  # weights, initializers: any value, never a shape
-        node = _keyword_node(layer.source, key)
-        return Opaque(ast.unparse(node) if node is not None else "...")
-    if isinstance(value, Sym):
-        raise _NotLiteral(f"{layer.class_name}({key}=...) is {value}, a size the code does not fix")
-    raise _NotLiteral(
-        f"{layer.class_name}({key}=...) is not a value rnnshape can read without running the code"
-    )
-
-
-def _spec(layer: LayerObj):
-    """The layer as `specs.from_values` reads it; the input declarations are the model's."""
-    sig = SIGNATURES.get(layer.class_name)
-    names = sig.positional if sig is not None else ()
-    args = [
-        _value(a, names[k] if k < len(names) else f"argument {k + 1}", layer)
-        for k, a in enumerate(layer.args)
-    ]
-    kwargs = {
-        key: _value(value, key, layer)
-        for key, value in layer.kwargs.items()
-        if key not in _INPUT_KEYWORDS or (layer.class_name == "Embedding" and key == "input_dim")
-    }
-    return from_values(layer.class_name, args, kwargs)
-
-
-def _modern(layer: LayerObj, spec) -> str:
-    """The layer's call as Keras 3 spells it (the edit a Keras 1/2 name needs)."""
-    if layer.source is None:
-        return spec.text
-    callee = ast.unparse(layer.source.func)
-    prefix = callee[: -len(layer.class_name)] if callee.endswith(layer.class_name) else ""
-    kept = [  # the input declaration, as written
-        f"{k.arg}={ast.unparse(k.value)}"
-        for k in layer.source.keywords
-        if k.arg in _INPUT_KEYWORDS
-        and not (layer.class_name == "Embedding" and k.arg == "input_dim")
-    ]
-    text = (
-        spec.text
-        if not kept
-        else f"{spec.text[:-1]}{', ' if spec.params else ''}{', '.join(kept)})"
-    )
-    return prefix + text
-
-
-def _sizes(value: Any) -> tuple | None:
-    if isinstance(value, ListVal) and value.items is not None:
-        value = tuple(value.items)
-    if isinstance(value, tuple) and all(v is None or sizes.is_size(v) for v in value):
-        return tuple(value)
-    if sizes.is_size(value):
-        return (value,)
-    return None
-
-
-def _rules_shape(shape: tuple) -> tuple:
-    return tuple(sizes.to_rules(s) for s in shape)
-
-
-def _tensors_in(value: Any) -> list[Tensor]:
-    if isinstance(value, Tensor):
-        return [value]
-    if isinstance(value, list | tuple):
-        return [t for v in value for t in _tensors_in(v)]
-    if isinstance(value, dict):
-        return [t for v in value.values() for t in _tensors_in(v)]
-    if isinstance(value, ListVal) and value.items is not None:
-        return [t for v in value.items for t in _tensors_in(v)]
-    return []
-
-
-def _keyword_node(call: Any, keyword: str) -> ast.expr | None:
-    if isinstance(call, ast.Call):
-        for k in call.keywords:
-            if k.arg == keyword:
-                return k.value
-    return None
-
-
-def _arg_node(call: ast.Call, position: int, keyword: str) -> ast.expr | None:
-    if len(call.args) > position and not isinstance(call.args[position], ast.Starred):
-        return call.args[position]
-    return _keyword_node(call, keyword)
-
-
-def _source(node: ast.AST | None) -> str:
-    if node is None:
-        return ""
-    text = ast.unparse(node)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _with_keyword(call: ast.Call, keyword: str, value: Any) -> str:
-    """The call as it reads with ``keyword=value`` set (added, or replacing the old value)."""
-    new = ast.Call(
-        call.func,
-        list(call.args),
-        [k for k in call.keywords if k.arg != keyword]
-        + [ast.keyword(keyword, ast.Constant(value))],
-    )
-    return ast.unparse(new)
-
-
-def _without_keyword(call: ast.Call, keyword: str) -> str:
-    return ast.unparse(
-        ast.Call(call.func, list(call.args), [k for k in call.keywords if k.arg != keyword])
-    )
-
-
-def _with_positional(call: ast.Call, value: Any) -> str:
-    args = [ast.Constant(value), *call.args[1:]] if call.args else [ast.Constant(value)]
-    keywords = [k for k in call.keywords if k.arg != "units"]
-    return ast.unparse(ast.Call(call.func, args, keywords))
-
-
-def _width_fix(last: LayerObj | None, width: int) -> tuple[str, int, Edit | None] | None:
-    """The last layer made ``width`` wide: a Dense, or the Dense inside TimeDistributed."""
-    if last is None:
-        return None
-    dense = last
-    if last.class_name == "TimeDistributed" and last.args and isinstance(last.args[0], LayerObj):
-        dense = last.args[0]
-    if dense.class_name != "Dense" or dense.source is None:
-        return None
-    text = _with_positional(dense.source, width)
-    return text, dense.line, _replace(dense.source, text)
 
 
 def _product(shape: tuple) -> sizes.Size:
@@ -1459,69 +1181,6 @@ def _batch_size(kwargs: dict, x: Any, method: str) -> sizes.Size:
     if isinstance(given, int) and isinstance(samples, int):
         return min(given, samples)
     return given if samples is None or sizes.known_equal(given, samples) else None
-
-
-def _keyword(call: Any, name: str) -> ast.keyword | None:
-    if isinstance(call, ast.Call):
-        for k in call.keywords:
-            if k.arg == name:
-                return k
-    return None
-
-
-def _replace(node: Any, text: str) -> Edit | None:
-    """The edit that puts ``text`` in place of ``node`` (None for a node without a place)."""
-    if node is None or getattr(node, "end_lineno", None) is None or not text:
-        return None
-    return Edit(node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, text)
-
-
-def _input_dim_node(call: Any) -> ast.expr | None:
-    """An Embedding's input_dim as written: its keyword's value, or the first argument."""
-    keyword = _keyword(call, "input_dim")
-    if keyword is not None:
-        return keyword.value
-    return call.args[0] if isinstance(call, ast.Call) and call.args else None
-
-
-def _loss_edit(compiled: Compiled, loss: str) -> Edit | None:
-    """The compile call's loss, as given (a keyword, or the second argument), replaced."""
-    keyword = _keyword(compiled.node, "loss")
-    if keyword is not None:
-        return _replace(keyword, f"loss={loss!r}")
-    if isinstance(compiled.node, ast.Call) and len(compiled.node.args) > 1:
-        return _replace(compiled.node.args[1], repr(loss))
-    return None
-
-
-def _declared_edit(model: ModelObj, fix: str) -> Edit | None:
-    """The declaration's fix as an edit: the keyword replaced, or a positional shape's value."""
-    node = model.declared_node
-    if node is None or "=" not in fix or " " in fix.split("=", 1)[0]:
-        return None
-    if isinstance(node, ast.keyword):
-        return _replace(node, fix)
-    return _replace(node, fix.split("=", 1)[1])
-
-
-def _declared_fix(model: ModelObj, source: str, name: str, data: tuple) -> str:
-    keyword = model.declared_keyword
-    if keyword in ("input_shape", "Input", "build") or (not keyword and model.graph is None):
-        if source.endswith(".shape"):
-            return f"{'shape' if keyword == 'Input' else 'input_shape'}={source}[1:]"
-        inner = shape_text(
-            tuple(
-                s if isinstance(s, int) or s is None else f"{name}.shape[{k + 1}]"
-                for k, s in enumerate(data[1:])
-            )
-        )
-        inner = inner.replace("'", "")
-        return f"{'shape' if keyword == 'Input' else 'input_shape'}={inner}"
-    if not keyword and model.graph is not None:  # a built model: change the data
-        return f"{name} = {name}.reshape(({name}.shape[0], {', '.join(sizes.text(s) for s in (model.declared or ())[1:])}))"
-    if keyword == "batch_input_shape":
-        return f"batch_input_shape=({', '.join(sizes.text(s) for s in (model.declared or (None,))[:1] + tuple(data[1:]))})"
-    return f"input_shape={shape_text(data[1:])}"
 
 
 def _keras_adds_last_axis(data: tuple, stated: tuple) -> bool:

@@ -12,8 +12,9 @@ from typing import Any
 
 from rnnshape_docs.graph import model_config_of
 from rnnshape_docs.model_config import ConfigError, read_model_config
-from rnnshape_docs.program.check import Program, ProgramCheck
+from rnnshape_docs.program.check import Program
 from rnnshape_docs.program.findings import sort_findings
+from rnnshape_docs.program.result import ProgramCheck
 from rnnshape_docs.program.source import Source
 from rnnshape_docs.program.values import Array, Compiled, ModelObj
 from rnnshape_docs.shapes import ShapeError

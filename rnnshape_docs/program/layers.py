@@ -1,0 +1,103 @@
+"""A layer the program makes, as the shape rules read it: its arguments (values the reader
+followed) through `specs.from_values`, the same allow-list as typed text and saved files."""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from rnnshape_docs.program import sizes
+from rnnshape_docs.program.edits import keyword_node
+from rnnshape_docs.program.sizes import Sym
+from rnnshape_docs.program.values import LayerObj, ListVal, Tensor
+from rnnshape_docs.specs import SIGNATURES, Opaque, from_values
+from rnnshape_docs.specs import _free as free_keyword
+
+# Keywords any layer takes that say where the data comes in, not what the layer does.
+INPUT_KEYWORDS = ("input_shape", "batch_input_shape", "batch_size", "input_dim", "input_length")
+
+
+class NotLiteral(ValueError):
+    pass
+
+
+def layer_value(value: Any, key: str, layer: LayerObj) -> Any:
+    """A layer argument as `specs.from_values` takes it: a literal, a spec, or an `Opaque`."""
+    if isinstance(value, LayerObj):
+        return layer_spec(value)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, tuple):
+        return tuple(layer_value(v, key, layer) for v in value)
+    if isinstance(value, ListVal) and value.items is not None:
+        return [layer_value(v, key, layer) for v in value.items]
+    if free_keyword(key):  # weights, initializers: any value, never a shape
+        node = keyword_node(layer.source, key)
+        return Opaque(ast.unparse(node) if node is not None else "...")
+    if isinstance(value, Sym):
+        raise NotLiteral(f"{layer.class_name}({key}=...) is {value}, a size the code does not fix")
+    raise NotLiteral(
+        f"{layer.class_name}({key}=...) is not a value rnnshape can read without running the code"
+    )
+
+
+def layer_spec(layer: LayerObj):
+    """The layer as `specs.from_values` reads it; the input declarations are the model's."""
+    sig = SIGNATURES.get(layer.class_name)
+    names = sig.positional if sig is not None else ()
+    args = [
+        layer_value(a, names[k] if k < len(names) else f"argument {k + 1}", layer)
+        for k, a in enumerate(layer.args)
+    ]
+    kwargs = {
+        key: layer_value(value, key, layer)
+        for key, value in layer.kwargs.items()
+        if key not in INPUT_KEYWORDS or (layer.class_name == "Embedding" and key == "input_dim")
+    }
+    return from_values(layer.class_name, args, kwargs)
+
+
+def modern_call(layer: LayerObj, spec) -> str:
+    """The layer's call as Keras 3 spells it (the edit a Keras 1/2 name needs)."""
+    if layer.source is None:
+        return spec.text
+    callee = ast.unparse(layer.source.func)
+    prefix = callee[: -len(layer.class_name)] if callee.endswith(layer.class_name) else ""
+    kept = [  # the input declaration, as written
+        f"{k.arg}={ast.unparse(k.value)}"
+        for k in layer.source.keywords
+        if k.arg in INPUT_KEYWORDS
+        and not (layer.class_name == "Embedding" and k.arg == "input_dim")
+    ]
+    text = (
+        spec.text
+        if not kept
+        else f"{spec.text[:-1]}{', ' if spec.params else ''}{', '.join(kept)})"
+    )
+    return prefix + text
+
+
+def sizes_of(value: Any) -> tuple | None:
+    if isinstance(value, ListVal) and value.items is not None:
+        value = tuple(value.items)
+    if isinstance(value, tuple) and all(v is None or sizes.is_size(v) for v in value):
+        return tuple(value)
+    if sizes.is_size(value):
+        return (value,)
+    return None
+
+
+def rules_shape(shape: tuple) -> tuple:
+    return tuple(sizes.to_rules(s) for s in shape)
+
+
+def tensors_in(value: Any) -> list[Tensor]:
+    if isinstance(value, Tensor):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [t for v in value for t in tensors_in(v)]
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in tensors_in(v)]
+    if isinstance(value, ListVal) and value.items is not None:
+        return [t for v in value.items for t in tensors_in(v)]
+    return []
