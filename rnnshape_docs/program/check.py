@@ -9,6 +9,7 @@ and are traced by the one walk (`graph.trace_graph`), so a hint is written once.
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 from typing import Any
 
@@ -525,7 +526,10 @@ class Program:
         if trace is None:
             return
         batch = _batch_size(kwargs, x, method)
-        self.check_target(model, trace, x, y, line, y_node, "target", batch)
+        if len(trace.outputs) > 1:
+            self.check_targets(model, trace, y, line, batch)
+        else:
+            self.check_target(model, trace, x, y, line, y_node, "target", batch)
         self.check_stateful(model, x, kwargs, node)
         validation = kwargs.get("validation_data")
         if isinstance(validation, tuple) and len(validation) >= 2:
@@ -548,6 +552,7 @@ class Program:
     ) -> ModelTrace | None:
         """Trace the model for data ``x``; compare what it declares with what it is given."""
         if isinstance(x, ListVal | tuple) and model.kind == "Functional" and len(model.inputs) > 1:
+            self._several_inputs(model, x, line, x_node)
             return self.trace(model, None, line)
         if not isinstance(x, Array) or x.shape is None:
             return self.trace(model, None, line)
@@ -731,6 +736,60 @@ class Program:
             for x, y in zip(a.steps, b.steps, strict=True)
         )
 
+    def _several_inputs(self, model: ModelObj, x: Any, line: int, x_node: Any) -> None:
+        """A list of arrays for a model of several inputs: each against its input, in order."""
+        arrays = x.items if isinstance(x, ListVal) else list(x)
+        if arrays is None or len(arrays) != len(model.inputs):
+            return
+        if not all(isinstance(a, Array) and a.shape is not None for a in arrays):
+            return
+        shapes = [self.inputs[t.input_id].shape for t in model.inputs if t.input_id >= 0]
+        if len(shapes) != len(arrays):
+            return
+
+        def fits(array: Array, shape: tuple) -> bool:
+            return len(array.shape) == len(shape) and not any(
+                sizes.differ(a, b) for a, b in zip(array.shape[1:], shape[1:], strict=True)
+            )
+
+        if all(fits(a, s) for a, s in zip(arrays, shapes, strict=True)):
+            return
+        names = (
+            [ast.unparse(e) for e in x_node.elts]
+            if isinstance(x_node, ast.List | ast.Tuple)
+            else [self.name_of(a) for a in arrays]
+        )
+        inputs = [self.inputs[t.input_id].name for t in model.inputs]
+        wrong = [
+            f"input {k + 1}, {inputs[k]!r} {shape_text(shapes[k])}, gets {names[k]} "
+            f"{shape_text(arrays[k].shape)}"
+            for k in range(len(arrays))
+            if not fits(arrays[k], shapes[k])
+        ]
+        order = next(
+            (
+                p
+                for p in itertools.permutations(range(len(arrays)))
+                if all(fits(arrays[p[k]], shapes[k]) for k in range(len(arrays)))
+            ),
+            None,
+        )
+        fix = "give each input the array of its shape"
+        edit = None
+        if order is not None:
+            fix = "[" + ", ".join(names[order[k]] for k in range(len(arrays))) + "]"
+            edit = replace(x_node, fix) if isinstance(x_node, ast.List | ast.Tuple) else None
+        self.findings.append(
+            DataSize.at(
+                line,
+                "; ".join(wrong)
+                + (": the arrays are in another order than the model's inputs" if order else ""),
+                fix,
+                edit=edit,
+            )
+        )
+        model.broken = True
+
     def _rank_finding(
         self, model: ModelObj, x: Array, name: str, stated: tuple, line: int, role: str
     ) -> None:
@@ -806,15 +865,75 @@ class Program:
                 )
             )
             return
-        if model.compiled is None or len(trace.outputs) != 1:
+        if model.compiled is None:
             return
-        loss = losses.loss_name(model.compiled.loss)
-        if loss is None:
+        if len(trace.outputs) == 1:
+            loss = losses.loss_name(model.compiled.loss)
+            if loss is not None:
+                self._target_against(
+                    model,
+                    trace.outputs[0],
+                    self._last_layer(model),
+                    y,
+                    name,
+                    role,
+                    loss,
+                    lambda new: loss_edit(model.compiled, new),
+                    line,
+                    batch,
+                )
             return
-        output = trace.outputs[0]
+
+    def check_targets(
+        self, model: ModelObj, trace: ModelTrace, ys: Any, line: int, batch: sizes.Size
+    ) -> None:
+        """A model with several outputs: each target against its output and its loss (a list
+        of losses in the outputs' order, or one loss for all)."""
+        if model.compiled is None or model.kind != "Functional":
+            return
+        items = ys.items if isinstance(ys, ListVal) else list(ys) if isinstance(ys, tuple) else None
+        if items is None or len(items) != len(trace.outputs) != 1:
+            return
+        given = model.compiled.loss
+        given = given.items if isinstance(given, ListVal) else given
+        per_output = given if isinstance(given, list | tuple) else [given] * len(items)
+        if len(per_output) != len(items):
+            return
+        for k, (output, y, loss) in enumerate(zip(trace.outputs, items, per_output, strict=True)):
+            name = losses.loss_name(loss)
+            if name is None or not isinstance(y, Array) or not y.shape:
+                continue
+            tensor = model.outputs[k]
+            last = self.nodes[tensor.node][0] if tensor.input_id < 0 else None
+            self._target_against(
+                model,
+                output,
+                last,
+                y,
+                self.name_of(y),
+                f"target of output {k + 1}",
+                name,
+                lambda new, k=k: loss_edit(model.compiled, new, k),
+                line,
+                batch,
+            )
+
+    def _target_against(
+        self,
+        model: ModelObj,
+        output: tuple,
+        last: LayerObj | None,
+        y: Array,
+        name: str,
+        role: str,
+        loss: str,
+        edit_loss,
+        line: int,
+        batch: sizes.Size,
+    ) -> None:
+        """One target against one output under one loss."""
         compile_line = model.compiled.line
         kind = losses.kind(loss)
-        last = self._last_layer(model)
         self._activation(model, last, output, loss, compile_line)
         if y.labels == "ids" and kind == losses.ONE_HOT:
             self.findings.append(
@@ -824,7 +943,7 @@ class Program:
                     f"{loss} compares one-hot rows (one {output[-1]}-wide row per id)",
                     "loss='sparse_categorical_crossentropy'",
                     compile_line,
-                    loss_edit(model.compiled, "sparse_categorical_crossentropy"),
+                    edit_loss("sparse_categorical_crossentropy"),
                 )
             )
             return
@@ -836,7 +955,7 @@ class Program:
                     f"{loss} reads one integer class id per output row",
                     "loss='categorical_crossentropy'",
                     compile_line,
-                    loss_edit(model.compiled, "categorical_crossentropy"),
+                    edit_loss("categorical_crossentropy"),
                 )
             )
             return
@@ -847,7 +966,6 @@ class Program:
             and isinstance(output[-1], int)
             and y.classes > output[-1]
         ):
-            last = self._last_layer(model)
             fix, fix_line, edit = width_fix(last, y.classes) or (
                 f"a last layer of {y.classes} units",
                 0,
@@ -868,7 +986,7 @@ class Program:
         result, wanted = losses.outcome(output, y.shape, loss, batch)
         if result == "ok":
             return
-        fix = self._target_fix(model, trace, y, output, loss)
+        fix = self._target_fix(model, last, y, output, loss)
         text = (
             f"the model outputs {shape_text(output)} but the {role}{' ' + name if name else ''} is "
             f"{shape_text(y.shape)}; {loss} needs {wanted}"
@@ -886,7 +1004,7 @@ class Program:
             self.findings.append(TargetShape.at(line, text, *fix))
 
     def _target_fix(
-        self, model: ModelObj, trace: ModelTrace, y: Array, output: tuple, loss: str
+        self, model: ModelObj, last: LayerObj | None, y: Array, output: tuple, loss: str
     ) -> tuple[str, int, Edit | None]:
         """The edit that makes output and target agree: return_sequences on the last recurrent
         layer when one of them has a time axis and the other not, else the last Dense's width;
@@ -915,7 +1033,6 @@ class Program:
             if rnn.kwargs.get("return_sequences") is True:
                 text = without_keyword(rnn.source, "return_sequences")
                 return text, rnn.line, replace(rnn.source, text)
-        last = self._last_layer(model)
         width = (
             target[-1] if len(target) == len(output) else 1 if len(target) < len(output) else None
         )

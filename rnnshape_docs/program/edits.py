@@ -92,9 +92,15 @@ def input_dim_node(call: Any) -> ast.expr | None:
     return call.args[0] if isinstance(call, ast.Call) and call.args else None
 
 
-def loss_edit(compiled: Compiled, loss: str) -> Edit | None:
-    """The compile call's loss, as given (a keyword, or the second argument), replaced."""
+def loss_edit(compiled: Compiled, loss: str, index: int | None = None) -> Edit | None:
+    """The compile call's loss, as given (a keyword, or the second argument), replaced; with
+    ``index``, that element of a list of losses (one per output)."""
     keyword = keyword_arg(compiled.node, "loss")
+    if index is not None:
+        given = keyword.value if keyword is not None else None
+        if isinstance(given, ast.List | ast.Tuple) and index < len(given.elts):
+            return replace(given.elts[index], repr(loss))
+        return None
     if keyword is not None:
         return replace(keyword, f"loss={loss!r}")
     if isinstance(compiled.node, ast.Call) and len(compiled.node.args) > 1:

@@ -71,6 +71,30 @@ def call_layer(reader, layer: LayerObj, args, kwargs, node) -> Any:
     return Tensor(index, 0)
 
 
+# keras.layers.concatenate([a, b]) and friends: a merge layer made and called at once.
+_MERGE_FUNCTIONS = {
+    "concatenate": "Concatenate",
+    "add": "Add",
+    "subtract": "Subtract",
+    "multiply": "Multiply",
+    "average": "Average",
+    "maximum": "Maximum",
+    "minimum": "Minimum",
+    "dot": "Dot",
+}
+
+
+def _merge_function(reader, args, kwargs, node):
+    name = _MERGE_FUNCTIONS[ast.unparse(node.func).rsplit(".", 1)[-1]]
+    inputs = kwargs.pop("inputs", args[0] if args else None)
+    layer = make_layer(reader, name, tuple(args[1:]), kwargs, node)
+    return call_layer(reader, layer, [inputs], {}, node)
+
+
+for _function in _MERGE_FUNCTIONS:
+    HANDLERS[f"keras.layers.{_function}"] = _merge_function
+
+
 @handles("keras.Input", "keras.layers.InputLayer")
 def _input(reader, args, kwargs, node):
     program = reader.program
