@@ -329,3 +329,35 @@ def test_misspelt_keyword_gets_a_suggestion():
     assert "did you mean return_sequences=?" in str(
         refusal(["LSTM(4, return_sequnces=True)"], (2, 7, 3))
     )
+
+
+# --------------------------------------------------------------------------- declared input
+
+
+def test_the_first_layer_may_declare_the_input():
+    assert trace(["LSTM(4, input_shape=(20, 1))", "Dense(1)"]).input == (None, 20, 1)
+    assert trace(["Dense(4, input_dim=3)"]).outputs == ((None, 4),)
+    stateful = trace(["LSTM(4, batch_input_shape=(32, 10, 3), stateful=True)"])
+    assert stateful.outputs == ((32, 4),)
+    assert trace(["LSTM(4, input_shape=(20, 1))"], (32, 20, 1)).input == (32, 20, 1)
+
+
+@pytest.mark.parametrize(
+    ("given", "layer", "says"),
+    [
+        ((32, 20, 1), "LSTM(4, input_shape=(1, 20))", "axes swapped"),
+        ((1000, 24, 3), "LSTM(4, input_shape=(1000, 24, 3))", "input_shape=X.shape[1:] = (24, 3)"),
+        ((32, 20, 2), "LSTM(4, input_shape=(10, 3))", "declare input_shape=(20, 2)"),
+        ((32, 10, 3), "LSTM(4, batch_input_shape=(16, 10, 3))", "(16, 10, 3)"),
+    ],
+)
+def test_a_declared_input_that_clashes_with_the_data(given, layer, says):
+    err = refusal([layer], given)
+    assert err.index == 0
+    assert str(err).startswith(f"layer 1, {layer}: it declares the input")
+    assert says in str(err)
+
+
+def test_no_input_at_all():
+    with pytest.raises(ShapeError, match="give the input shape with --input"):
+        trace(["LSTM(4)"])
