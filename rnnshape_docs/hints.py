@@ -12,6 +12,7 @@ file, a program); `tests/test_agreement_fixes.py` applies each fix on Keras.
 from __future__ import annotations
 
 from rnnshape_docs.rules import Refusal, Shape, format_shape
+from rnnshape_docs.rules.base import with_article
 from rnnshape_docs.specs import RECURRENT, LayerSpec
 
 # A first size at least this many times the largest of the others (and at least _SAMPLES) is
@@ -85,8 +86,8 @@ def embedding_axis(origin: str, embedding: LayerSpec, given: Shape, made: Shape)
     width = embedding.get("output_dim")
     ids = given[:-1]
     return (
-        f"; the extra axis is the one {origin} adds: it turns each integer id into a "
-        f"{width}-wide vector, so it needs ids (batch, steps) but was given "
+        f"; the extra axis is the one {origin} adds: it turns each integer id into "
+        f"{with_article(f'{width}-wide')} vector, so it needs ids (batch, steps) but was given "
         f"{format_shape(given)}, {len(given) - 1} axes per sample (vectors or one-hot rows); "
         f"feed it the ids, {format_shape(ids)} (np.argmax(x, axis=-1) for one-hot rows), "
         f"giving {format_shape((*ids, width))}; or, if the data are already vectors, drop the "
