@@ -427,14 +427,16 @@ def _refusal_sites() -> set[tuple[str, int, int]]:
 
 
 def test_every_hint_and_fix_is_exercised_by_a_case(monkeypatch):
-    made: set[tuple[str, int]] = set()
+    made: set[tuple[str, int]] = set()  # sites whose hint or fix reached a message
+    offered: list[tuple[str, int, str]] = []  # during one case: (file, line, text)
     written: set[str] = set()
     init = base.Refusal.__init__
 
     def recording_init(self, message, *args, **kwargs):
-        if kwargs.get("hint") or kwargs.get("fix"):
-            caller = sys._getframe(1)
-            made.add((Path(caller.f_code.co_filename).name, caller.f_lineno))
+        caller = sys._getframe(1)
+        for text in (kwargs.get("hint"), kwargs.get("fix")):
+            if text:
+                offered.append((Path(caller.f_code.co_filename).name, caller.f_lineno, text))
         init(self, message, *args, **kwargs)
 
     monkeypatch.setattr(base.Refusal, "__init__", recording_init)
@@ -449,9 +451,11 @@ def test_every_hint_and_fix_is_exercised_by_a_case(monkeypatch):
                 return text
 
             monkeypatch.setattr(module, name, recording)
-    for case in CASES.values():
-        _refusal(case)
-    _refusal(Case(("LSTM(4, return_state=True)", "Dropout(0.5)"), (2, 5, 3), "", ()))
+    dropout = Case(("LSTM(4, return_state=True)", "Dropout(0.5)"), (2, 5, 3), "", ())
+    for case in [*CASES.values(), dropout]:
+        offered.clear()
+        message = str(_refusal(case))
+        made.update((file, line) for file, line, text in offered if text.strip("; ") in message)
     assert set(HINT_WRITERS + WALK_WRITERS) - written == set()
     unexercised = [
         f"{file}:{first}"
