@@ -497,3 +497,36 @@ def test_go_backwards_returns_the_outputs_reversed_on_keras():
     forwards.set_weights(backwards.get_weights())
     on_reversed = keras.ops.convert_to_numpy(forwards(x[:, ::-1]))
     np.testing.assert_allclose(out, on_reversed, atol=1e-5)  # step k of the output: input step 4-k
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "LSTM(4, implementation=1)",
+        "GRU(4, implementation=2)",
+        "Embedding(10, 4, weights=None)",
+        "Embedding(10, 4, input_length=5)",
+        "Dense(4, input_dim=3)",
+        "Conv1D(4, 3, input_shape=(10, 2))",
+    ],
+)
+def test_keywords_we_accept_keras_3_accepts(text):
+    """Keras 3's own keywords (some deprecated, with a warning) are taken as written."""
+    spec = parse(text)
+    assert spec.text == text  # kept as written (Embedding's input_length with a note)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        getattr(keras.layers, spec.name)(**spec.params)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["LSTM(4, batch_input_shape=(2, 5, 3))", "Dense(4, batch_size=2, input_shape=(3,))"],
+)
+def test_keras_2_input_keywords_keras_3_refuses_are_read_with_a_note(text):
+    spec = parse(text)
+    assert any("Keras 3 spells it keras.Input(" in note for note in spec.notes)
+    with warnings.catch_warnings():  # input_shape= warns first
+        warnings.simplefilter("ignore")
+        with pytest.raises(ValueError, match="Unrecognized keyword arguments"):
+            getattr(keras.layers, spec.name)(**spec.params)
