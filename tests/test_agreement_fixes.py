@@ -530,3 +530,29 @@ def test_keras_2_input_keywords_keras_3_refuses_are_read_with_a_note(text):
         warnings.simplefilter("ignore")
         with pytest.raises(ValueError, match="Unrecognized keyword arguments"):
             getattr(keras.layers, spec.name)(**spec.params)
+
+
+# --------------------------------------------------------------------------- true in training
+
+
+@pytest.mark.parametrize(
+    "layers",
+    [
+        ("LSTM(4, dropout=0.5, recurrent_dropout=0.5, return_sequences=True)", "Dropout(0.5)"),
+        ("Conv1D(4, 3)", "BatchNormalization()", "GRU(3)", "Dense(2)"),
+        ("LSTM(4, stateful=True, return_sequences=True)", "TimeDistributed(Dense(1))"),
+        ("Bidirectional(LSTM(3, return_sequences=True))", "LayerNormalization()", "Dense(1)"),
+    ],
+)
+def test_the_shapes_hold_in_training(layers):
+    """Each why is about the model as fit runs it: the training pass gives the same shapes,
+    and one step of fit runs."""
+    from rnnshape_docs.keras_models import build_model
+
+    shape = (2, 6, 3)
+    predicted = trace(list(layers), shape).outputs
+    model = build_model(list(layers), shape)
+    x = np.ones(shape, dtype="float32")
+    assert (tuple(model(x, training=True).shape),) == predicted
+    model.compile("sgd", "mse")
+    model.fit(x, np.ones(predicted[0], dtype="float32"), batch_size=2, epochs=1, verbose=0)
