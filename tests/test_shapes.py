@@ -323,7 +323,7 @@ def test_dropout_after_several_tensors_says_what_training_does():
     # test_agreement_fixes.py), so fit fails: a refusal, not a why
     err = refusal(["LSTM(4, return_state=True)", "Dropout(0.1)"], (2, 7, 3))
     assert err.index == 1
-    assert "in training (fit) Keras stacks the list into one (3, 2, 4) tensor" in str(err)
+    assert "TensorFlow stacks the list into one (3, 2, 4) tensor" in str(err)
 
 
 def test_misspelt_keyword_gets_a_suggestion():

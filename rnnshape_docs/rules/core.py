@@ -72,12 +72,12 @@ def dropout_each(spec: LayerSpec, call: Call) -> Result:
     n = len(call.inputs)
     stacked = format_shape((n, *call.inputs[0]))
     # Checked on Keras 3.15: at inference Dropout passes the list through, but in training
-    # it stacks the list into one tensor and the model fails ("Output with path 1 is not
-    # connected"), so fit never runs.
+    # TensorFlow stacks the list into one tensor (the model then fails: "Output with path 1
+    # is not connected") and JAX cannot read a list, so fit never runs.
     raise Refusal(
         f"Dropout given {n} tensors ({', '.join(map(format_shape, call.inputs))}) works only "
-        f"at inference: in training (fit) Keras stacks the list into one {stacked} tensor "
-        "and the model fails",
+        f"at inference: in training (fit) the model fails (TensorFlow stacks the list into one "
+        f"{stacked} tensor; JAX refuses the list)",
         fix="; apply Dropout to one tensor (the functional API: Dropout(rate)(output)), or "
         "use dropout= on the recurrent layer, or drop return_state=True / merge_mode=None",
     )
