@@ -18,7 +18,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from rnnshape_docs.shapes import ShapeError, Trace, parse_shape, trace
+from rnnshape_docs.shapes import ShapeError, Trace, parse_shape, resolve_input, trace
 from rnnshape_docs.specs import SpecError
 from rnnshape_docs.tables import terminal_width
 
@@ -70,10 +70,10 @@ def add_stack_arguments(parser: argparse.ArgumentParser, *, model_files: bool = 
     """
     parser.add_argument(
         "--input",
-        required=not model_files,
         metavar="SHAPE",
         help="the full input shape including the batch, comma-separated, None for unknown: "
-        "2,5,3 or None,None,1" + (" (not for a model file: it has its inputs)" * model_files),
+        "2,5,3 or None,None,1; optional when the first layer declares it (input_shape=...)"
+        + (" (not for a model file: it has its inputs)" * model_files),
     )
     parser.add_argument(
         "layers",
@@ -86,7 +86,12 @@ def add_stack_arguments(parser: argparse.ArgumentParser, *, model_files: bool = 
 
 def stack_from_args(args: argparse.Namespace) -> Trace:
     """Parse --input and the layers and trace them (raises ShapeError on bad input)."""
-    return trace(args.layers, parse_shape(args.input))
+    return trace(args.layers, _input(args))
+
+
+def _input(args: argparse.Namespace):
+    """--input, or None when the first layer declares the input (trace checks which)."""
+    return parse_shape(args.input) if args.input is not None else None
 
 
 def add_trace_command(commands) -> None:
@@ -128,11 +133,6 @@ def run_trace(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.batch is not None:
         raise UsageError("--batch is for a model file; with --input, write the batch size there")
-    if args.input is None:
-        raise UsageError(
-            "give the input shape with --input (e.g. --input 2,5,3), or one model file "
-            "(model.keras or model.json) instead of layers"
-        )
     if args.keras:
         return _run_keras(args)
     result = stack_from_args(args)
@@ -141,7 +141,7 @@ def run_trace(args: argparse.Namespace) -> int:
 
 
 def _run_keras(args: argparse.Namespace) -> int:
-    shape = parse_shape(args.input)
+    shape = resolve_input(args.layers, _input(args))
     try:
         predicted = trace(args.layers, shape)
     except ShapeError as refused:

@@ -22,6 +22,7 @@ import ast
 import contextlib
 import io
 import json
+import re
 from collections.abc import Sequence
 
 from rnnshape_docs import cli
@@ -32,7 +33,8 @@ from rnnshape_docs.specs import RETURNS_SEQUENCES, SpecError, parse
 WEATHER = ("None,None,1", ("SimpleRNN(40, return_sequences=True)", "SimpleRNN(40)", "Dense(1)"))
 
 MAX_LAYERS = 200  # a form longer than this is not a stack anyone means
-_FIX_HINT = "set return_sequences=True on"  # what the tracer's message says when it applies
+# What the tracer's message says when it applies, and which layer (counted from 1) it names.
+_FIX_HINT = re.compile(r"set return_sequences=True on (?:the \w+ inside )?layer (\d+)")
 
 
 def layer_lines(text: str) -> list[str]:
@@ -228,16 +230,18 @@ def run_command(argv: Sequence[str]) -> tuple[int, str, str]:
 def suggest_fix(input_text: str, layers: Sequence[str]) -> dict | None:
     """The fix the tracer names for a stack it refuses, when it is return_sequences=True.
 
-    The tracer's message asks for return_sequences=True on the recurrent layer before the
-    one that failed (``ShapeError.index``); the fix rewrites that layer so.
+    The tracer's message asks for return_sequences=True on a recurrent layer before the one
+    that failed (``ShapeError.index``), naming it; the fix rewrites that layer so.
     """
     try:
         trace(list(layers), input_text)
     except ShapeError as refused:
-        index = refused.index
-        if not index or _FIX_HINT not in str(refused):
+        named = _FIX_HINT.search(str(refused))
+        if not refused.index or "set return_sequences=True on" not in str(refused):
             return None
-        target = index - 1
+        target = int(named.group(1)) - 1 if named else refused.index - 1  # else: "that one"
+        if not 0 <= target < refused.index:
+            return None
         try:
             fixed = with_return_sequences(layers[target])
         except SpecError:

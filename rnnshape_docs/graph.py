@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from rnnshape_docs import rules
+from rnnshape_docs import hints, rules
 from rnnshape_docs.model_config import (
     Chained,
     ConfigError,
@@ -226,6 +226,7 @@ class _Done:
     layer: Layer
     call: Call | None  # None for an input
     names: tuple[str, ...] = ()  # what each output is
+    sources: dict[tuple[str, int], Ref] = field(default_factory=dict)  # where inputs came from
 
 
 class _Walk:
@@ -317,12 +318,42 @@ class _Walk:
 
     def _origin(self, name: str) -> tuple[str, str]:
         """How a hint names the layer that produced a tensor, and how it refers back to it:
-        ("layer 1, LSTM(4),", "layer 1") in a chain, ("'lstm', LSTM(4)", "it") in a model."""
-        layer = self.done[(name, 0)].layer if (name, 0) in self.done else self.graph.layers[name]
+        ("layer 1, LSTM(4)", "layer 1") in a chain, ("'lstm', LSTM(4)", "it") in a model."""
+        layer = self.graph.layers[name]
         if self.chain:
             where = f"layer {self.position[name] + 1}"
-            return f"{where}, {_text(layer)},", where
+            return f"{where}, {_text(layer)}", where
         return f"{self._name(name)!r}, {_text(layer)}", "it"
+
+    def _subject(self, name: str) -> tuple[str, str]:
+        """`_origin` as the subject of a sentence (a chain sets the layer off with commas)."""
+        origin, it = self._origin(name)
+        return (f"{origin}," if self.chain else origin), it
+
+    def _dropper(self, ref: Ref) -> tuple[Ref, _Done] | None:
+        """The call that made a sequence into one vector per sample, walking back from ``ref``
+        through the first input of each call; None when the model's input had no time axis."""
+        for _ in range(len(self.done) + 1):
+            done = self.done[self._key(ref)]
+            if done.call is None or not done.call.inputs:
+                return None
+            if len(done.call.inputs[0]) >= 3 and len(done.outputs[ref.index]) <= 2:
+                return ref, done
+            earlier = done.sources.get(("input", 0))
+            if earlier is None:
+                return None
+            ref = earlier
+        return None
+
+    def _data(self, ref: Ref) -> Shape:
+        """The model input that ``ref`` comes from (through first inputs)."""
+        for _ in range(len(self.done) + 1):
+            done = self.done[self._key(ref)]
+            earlier = done.sources.get(("input", 0))
+            if done.call is None or earlier is None:
+                return done.outputs[0]
+            ref = earlier
+        return self._shape(ref)
 
     # -- one call
 
@@ -344,9 +375,8 @@ class _Walk:
             outputs, names, why = rules.apply(spec, call)
         except Refusal as exc:
             raise self._error(self._refusal(node, layer, call, sources, exc), layer) from None
-        if spec.name == "Dropout" and len(call.inputs) > 1:  # each tensor keeps its meaning
-            names = self.done[self._key(sources[("input", 0)])].names or names
-        self.done[(node.layer, node.call)] = _Done(outputs, layer, call, names)
+        why += "".join(f" [{note}]" for note in _notes(spec))
+        self.done[(node.layer, node.call)] = _Done(outputs, layer, call, names, sources)
         self.steps.append(
             CallStep(
                 self._name(node.layer),
@@ -424,7 +454,7 @@ class _Walk:
             origin, _ = self._origin(name)
             return (
                 f"{self._called(layer)}, {layer.spec.text}: the stack cannot continue after "
-                f"{origin[:-1]}, which returns {n} tensors "
+                f"{origin}, which returns {n} tensors "
                 f"({', '.join(prev.names) or 'several outputs'}); make that layer the last "
                 "one, or drop return_state=True / merge_mode=None there (route states with the "
                 "functional API)"
@@ -454,27 +484,45 @@ class _Walk:
         if ref is None:
             return message + ((exc.hint or exc.fix) if not self.steps else exc.fix)
         producer = self.done[self._key(ref)]
+        shape = self._shape(ref)
         if producer.call is None:  # a model input: the fix is in the data
-            return message + (exc.hint or exc.fix)
-        origin, it = self._origin(ref.layer)
+            return message + hints.from_data(spec, shape, exc)
+        origin, _ = self._origin(ref.layer)
         if exc.source and exc.source[0] == "initial_state":
             return f"{message}; that state is output {ref.index} of {origin}"
+        made_by = producer.layer.spec
+        if exc.rank and len(shape) > exc.rank and made_by and made_by.name == "Embedding":
+            assert producer.call is not None
+            return message + hints.embedding_axis(origin, made_by, producer.call.inputs[0], shape)
         if exc.after_rnn:
-            hint = _return_sequences_hint(producer, ref, origin, it)
+            hint = _return_sequences_hint(producer, ref, *self._subject(ref.layer))
             if hint:
                 return message + hint
-            if self.chain:
-                return message + (
-                    exc.fix
-                    or (
-                        f"; {it} passes on one vector per sample: set return_sequences=True on "
-                        "the recurrent layer before it, or repeat the vector over time steps "
-                        "with RepeatVector(n)"
-                    )
-                )
+            if exc.rank and len(shape) < exc.rank:
+                return message + self._lost_time_axis(ref)
         if self.chain:
             return message + exc.fix
         return f"{message} (it comes from {origin}){exc.fix}"
+
+    def _lost_time_axis(self, ref: Ref) -> str:
+        """A layer needs a time axis its input lacks: which layer removed it, if any."""
+        found = self._dropper(ref)
+        vector = self._shape(ref)
+        if found is None:
+            return hints.no_time_axis(self._data(ref), vector)
+        at, done = found
+        hint = _return_sequences_hint(done, at, *self._subject(at.layer))
+        if hint:
+            return hint
+        assert done.call is not None
+        subject, _ = self._subject(at.layer)
+        return hints.lost_time_axis(subject, done.call.inputs[0], done.outputs[at.index], vector)
+
+
+def _notes(spec: LayerSpec) -> tuple[str, ...]:
+    """The Keras 1/2 names read in a layer and in the layers it wraps."""
+    inner = [v for v in spec.params.values() if isinstance(v, LayerSpec)]
+    return spec.notes + tuple(n for layer in inner for n in _notes(layer))
 
 
 def _text(layer: Layer) -> str:

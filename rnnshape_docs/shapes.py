@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from rnnshape_docs.graph import ShapeError, trace_graph
 from rnnshape_docs.model_config import Chained, Layer, ModelGraph, Node, Ref
 from rnnshape_docs.rules import Shape, format_shape
-from rnnshape_docs.specs import LayerSpec, SpecError, parse
+from rnnshape_docs.specs import LayerSpec, SpecError, declared_input, parse
 from rnnshape_docs.tables import Table
 
 __all__ = ["Shape", "ShapeError", "Step", "Trace", "format_shape", "parse_shape", "trace"]
@@ -158,18 +158,23 @@ def _check_input(input_shape: Sequence[int | None] | str) -> Shape:
     return shape
 
 
-def trace(layers: Sequence[str | LayerSpec], input_shape: Sequence[int | None] | str) -> Trace:
+def trace(
+    layers: Sequence[str | LayerSpec], input_shape: Sequence[int | None] | str | None = None
+) -> Trace:
     """Trace ``layers`` (Keras constructor syntax) applied to ``input_shape``.
 
-    ``input_shape`` includes the batch axis, ``None`` for an unknown size. Raises
-    `ShapeError` for a layer that cannot take its input, naming the layer and the fix.
+    ``input_shape`` includes the batch axis, ``None`` for an unknown size. It may be left out
+    when the first layer declares it (``input_shape=``, ``input_dim=``,
+    ``batch_input_shape=``); when both are given they must agree. Raises `ShapeError` for a
+    layer that cannot take its input, naming the layer and the fix.
 
     >>> trace(["GRU(8, return_state=True)"], (None, None, 1)).outputs
     ((None, 8), (None, 8))
+    >>> trace(["LSTM(4, input_shape=(5, 3))"]).input
+    (None, 5, 3)
     """
     if isinstance(layers, str | LayerSpec):
         layers = [layers]
-    shape = _check_input(input_shape)
     specs: list[LayerSpec] = []
     unreadable: ShapeError | None = None
     for index, text in enumerate(layers):
@@ -178,10 +183,85 @@ def trace(layers: Sequence[str | LayerSpec], input_shape: Sequence[int | None] |
         except SpecError as exc:  # raised once the layers before it are traced
             unreadable = ShapeError(f"layer {index + 1}: {exc}", index=index, layer=str(text))
             break
+    if unreadable is not None and not specs:
+        if input_shape is not None:
+            _check_input(input_shape)
+        raise unreadable
+    shape = resolve_input(specs, input_shape)
     steps = _walk(specs, shape) if specs else ()
     if unreadable is not None:
         raise unreadable
     return Trace(shape, steps)
+
+
+def resolve_input(
+    layers: Sequence[str | LayerSpec], input_shape: Sequence[int | None] | str | None
+) -> Shape:
+    """The chain's input: ``input_shape`` (``--input``), or what its first layer declares.
+
+    When both are given they must agree: a declared ``(1, 20)`` against ``(20, 1)`` data is a
+    classic bug, and which side is which is the first thing to know.
+
+    >>> resolve_input(["LSTM(4, input_shape=(20, 1))"], (32, 20, 1))
+    (32, 20, 1)
+    >>> resolve_input(["LSTM(4, input_shape=(1, 20))"], (32, 20, 1))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    rnnshape_docs.graph.ShapeError: layer 1, LSTM(4, input_shape=(1, 20)): it declares ...
+    """
+    first = None
+    if layers:
+        try:
+            first = parse(layers[0])
+        except SpecError:
+            first = None
+    try:
+        declared = declared_input(first) if first is not None else None
+    except SpecError as exc:
+        raise ShapeError(f"layer 1, {first.text}: {exc}", index=0, layer=first.text) from None
+    if input_shape is None:
+        if declared is None:
+            raise ShapeError(
+                "give the input shape with --input (e.g. --input 2,5,3), or declare it on the "
+                "first layer (input_shape=(5, 3)), or give one model file (model.keras or "
+                "model.json) instead of layers"
+            )
+        return _check_input(declared)
+    given = _check_input(input_shape)
+    if declared is None or first is None:
+        return given
+    clash = len(given) != len(declared) or any(
+        d is not None and g is not None and d != g for g, d in zip(given, declared, strict=False)
+    )
+    if clash:
+        raise ShapeError(_clash(first, given, declared), index=0, layer=first.text)
+    return given
+
+
+def _clash(first: LayerSpec, given: Shape, declared: Shape) -> str:
+    """The data's shape against the shape the first layer declares: which is which."""
+    message = (
+        f"layer 1, {first.text}: it declares the input {format_shape(declared)} (batch first), "
+        f"but the data (--input) is {format_shape(given)}"
+    )
+    sample, wanted = given[1:], declared[1:]
+    if len(declared) == len(given) + 1 and declared[2:] == sample:
+        return (
+            f"{message}: the declared shape has the number of samples, {declared[1]}, as its "
+            f"first size (input_shape=X.shape); declare one sample, input_shape=X.shape[1:] "
+            f"= {format_shape(sample)}"
+        )
+    if len(given) == len(declared) and sorted(map(str, sample)) == sorted(map(str, wanted)):
+        return (
+            f"{message}: the same sizes in another order, so one side has its axes swapped; "
+            f"a recurrent layer reads (time steps, features): declare "
+            f"input_shape={format_shape(sample)} if the data is right, or transpose the data "
+            f"to {format_shape((given[0], *wanted))}"
+        )
+    return (
+        f"{message}; make them agree: declare input_shape={format_shape(sample)} "
+        "(input_shape=X.shape[1:]), or reshape the data"
+    )
 
 
 def chain_graph(specs: Sequence[LayerSpec], input_shape: Shape) -> ModelGraph:

@@ -84,6 +84,8 @@ def test_a_line_that_looks_like_an_option_is_a_layer_not_an_option():
             0,
             "Bidirectional(GRU(4, return_sequences=True), merge_mode='sum')",
         ),
+        # the recurrent layer two back dropped the time axis (the Dense acts on each step)
+        (["LSTM(4)", "Dense(2)", "GRU(3)"], 0, "LSTM(4, return_sequences=True)"),
         # a ConvLSTM's last output is one grid, without the time axis the next one reads
         (["ConvLSTM2D(4, 3)", "ConvLSTM2D(2, 3)"], 0, "ConvLSTM2D(4, 3, return_sequences=True)"),
     ],
@@ -103,7 +105,6 @@ def test_the_fix_sets_return_sequences_on_the_layer_the_message_names(layers, in
     [
         ["LSTM(4)"],  # fine as it is
         ["Flatten()", "LSTM(2)"],  # 2-D into an RNN, but no RNN before it to fix
-        ["LSTM(4)", "Dense(2)", "GRU(3)"],  # the layer before is a Dense
         ["LSTM(4, return_state=True)", "Dense(1)"],  # a different mistake
         ["LSTM(4)", "Conv2D(3)"],
     ],

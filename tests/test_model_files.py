@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 
 import pytest
@@ -367,3 +368,55 @@ def test_graph_and_model_files_do_not_import_each_other():
         for alias in node.names
     }
     assert not any("model_files" in (name or "") for name in imported)
+
+
+def _two_layers(shape, first, config, then="LSTM"):
+    return functional(
+        [
+            inputs("x", shape),
+            layer(first, "first", config, ([tensor("x")], {})),
+            layer(then, "lstm", {"units": 4}, ([tensor("first")], {})),
+        ],
+        [["x", 0, 0]],
+        ["lstm", 0, 0],
+    )
+
+
+@pytest.mark.parametrize(
+    ("config", "says"),
+    [
+        # the same hints as the chain form: one walk
+        (
+            _two_layers([None, 10, 50], "Embedding", {"input_dim": 50, "output_dim": 8}),
+            "the extra axis is the one 'first', Embedding(50, 8) adds: it turns each integer id",
+        ),
+        (
+            _two_layers([None, 10, 3], "Flatten", {}),
+            "'first', Flatten() turns each sample's sequence (None, 10, 3) into one vector",
+        ),
+        (
+            _two_layers([None, 10], "Dense", {"units": 8}),
+            "no layer before it has a time axis, nor does the data (None, 10)",
+        ),
+        (
+            _two_layers([None, 1000, 24, 3], "Dropout", {"rate": 0.1}),
+            "it comes from 'first', Dropout(0.1)",
+        ),
+    ],
+)
+def test_a_model_file_gets_the_cause(config, says):
+    with pytest.raises(ShapeError, match=re.escape(says)):
+        trace_bytes(json.dumps(config).encode(), "m.json")
+
+
+def test_a_sample_count_in_a_model_files_input():
+    config = functional(
+        [
+            inputs("x", [None, 1000, 24, 3]),
+            layer("LSTM", "lstm", {"units": 4}, ([tensor("x")], {})),
+        ],
+        [["x", 0, 0]],
+        ["lstm", 0, 0],
+    )
+    with pytest.raises(ShapeError, match=re.escape("input_shape=X.shape[1:], so the input is")):
+        trace_bytes(json.dumps(config).encode(), "m.json")

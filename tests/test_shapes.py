@@ -195,7 +195,7 @@ def test_the_classic_mistake_after_bidirectional():
             (2, 12, 12, 1),
             "TimeDistributed(Flatten()) gives (2, 10, 80)",
         ),
-        (["LSTM(4)", "Dense(2)", "GRU(3)"], (2, 7, 3), "RepeatVector"),
+        (["LSTM(4)", "Dense(2)", "GRU(3)"], (2, 7, 3), "set return_sequences=True on layer 1"),
         (["LSTM(0)"], (2, 7, 3), "units must be a positive whole number, got 0"),
         (["SimpleRNN(-3)"], (2, 7, 3), "units must be a positive whole number"),
         (["Dense(2.5)"], (2, 7), "units must be a positive whole number"),
@@ -318,14 +318,47 @@ def test_flags_are_read_as_keras_reads_them():
     assert trace(["Dense(True)"], (2, 7)).outputs == ((2, 1),)
 
 
-def test_dropout_passes_several_tensors_through():
-    # Keras applies Dropout to each tensor of a list (checked in test_agreement.py)
-    result = trace(["LSTM(4, return_state=True)", "Dropout(0.1)"], (2, 7, 3))
-    assert result.outputs == ((2, 4), (2, 4), (2, 4))
-    assert result.steps[1].names == ("output", "h", "c")
+def test_dropout_after_several_tensors_says_what_training_does():
+    # Keras passes the list through at inference but stacks it in training (checked in
+    # test_agreement_fixes.py), so fit fails: a refusal, not a why
+    err = refusal(["LSTM(4, return_state=True)", "Dropout(0.1)"], (2, 7, 3))
+    assert err.index == 1
+    assert "TensorFlow stacks the list into one (3, 2, 4) tensor" in str(err)
 
 
 def test_misspelt_keyword_gets_a_suggestion():
     assert "did you mean return_sequences=?" in str(
         refusal(["LSTM(4, return_sequnces=True)"], (2, 7, 3))
     )
+
+
+# --------------------------------------------------------------------------- declared input
+
+
+def test_the_first_layer_may_declare_the_input():
+    assert trace(["LSTM(4, input_shape=(20, 1))", "Dense(1)"]).input == (None, 20, 1)
+    assert trace(["Dense(4, input_dim=3)"]).outputs == ((None, 4),)
+    stateful = trace(["LSTM(4, batch_input_shape=(32, 10, 3), stateful=True)"])
+    assert stateful.outputs == ((32, 4),)
+    assert trace(["LSTM(4, input_shape=(20, 1))"], (32, 20, 1)).input == (32, 20, 1)
+
+
+@pytest.mark.parametrize(
+    ("given", "layer", "says"),
+    [
+        ((32, 20, 1), "LSTM(4, input_shape=(1, 20))", "axes swapped"),
+        ((1000, 24, 3), "LSTM(4, input_shape=(1000, 24, 3))", "input_shape=X.shape[1:] = (24, 3)"),
+        ((32, 20, 2), "LSTM(4, input_shape=(10, 3))", "declare input_shape=(20, 2)"),
+        ((32, 10, 3), "LSTM(4, batch_input_shape=(16, 10, 3))", "(16, 10, 3)"),
+    ],
+)
+def test_a_declared_input_that_clashes_with_the_data(given, layer, says):
+    err = refusal([layer], given)
+    assert err.index == 0
+    assert str(err).startswith(f"layer 1, {layer}: it declares the input")
+    assert says in str(err)
+
+
+def test_no_input_at_all():
+    with pytest.raises(ShapeError, match="give the input shape with --input"):
+        trace(["LSTM(4)"])

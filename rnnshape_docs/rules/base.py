@@ -70,9 +70,14 @@ class Refusal(Exception):
         hint: str = "",
         source: tuple[str, int] | None = None,
         fix: str = "",
+        rank: int | None = None,
     ):
         super().__init__(message)
         self.after_rnn = after_rnn
+        # The number of axes the layer needs, when that is what is wrong: the tracer then
+        # looks for the cause upstream (an Embedding's extra axis, a size-1 axis, a sample
+        # count), which the rule, seeing only the shape, cannot know.
+        self.rank = rank
         self.hint = hint  # a fix about the data, given when the layer is the first one
         # A fix that holds wherever the input came from, given unless an earlier layer's
         # return_sequences=False is to blame (then that is the fix to make first).

@@ -27,6 +27,27 @@ def _length(size: int | None, window: int, stride: int, padding: str) -> int | N
     return (size - 1) // stride + 1  # same, causal
 
 
+def _per_step_or_image(spec: LayerSpec, shape: Shape) -> str:
+    """4-D into Conv1D: a sequence to convolve step by step, or an image for Conv2D."""
+    if len(shape) != 4:
+        return ""
+    from rnnshape_docs.rules import apply  # the registry imports this module
+    from rnnshape_docs.specs import from_values
+
+    readings = []
+    for wrapped in (
+        from_values("TimeDistributed", [spec], {}),
+        from_values("Conv2D", [spec.get("filters"), spec.get("kernel_size")], {}),
+    ):
+        try:
+            out = apply(wrapped, shape)[0][0]
+        except Refusal:
+            continue
+        what = "to convolve each step on its own" if wrapped.name != "Conv2D" else "for images"
+        readings.append(f"{what}, {wrapped.text} gives {format_shape(out)}")
+    return "; " + "; ".join(readings) if readings else ""
+
+
 def conv1d(spec: LayerSpec, shape: Shape) -> Result:
     filters = positive_int(spec, "filters", spec.get("filters"))
     kernel = one_int(spec, "kernel_size", spec.get("kernel_size"))
@@ -40,11 +61,22 @@ def conv1d(spec: LayerSpec, shape: Shape) -> Result:
     if strides > 1 and dilation > 1:
         raise Refusal("strides > 1 cannot be combined with dilation_rate > 1; choose one")
     fmt = data_format(spec)
+    if len(shape) == 2:
+        raise Refusal(
+            f"Conv1D needs 3-D input (batch, time steps, channels) but gets "
+            f"2-D {format_shape(shape)}",
+            after_rnn=True,
+            hint="; for a plain series of values (one number per step) add a channels axis "
+            f"of size 1: {format_shape((*shape, 1))}",
+            rank=3,
+        )
     if len(shape) != 3:
         raise Refusal(
             f"Conv1D needs 3-D input (batch, time steps, channels) but gets "
             f"{ndim_name(len(shape))} {format_shape(shape)}",
             after_rnn=True,
+            fix=_per_step_or_image(spec, shape),
+            rank=3,
         )
     batch, steps, channels = shape if fmt == "channels_last" else (shape[0], shape[2], shape[1])
     if channels is None:

@@ -70,8 +70,17 @@ def dropout_each(spec: LayerSpec, call: Call) -> Result:
         return dropout(spec, call.shape)
     dropout(spec, call.inputs[0])
     n = len(call.inputs)
-    why = f"applies dropout to each of the {n} tensors; shapes unchanged"
-    return call.inputs, ("output",) * n, why
+    stacked = format_shape((n, *call.inputs[0]))
+    # Checked on Keras 3.15: at inference Dropout passes the list through, but in training
+    # TensorFlow stacks the list into one tensor (the model then fails: "Output with path 1
+    # is not connected") and JAX cannot read a list, so fit never runs.
+    raise Refusal(
+        f"Dropout given {n} tensors ({', '.join(map(format_shape, call.inputs))}) works only "
+        f"at inference: in training (fit) the model fails (TensorFlow stacks the list into one "
+        f"{stacked} tensor; JAX refuses the list)",
+        fix="; apply Dropout to one tensor (the functional API: Dropout(rate)(output)), or "
+        "use dropout= on the recurrent layer, or drop return_state=True / merge_mode=None",
+    )
 
 
 def flatten(spec: LayerSpec, shape: Shape) -> Result:
@@ -96,6 +105,7 @@ def global_pooling(spec: LayerSpec, shape: Shape) -> Result:
             f"{spec.name} needs 3-D input (batch, time steps, features) but gets "
             f"{ndim_name(len(shape))} {format_shape(shape)}",
             after_rnn=True,
+            rank=3,
         )
     batch, a, b = shape
     how = "averages" if "Average" in spec.name else "takes the maximum"

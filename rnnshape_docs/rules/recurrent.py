@@ -32,6 +32,7 @@ def rnn_core(spec: LayerSpec, shape: Shape) -> tuple[tuple[Shape, ...], tuple[st
                 after_rnn=True,
                 hint="; for a plain series of values (one number per step) add a features "
                 f"axis of size 1: {format_shape((*shape, 1))}",
+                rank=3,
             )
         message = (
             f"a recurrent layer needs 3-D input {axes} but gets "
@@ -41,7 +42,7 @@ def rnn_core(spec: LayerSpec, shape: Shape) -> tuple[tuple[Shape, ...], tuple[st
             raise Refusal(f"{message}; give each sample its time steps and features")
         # A grid or image per step (after a ConvLSTM or Conv2D): if an earlier ConvLSTM
         # dropped the time axis, setting return_sequences=True there is the fix to make first.
-        raise Refusal(message, after_rnn=True, fix=_flatten_each_step(shape))
+        raise Refusal(message, after_rnn=True, fix=_flatten_each_step(shape), rank=3)
     batch, steps, features = shape
     if features is None:
         raise Refusal(
@@ -165,6 +166,11 @@ def _rnn_extras(spec: LayerSpec) -> str:
         extra += "; stateful=True keeps the states for the next batch"
     if flag(spec, "go_backwards"):
         extra += "; go_backwards=True reads the steps last to first"
+        if flag(spec, "return_sequences"):  # checked on Keras: the outputs are not re-reversed
+            extra += (
+                " and returns its outputs in that order: output[:, 0] belongs to the last "
+                "input step"
+            )
     return extra
 
 

@@ -159,6 +159,7 @@ def pooling(spec: LayerSpec, shape: Shape, rank: int) -> Result:
             f"{spec.name} needs {rank + 2}-D input (batch, {axes}) but gets "
             f"{ndim_name(len(shape))} {format_shape(shape)}",
             after_rnn=rank == 1 and len(shape) == 2,
+            rank=rank + 2 if rank == 1 and len(shape) == 2 else None,
         )
     batch, grid, channels = split_channels(shape, fmt)
     out_grid = []
