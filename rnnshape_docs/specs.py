@@ -20,6 +20,8 @@ import ast
 from dataclasses import dataclass
 from typing import Any
 
+from rnnshape_docs import specs_catalog
+
 
 class SpecError(ValueError):
     """The text is not a layer call rnnshape can read."""
@@ -241,6 +243,17 @@ SIGNATURES: dict[str, _Signature] = {
     "ConvLSTM1D": _Signature(_CONV_LSTM, ("filters", "kernel_size"), ()),
     "ConvLSTM2D": _Signature(_CONV_LSTM, ("filters", "kernel_size"), ()),
 }
+# Every other public layer of keras.layers, its aliases, and the keywords layers take
+# through **kwargs (issue 24): data in specs_catalog, checked there against Keras.
+SIGNATURES.update((name, _Signature(*sig)) for name, sig in specs_catalog.SIGNATURES.items())
+for _name, _sig in SIGNATURES.items():
+    _added = specs_catalog.ADDED_KEYWORDS.get(_name, ())
+    if _name not in specs_catalog.CLOSED:  # the base Layer's keywords, through **kwargs
+        _added += specs_catalog.BASE_KEYWORDS
+    _own = {*_sig.positional, *_sig.keywords}
+    _added = tuple(k for k in _added if k not in _own)
+    SIGNATURES[_name] = _Signature(_sig.positional, _sig.required, (*_sig.keywords, *_added))
+SIGNATURES.update((alias, SIGNATURES[name]) for alias, name in specs_catalog.ALIASES.items())
 
 _RNN_SHAPE = {
     "return_sequences": False,
@@ -327,12 +340,14 @@ SHAPE_ARGS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
         },
     ),
 }
+SHAPE_ARGS.update(specs_catalog.SHAPE_ARGS)  # the rest of keras.layers (issue 24)
+SHAPE_ARGS.update((alias, SHAPE_ARGS[name]) for alias, name in specs_catalog.ALIASES.items())
 
 #: The layer names rnnshape knows, in the order design.md lists them.
 KNOWN_LAYERS: tuple[str, ...] = tuple(SIGNATURES)
 RECURRENT = ("SimpleRNN", "LSTM", "GRU")
 #: The layers with return_sequences (the recurrent ones and the ConvLSTMs, whose steps are grids).
-RETURNS_SEQUENCES = (*RECURRENT, "ConvLSTM1D", "ConvLSTM2D")
+RETURNS_SEQUENCES = (*RECURRENT, "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "RNN")
 #: Bidirectional's merge modes (None: the two directions as two tensors).
 MERGE_MODES = ("concat", "sum", "mul", "ave", None)
 WRAPPERS = ("Bidirectional", "TimeDistributed")
@@ -441,6 +456,8 @@ def _layer(node: ast.expr, source: str) -> LayerSpec:
             f"(known layers: {known})"
         )
     name = _callee(node.func)
+    if name in specs_catalog.REFUSED:
+        raise SpecError(f"{name} {specs_catalog.REFUSED[name]}; rnnshape cannot trace it")
     if name not in SIGNATURES:
         raise SpecError(f"{_describe(node)!r} is not a layer rnnshape knows; known layers: {known}")
     sig = SIGNATURES[name]
@@ -456,7 +473,8 @@ def _layer(node: ast.expr, source: str) -> LayerSpec:
         )
     given = list(zip(sig.positional, node.args, strict=False))
     given += [(k.arg, k.value) for k in node.keywords]
-    allowed = set(sig.positional) | set(sig.keywords) | set(_BASE)
+    allowed = set(sig.positional) | set(sig.keywords)
+    allowed |= set() if name in specs_catalog.CLOSED else set(_BASE)
     for key, value in given:
         if key == "input_shape" or key == "batch_input_shape":
             raise SpecError(
@@ -469,12 +487,23 @@ def _layer(node: ast.expr, source: str) -> LayerSpec:
             raise SpecError(f"{name}: {key!r} is given twice")
         if key in ("layer", "backward_layer") and name in WRAPPERS:
             params[key] = _layer(value, source)
+        elif (name, key) in specs_catalog.NESTED:
+            params[key] = _nested(name, key, value, source)
         else:
             params[key] = _literal(name, key, value)
     missing = [p for p in sig.required if p not in params]
     if missing:
         raise SpecError(f"{name} needs {', '.join(missing)}, e.g. {_example(name)}")
     return LayerSpec(name, params, _render(name, node, params))
+
+
+def _nested(name: str, key: str, node: ast.expr, source: str) -> LayerSpec | tuple[LayerSpec, ...]:
+    """A layer argument (``RNN(cell=...)``), or a list of them (``RNN([LSTMCell(4), ...])``)."""
+    if isinstance(node, ast.List | ast.Tuple):
+        if not node.elts:
+            raise SpecError(f"{name}: {key} is an empty list; give at least one layer")
+        return tuple(_layer(element, source) for element in node.elts)
+    return _layer(node, source)
 
 
 def _literal(name: str, key: str, node: ast.expr) -> Any:
@@ -507,12 +536,18 @@ def _render(name: str, node: ast.Call, params: dict[str, Any]) -> str:
     """Normalised text: positional arguments kept as written, keywords after them."""
     parts = []
     for i, _arg in enumerate(node.args):
-        value = params[SIGNATURES[name].positional[i]]
-        parts.append(value.text if isinstance(value, LayerSpec) else repr(value))
+        parts.append(_text(params[SIGNATURES[name].positional[i]]))
     for k in node.keywords:
-        value = params[k.arg]
-        parts.append(f"{k.arg}={value.text if isinstance(value, LayerSpec) else repr(value)}")
+        parts.append(f"{k.arg}={_text(params[k.arg])}")
     return f"{name}({', '.join(parts)})"
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, LayerSpec):
+        return value.text
+    if isinstance(value, tuple) and value and all(isinstance(v, LayerSpec) for v in value):
+        return f"[{', '.join(v.text for v in value)}]"
+    return repr(value)
 
 
 def _suggest(key: str, allowed: set[str]) -> str:
@@ -557,6 +592,7 @@ def from_config(class_name: str, config: dict[str, Any]) -> LayerSpec:
     >>> from_config("LSTM", {"units": 8, "return_sequences": True, "activation": "tanh"}).text
     'LSTM(8, return_sequences=True)'
     """
+    class_name = specs_catalog.CONFIG_NAMES.get(class_name, class_name)
     if class_name not in SHAPE_ARGS:
         raise SpecError(f"{class_name} is not a layer rnnshape has rules for")
     if not isinstance(config, dict):
@@ -574,6 +610,7 @@ def from_config(class_name: str, config: dict[str, Any]) -> LayerSpec:
         if key not in config:
             raise SpecError(f"the config of a {class_name} has no {key!r}")
         parts.append(repr(_json_value(class_name, key, config[key])))
+    parts += [f"{key}={text}" for key, text in _nested_configs(class_name, config).items()]
     for key, default in keywords.items():
         value = _json_value(class_name, key, config.get(key, default))
         if value != default and not _same_as_default(class_name, key, value, config):
@@ -586,6 +623,21 @@ def _wrapped_config(class_name: str, config: dict[str, Any], key: str) -> LayerS
     if not isinstance(inner, dict) or not isinstance(inner.get("class_name"), str):
         raise SpecError(f"the config of a {class_name} has no layer under {key!r}")
     return from_config(inner["class_name"], inner.get("config", {}))
+
+
+def _nested_configs(class_name: str, config: dict[str, Any]) -> dict[str, str]:
+    """The layers a config holds under a nested parameter (an RNN's cell), as text."""
+    found = {}
+    for name, key in specs_catalog.NESTED:
+        if name != class_name:
+            continue
+        inner = config.get(key)
+        if isinstance(inner, list):
+            cells = [_wrapped_config(class_name, {key: cell}, key).text for cell in inner]
+            found[key] = f"[{', '.join(cells)}]"
+        else:
+            found[key] = _wrapped_config(class_name, config, key).text
+    return found
 
 
 def _is_mirror(forward: LayerSpec, backward: LayerSpec) -> bool:

@@ -130,7 +130,7 @@ def test_every_layer_of_issue_11_is_known_and_read_from_configs():
     ("text", "says"),
     [
         # not a known layer call
-        ("Conv3D(3, 3)", "not a layer rnnshape knows"),
+        ("Conv4D(3, 3)", "not a layer rnnshape knows"),
         ("print(1)", "not a layer rnnshape knows"),
         ("__import__('os').system('rm -rf /')", "not a layer rnnshape knows"),
         ("os.system('ls')", "not a layer rnnshape knows"),

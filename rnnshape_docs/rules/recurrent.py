@@ -18,7 +18,11 @@ from rnnshape_docs.rules.base import (
 )
 from rnnshape_docs.specs import MERGE_MODES, RECURRENT, RETURNS_SEQUENCES, LayerSpec
 
-CONV_RECURRENT = ("ConvLSTM1D", "ConvLSTM2D")  # rules in conv_recurrent; Bidirectional takes them
+CONV_RECURRENT = (
+    "ConvLSTM1D",
+    "ConvLSTM2D",
+    "ConvLSTM3D",
+)  # rules in conv_recurrent; Bidirectional takes them
 
 
 def rnn_core(spec: LayerSpec, shape: Shape) -> tuple[tuple[Shape, ...], tuple[str, ...], int]:
