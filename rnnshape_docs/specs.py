@@ -247,12 +247,15 @@ SIGNATURES: dict[str, _Signature] = {
 # through **kwargs (issue 24): data in specs_catalog, checked there against Keras.
 SIGNATURES.update((name, _Signature(*sig)) for name, sig in specs_catalog.SIGNATURES.items())
 for _name, _sig in SIGNATURES.items():
+    _positional = specs_catalog.POSITIONAL.get(_name, _sig.positional)
     _added = specs_catalog.ADDED_KEYWORDS.get(_name, ())
     if _name not in specs_catalog.CLOSED:  # the base Layer's keywords, through **kwargs
-        _added += specs_catalog.BASE_KEYWORDS
-    _own = {*_sig.positional, *_sig.keywords}
+        _refused = specs_catalog.BASE_REFUSED.get(_name, ())
+        _added += tuple(k for k in specs_catalog.BASE_KEYWORDS if k not in _refused)
+    _own = {*_positional, *_sig.keywords}
+    _keywords = tuple(k for k in _sig.keywords if k not in _positional)
     _added = tuple(k for k in _added if k not in _own)
-    SIGNATURES[_name] = _Signature(_sig.positional, _sig.required, (*_sig.keywords, *_added))
+    SIGNATURES[_name] = _Signature(_positional, _sig.required, (*_keywords, *_added))
 SIGNATURES.update((alias, SIGNATURES[name]) for alias, name in specs_catalog.ALIASES.items())
 
 _RNN_SHAPE = {

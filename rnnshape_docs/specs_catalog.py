@@ -679,6 +679,96 @@ ADDED_KEYWORDS: dict[str, tuple[str, ...]] = {
     "MaxPooling1D": ("name",),
 }
 
+
+#: The base keywords a layer refuses although it has ``**kwargs`` (it sets them itself, or
+#: checks its kwargs against a shorter list).
+BASE_REFUSED: dict[str, tuple[str, ...]] = {
+    "ActivityRegularization": ("activity_regularizer",),
+    "IntegerLookup": ("autocast", "activity_regularizer"),
+    "StringLookup": ("autocast", "activity_regularizer"),
+}
+
+#: Layers that take any keyword and ignore it (their ``**kwargs`` go nowhere); the parser
+#: still refuses a keyword they do not name, since a misspelt one would silently do nothing.
+IGNORES_KWARGS = ("HashedCrossing",)
+
+#: The parameters in Keras 3.15's order where the first signatures in `specs` have another
+#: (``LSTM(4, 'relu')`` sets activation, not recurrent_activation).
+POSITIONAL: dict[str, tuple[str, ...]] = {
+    "LSTM": (
+        "units",
+        "activation",
+        "recurrent_activation",
+        "use_bias",
+        "kernel_initializer",
+        "recurrent_initializer",
+        "bias_initializer",
+        "unit_forget_bias",
+        "kernel_regularizer",
+        "recurrent_regularizer",
+        "bias_regularizer",
+        "activity_regularizer",
+        "kernel_constraint",
+        "recurrent_constraint",
+        "bias_constraint",
+        "dropout",
+        "recurrent_dropout",
+        "seed",
+        "return_sequences",
+        "return_state",
+        "go_backwards",
+        "stateful",
+        "unroll",
+        "use_cudnn",
+    ),
+    "GRU": (
+        "units",
+        "activation",
+        "recurrent_activation",
+        "use_bias",
+        "kernel_initializer",
+        "recurrent_initializer",
+        "bias_initializer",
+        "kernel_regularizer",
+        "recurrent_regularizer",
+        "bias_regularizer",
+        "activity_regularizer",
+        "kernel_constraint",
+        "recurrent_constraint",
+        "bias_constraint",
+        "dropout",
+        "recurrent_dropout",
+        "seed",
+        "return_sequences",
+        "return_state",
+        "go_backwards",
+        "stateful",
+        "unroll",
+        "reset_after",
+        "use_cudnn",
+    ),
+    "MultiHeadAttention": (
+        "num_heads",
+        "key_dim",
+        "value_dim",
+        "dropout",
+        "use_bias",
+        "output_shape",
+        "attention_axes",
+        "sliding_window",
+        "flash_attention",
+        "kernel_initializer",
+        "bias_initializer",
+        "kernel_regularizer",
+        "bias_regularizer",
+        "activity_regularizer",
+        "kernel_constraint",
+        "bias_constraint",
+        "use_gate",
+        "seed",
+    ),
+}
+
 #: Layers whose constructor has no ``**kwargs``: they take only their own parameters.
 CLOSED = ("Discretization", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D")
 
@@ -876,6 +966,7 @@ SHAPE_ARGS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
             "output_sequence_length": None,
             "pad_to_max_tokens": False,
             "vocabulary": None,
+            "split": "whitespace",
         },
     ),
     "MelSpectrogram": (
@@ -902,3 +993,12 @@ NESTED = {
     ("StackedRNNCells", "cells"),
     ("SpectralNormalization", "layer"),
 }
+
+# A layer read from a config is written with every argument it cannot be built without
+# (RandomRotation's factor), whether or not it changes shapes.
+for _name, (_positional, _defaults) in list(SHAPE_ARGS.items()):
+    _missing = tuple(
+        p for p in SIGNATURES[_name][1] if p not in _positional and (_name, p) not in NESTED
+    )
+    if _missing:
+        SHAPE_ARGS[_name] = ((*_positional, *_missing), _defaults)

@@ -102,6 +102,11 @@ def same_shape(spec: LayerSpec, shape: Shape) -> Result:
         )
     if name in IMAGE_LAYERS:
         _image(spec, shape)
+        if name == "Equalization":
+            raise Refusal(
+                "Keras 3.15 cannot put Equalization in a model: its symbolic call returns its "
+                "own input, which Keras reports as a cycle; apply it to the data beforehand"
+            )
         why = f"{_image_verb(name)} each image; shape unchanged"
         return (shape,), ("output",), why
     axis_text = ""
@@ -137,9 +142,11 @@ def _image_verb(name: str) -> str:
 
 
 def _groups(spec: LayerSpec, shape: Shape) -> None:
-    groups = positive_int(spec, "groups", spec.get("groups"))
     index = _axis(shape, spec.get("axis"), spec.name)
     channels = _known(shape, index, spec.name, "splits its axis into groups")
+    if spec.get("groups") == -1:  # Keras: one group per channel (instance normalization)
+        return
+    groups = positive_int(spec, "groups", spec.get("groups"))
     if channels < groups or channels % groups:
         raise Refusal(
             f"GroupNormalization(groups={groups}) splits the {channels} channels of axis "

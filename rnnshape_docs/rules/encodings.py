@@ -89,11 +89,16 @@ def hashed_crossing(spec: LayerSpec, call: Call) -> Result:
     return (out,), ("output",), why
 
 
-def _vocabulary_size(spec: LayerSpec) -> int | None:
-    """How many indices a lookup layer gives: its vocabulary, OOV and mask entries."""
+def _vocabulary_size(spec: LayerSpec, mask_token: object = None) -> int | None:
+    """How many indices a lookup layer gives a non-int output_mode: its vocabulary and OOV
+    entries (Keras's vocabulary_size(); the mask is counted only in 'int' mode)."""
     if spec.get("pad_to_max_tokens") and spec.get("max_tokens") is not None:
-        return spec.get("max_tokens")
-    return None  # set by adapt() or a vocabulary file: unknown when the model is built
+        return positive_int(spec, "max_tokens", spec.get("max_tokens"))
+    vocabulary = spec.get("vocabulary")
+    if not isinstance(vocabulary, tuple | list):
+        return None  # set by adapt() or read from a file: unknown when the model is built
+    oov = spec.get("num_oov_indices", 1)
+    return len(vocabulary) + oov
 
 
 def lookup(spec: LayerSpec, shape: Shape) -> Result:
@@ -118,7 +123,11 @@ def text_vectorization(spec: LayerSpec, shape: Shape) -> Result:
         )
         return (out,), ("output",), why
     depth = _vocabulary_size(spec)
-    out = (shape[0], depth)
+    # Keras encodes the split words (a new last axis), or each text as one token (split=None)
+    words = (*shape, None) if spec.get("split") is not None else shape
+    if len(words) <= 1:
+        words = (*words, 1)
+    out = _encoded(words, mode, depth, True)
     return (out,), ("output",), _why(mode, depth, "vocabulary entry")
 
 
@@ -145,64 +154,82 @@ def discretization(spec: LayerSpec, shape: Shape) -> Result:
 
 
 def einsum_dense(spec: LayerSpec, shape: Shape) -> Result:
-    """Keras's _analyze_einsum_string, for the output shape only."""
+    """The kernel's sizes as Keras's _analyze_einsum_string gives them, then the output the
+    einsum really gives (Keras 3.15's symbolic shape differs for some ellipsis equations)."""
     equation = spec.get("equation")
     if not isinstance(equation, str):
         raise Refusal(f"equation must be a string such as 'ab,bc->ac', got {equation!r}")
     dots = equation.replace("...", "0")
-    left = False
-    match = re.match("([a-zA-Z]+),([a-zA-Z]+)->([a-zA-Z]+)", dots)
-    if not match:
-        match = re.match("0([a-zA-Z]+),([a-zA-Z]+)->0([a-zA-Z]+)", dots)
-        left = bool(match)
-    if not match:
-        match = re.match("([a-zA-Z]{2,})0,([a-zA-Z]+)->([a-zA-Z]+)0", dots)
-    if not match:
+    forms = (
+        ("([a-zA-Z]+),([a-zA-Z]+)->([a-zA-Z]+)", None),
+        ("0([a-zA-Z]+),([a-zA-Z]+)->0([a-zA-Z]+)", "left"),
+        ("([a-zA-Z]{2,})0,([a-zA-Z]+)->([a-zA-Z]+)0", "right"),
+    )
+    for pattern, side in forms:
+        match = re.match(pattern, dots)
+        if match:
+            elided_side = side
+            break
+    else:
         raise Refusal(
             f"invalid einsum equation {equation!r}; write it as 'ab,bc->ac', '...b,bc->...c' "
             "or 'ab...,bc->ac...'"
         )
     given, weight, result = match.groups()
     elided = len(shape) - len(given)
-    wanted = spec.get("output_shape")
-    out = [wanted] if isinstance(wanted, int) else list(wanted or ())
-    out.insert(0, shape[0])
-    if elided > 0 and left:
-        for i in range(1, elided):
-            out.insert(1, shape[i])
-    elif elided > 0:
-        out.extend(shape[len(shape) - elided :])
-    if left:
-        in_map = {d: i + elided - len(shape) for i, d in enumerate(given)}
-        out_map = {d: i + elided for i, d in enumerate(result)}
-    else:
-        in_map = {d: i for i, d in enumerate(given)}
-        out_map = {d: i for i, d in enumerate(result)}
-    try:
-        for d in given:
-            if d in out_map and out[out_map[d]] is not None and out[out_map[d]] != shape[in_map[d]]:
-                raise Refusal(
-                    f"equation {equation!r}: axis {d!r} is {shape[in_map[d]]} in the input "
-                    f"{format_shape(shape)} but {out[out_map[d]]} in output_shape; make them agree"
-                )
-        for d in weight:
-            if d not in out_map and d not in in_map:
-                raise Refusal(
-                    f"equation {equation!r}: kernel axis {d!r} is in neither the input nor the output"
-                )
-            if d not in out_map and shape[in_map[d]] is None:
-                raise Refusal(
-                    f"equation {equation!r}: the kernel axis {d!r} is sized by the input, "
-                    f"which is None in {format_shape(shape)}"
-                )
-    except IndexError:
+    if elided < 0 or (elided and elided_side is None):
         raise Refusal(
             f"equation {equation!r} names {len(given)} input axes but the input is "
             f"{format_shape(shape)}"
-        ) from None
-    result_shape = tuple(out)
-    why = f"einsum {equation!r} with a learned kernel: {format_shape(shape)} -> {format_shape(result_shape)}"
-    return (result_shape,), ("output",), why
+        )
+    wanted = spec.get("output_shape")
+    keras_out = [wanted] if isinstance(wanted, int) else list(wanted or ())
+    keras_out.insert(0, shape[0])
+    if elided and elided_side == "left":
+        for i in range(1, elided):
+            keras_out.insert(1, shape[i])
+    elif elided:
+        keras_out.extend(shape[len(shape) - elided :])
+    shift = elided if elided_side == "left" else 0
+    in_map = {d: i + shift for i, d in enumerate(given)}
+    out_map = {d: i + shift for i, d in enumerate(result)}
+    if len(keras_out) <= max(out_map.values(), default=0):
+        raise Refusal(f"output_shape={wanted!r} gives fewer sizes than {equation!r}'s output names")
+    for d in given:
+        if d in out_map and keras_out[out_map[d]] not in (None, shape[in_map[d]]):
+            raise Refusal(
+                f"equation {equation!r}: axis {d!r} is {shape[in_map[d]]} in the input "
+                f"{format_shape(shape)} but {keras_out[out_map[d]]} in output_shape; make "
+                "them agree (or None)"
+            )
+    for d in result:
+        if d not in given and d not in weight:
+            raise Refusal(f"equation {equation!r}: output axis {d!r} is in neither operand")
+    for d in weight:
+        if d in out_map:
+            size = keras_out[out_map[d]]
+        elif d in in_map:
+            size = shape[in_map[d]]
+        else:
+            raise Refusal(
+                f"equation {equation!r}: kernel axis {d!r} is in neither the input nor the "
+                "output; every kernel axis must be in one of them"
+            )
+        if size is None:
+            raise Refusal(
+                f"equation {equation!r}: the kernel's axis {d!r} must have a known size, but it "
+                f"is None (input {format_shape(shape)}, output_shape={wanted!r})"
+            )
+    kernel = {d: keras_out[out_map[d]] if d in out_map else shape[in_map[d]] for d in weight}
+    sizes = [shape[in_map[d]] if d in in_map else kernel[d] for d in result]
+    if elided_side == "left":
+        out = (*shape[:elided], *sizes)
+    else:  # elided axes (if any) follow the named ones, as in the input
+        out = (*sizes, *shape[len(shape) - elided :])
+    why = f"einsum {equation!r} with a learned kernel: {format_shape(shape)} -> {format_shape(out)}"
+    if tuple(keras_out) != out and None not in out:
+        why += f" (Keras 3.15's symbolic shape says {format_shape(tuple(keras_out))}; a run gives this)"
+    return (out,), ("output",), why
 
 
 def reversible_embedding(spec: LayerSpec, call: Call) -> Result:
@@ -237,7 +264,7 @@ def mel_spectrogram(spec: LayerSpec, shape: Shape) -> Result:
 def stft_spectrogram(spec: LayerSpec, shape: Shape) -> Result:
     length = positive_int(spec, "frame_length", spec.get("frame_length"))
     step = spec.get("frame_step")
-    step = length // 4 if step is None else positive_int(spec, "frame_step", step)
+    step = length // 2 if step is None else positive_int(spec, "frame_step", step)
     fft = spec.get("fft_length")
     fft = 2 ** (length - 1).bit_length() if fft is None else positive_int(spec, "fft_length", fft)
     mode = spec.get("mode")

@@ -68,8 +68,8 @@ def _conv_geometry(spec: LayerSpec, rank: int):
     kernel = sizes(spec, "kernel_size", spec.get("kernel_size"), rank)
     strides = sizes(spec, "strides", 1, rank)
     dilation = sizes(spec, "dilation_rate", 1, rank)
-    allowed = ("valid", "same", "causal") if rank == 1 and "Transpose" not in spec.name else None
-    padding = padding_of(spec, allowed or ("valid", "same"))
+    padding = padding_of(spec, ("valid", "same"))  # only Conv1D (rules.conv) takes 'causal'
+
     if max(strides) > 1 and max(dilation) > 1:
         raise Refusal("strides > 1 cannot be combined with dilation_rate > 1; choose one")
     return kernel, strides, dilation, padding
@@ -196,6 +196,11 @@ def adaptive_pooling(spec: LayerSpec, shape: Shape) -> Result:
     rank = rank_of(spec.name)
     target = sizes(spec, "output_size", spec.get("output_size"), rank)
     fmt = data_format(spec)
+    if len(shape) == rank + 1:  # Keras reads it as one sample without its batch axis
+        _batch, grid, channels = split_channels((None, *shape), fmt)
+        out = join_channels(None, target, channels, fmt)[1:]
+        why = f"reads {format_shape(shape)} as one sample without a batch axis: {times(grid)} -> {times(target)}"
+        return (out,), ("output",), why
     batch, grid, channels = grid_input(spec, shape, rank, fmt)
     out = join_channels(batch, target, channels, fmt)
     how = "averages" if "Average" in spec.name else "takes the maximum of"

@@ -30,6 +30,12 @@ def group_query_attention(spec: LayerSpec, call: Call) -> Result:
             "training",
         },
     )
+    if None not in (query[2], _value[2]) and query[2] != _value[2]:
+        raise Refusal(
+            f"GroupQueryAttention needs the query and the value equally wide, got "
+            f"{query[2]} and {_value[2]}; project one with Dense({query[2]})",
+            source=("input", 1),
+        )
     out = (query[0], query[1], query[2])
     why = (
         f"{heads} query heads of {head_dim} features share {shared} key/value heads and attend "
