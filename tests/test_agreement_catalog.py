@@ -15,6 +15,7 @@ All in one process, many small models: no ``import keras`` per case.
 from __future__ import annotations
 
 import inspect
+import itertools
 import warnings
 
 import pytest
@@ -540,3 +541,133 @@ def test_rnn_cell_configs_read_back():
         layer = to_keras_layer(text)
         spec = from_config(type(layer).__name__, layer.get_config())
         assert trace([spec], SEQ).outputs == trace([text], SEQ).outputs, spec.text
+
+
+# --------------------------------------------------------------------------- generated grids
+# Every geometry layer of a rank on small grids: each kernel/pool size, stride and padding,
+# known and unknown sizes, both data formats. Keras decides; refusals must match too.
+
+
+def _geometry_cases():
+    cases = []
+    for rank in (1, 2, 3):
+        grid = (5, 4, 6)[:rank]
+        for known in (True, False):
+            sizes = grid if known else (None, *grid[1:])
+            for fmt in ("channels_last", "channels_first"):
+                if fmt == "channels_first" and rank == 1:
+                    continue  # TensorFlow's CPU kernels: channels_first 1-D runs transposed
+                shape = (2, *sizes, 2) if fmt == "channels_last" else (2, 2, *sizes)
+                df = "" if fmt == "channels_last" else ", data_format='channels_first'"
+                for k, s, pad in itertools.product((1, 3), (1, 2), ("valid", "same")):
+                    cases.append(
+                        (f"Conv{rank}DTranspose(3, {k}, strides={s}, padding={pad!r}{df})", shape)
+                    )
+                    if rank < 3:
+                        cases.append(
+                            (
+                                f"SeparableConv{rank}D(3, {k}, strides={s}, padding={pad!r}{df})",
+                                shape,
+                            )
+                        )
+                        cases.append(
+                            (
+                                f"DepthwiseConv{rank}D({k}, strides={s}, padding={pad!r}, depth_multiplier=2{df})",
+                                shape,
+                            )
+                        )
+                    else:
+                        cases.append((f"Conv3D(3, {k}, strides={s}, padding={pad!r}{df})", shape))
+                        cases.append(
+                            (f"MaxPooling3D({k + 1}, strides={s}, padding={pad!r}{df})", shape)
+                        )
+                        cases.append(
+                            (f"AveragePooling3D({k + 1}, strides={s}, padding={pad!r}{df})", shape)
+                        )
+                if rank > 1:
+                    for amount in (1, 2, 3):
+                        cases.append((f"Cropping{rank}D({amount}{df})", shape))
+                        cases.append((f"ZeroPadding{rank}D({amount}{df})", shape))
+                        cases.append((f"UpSampling{rank}D({amount}{df})", shape))
+    return cases
+
+
+GEOMETRY = _geometry_cases()
+
+
+@pytest.mark.parametrize(("layer", "shape"), GEOMETRY, ids=str)
+def test_generated_geometry_agrees_with_keras(layer, shape):
+    try:
+        predicted = trace([layer], shape).outputs
+    except ShapeError as exc:
+        predicted = exc
+    measured = keras_shapes(layer, shape)
+    if isinstance(predicted, Exception) or isinstance(measured, Exception):
+        assert isinstance(predicted, Exception), f"rules {predicted}, Keras refuses: {measured}"
+        assert isinstance(measured, Exception), f"rules refuse ({predicted}), Keras {measured}"
+    else:
+        assert predicted == measured
+
+
+def test_generated_cases_include_refusals():
+    """The grid is not all easy cases: Keras refuses some (kernels larger than the grid)."""
+    refused = 0
+    for layer, shape in GEOMETRY:
+        try:
+            trace([layer], shape)
+        except ShapeError:
+            refused += 1
+    assert 0 < refused < len(GEOMETRY)
+
+
+# --------------------------------------------------------------------------- whole models
+
+
+def video_3d_model():
+    clip = keras.Input((8, 16, 16, 3))
+    x = L.Conv3D(4, 3, activation="relu")(clip)
+    x = L.MaxPool3D()(L.SpatialDropout3D(0.1)(x))
+    x = L.Conv3DTranspose(2, 3, strides=2, padding="same")(x)
+    x = L.GlobalAvgPool3D()(L.GroupNormalization(groups=2)(x))
+    return keras.Model(clip, L.Dense(2)(L.ReLU()(x)))
+
+
+def signal_model():
+    audio = keras.Input((400, 1))
+    x = L.STFTSpectrogram(frame_length=32, window=None)(audio)
+    x = L.SeparableConv1D(8, 3, padding="same")(x)
+    x = L.Conv1DTranspose(4, 3, strides=2)(L.LeakyReLU()(x))
+    _, (h1, c1), h2 = L.RNN([L.LSTMCell(6), L.GRUCell(5)], return_state=True)(x)
+    return keras.Model(audio, [L.Concatenate()([h1, h2]), c1])
+
+
+def image_model():
+    image = keras.Input((20, 20, 3))
+    x = L.Rescaling(1 / 255)(L.CenterCrop(16, 16)(image))
+    x = L.DepthwiseConv2D(3, depth_multiplier=2)(L.ZeroPadding2D(1)(x))
+    x = L.UpSampling2D()(L.AdaptiveAveragePooling2D(4)(L.Cropping2D(((1, 0), (0, 1)))(x)))
+    x = L.EinsumDense("abcd,de->abce", (8, 8, 5))(x)
+    return keras.Model(image, L.Softmax()(L.Flatten()(x)))
+
+
+MODELS = {
+    "3-D convolutions": video_3d_model,
+    "spectrogram to RNN cells": signal_model,
+    "image": image_model,
+}
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_new_layers_in_saved_models_agree_with_keras(name, tmp_path):
+    from rnnshape_docs import trace_model
+    from rnnshape_docs.keras_models import check_model
+    from rnnshape_docs.model_files import trace_file
+
+    keras.backend.clear_session()
+    model = _quiet(MODELS[name])
+    _quiet(lambda: check_model(model))
+    live = trace_model(model)
+    model.save(tmp_path / "model.keras")
+    (tmp_path / "model.json").write_text(model.to_json())
+    for path in (tmp_path / "model.keras", tmp_path / "model.json"):
+        assert trace_file(path).steps == live.steps, path.name
