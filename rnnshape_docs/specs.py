@@ -452,17 +452,16 @@ def _describe(node: ast.expr) -> str:
 
 
 def _layer(node: ast.expr, source: str) -> LayerSpec:
-    known = ", ".join(KNOWN_LAYERS)
+    known = _known_text(node)
     if not isinstance(node, ast.Call):
         raise SpecError(
-            f"{_describe(node)!r} is not a layer call; write one such as 'LSTM(4)' "
-            f"(known layers: {known})"
+            f"{_describe(node)!r} is not a layer call; write one such as 'LSTM(4)' ({known})"
         )
     name = _callee(node.func)
     if name in specs_catalog.REFUSED:
         raise SpecError(f"{name} {specs_catalog.REFUSED[name]}; rnnshape cannot trace it")
     if name not in SIGNATURES:
-        raise SpecError(f"{_describe(node)!r} is not a layer rnnshape knows; known layers: {known}")
+        raise SpecError(f"{_describe(node)!r} is not a layer rnnshape knows; {known}")
     sig = SIGNATURES[name]
     params: dict[str, Any] = {}
     if any(isinstance(a, ast.Starred) for a in node.args) or any(
@@ -507,6 +506,19 @@ def _nested(name: str, key: str, node: ast.expr, source: str) -> LayerSpec | tup
             raise SpecError(f"{name}: {key} is an empty list; give at least one layer")
         return tuple(_layer(element, source) for element in node.elts)
     return _layer(node, source)
+
+
+def _known_text(node: ast.expr) -> str:
+    """What rnnshape knows, in a few words: every layer is too many names for one line."""
+    name = _callee(node.func) if isinstance(node, ast.Call) else None
+    if name:
+        import difflib  # only on this error path: tracing should start fast
+
+        lower = {known.lower(): known for known in KNOWN_LAYERS}
+        close = difflib.get_close_matches(name.lower(), lower, n=1)
+        if close:
+            return f"did you mean {lower[close[0]]}? (it knows every layer of keras.layers)"
+    return f"it knows the {len(KNOWN_LAYERS)} layers of keras.layers, such as LSTM and Dense"
 
 
 def _literal(name: str, key: str, node: ast.expr) -> Any:
