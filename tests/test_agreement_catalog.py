@@ -389,6 +389,11 @@ CASES = [
     ("RNN([GRUCell(2), GRUCell(5)], return_sequences=True)", SEQ, "ok"),
     ("RNN(LSTMCell(4), stateful=True)", (None, 7, 3), "refused"),
     ("RNN(LSTMCell(4))", (2, 3), "refused"),
+    ("Bidirectional(RNN(LSTMCell(3)))", SEQ, "ok"),
+    ("Bidirectional(RNN(GRUCell(3), return_sequences=True), merge_mode='sum')", SEQ, "ok"),
+    ("Bidirectional(RNN(LSTMCell(3), return_state=True), merge_mode=None)", SEQ, "ok"),
+    ("Bidirectional(RNN([SimpleRNNCell(3), GRUCell(2)], return_sequences=True))", SEQ, "ok"),
+    ("Bidirectional(RNN(LSTMCell(3), go_backwards=True))", SEQ, "refused"),
     ("ConvLSTM3D(2, 3)", (2, 3, 6, 6, 6, 2), "ok"),
     (
         "ConvLSTM3D(2, 3, padding='same', return_sequences=True, return_state=True)",
