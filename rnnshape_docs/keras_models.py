@@ -80,12 +80,21 @@ def to_keras_layer(spec: str | LayerSpec) -> keras.layers.Layer:
     """A fresh Keras layer for one spec (the name is from the allow-list, never looked up freely)."""
     spec = parse(spec)
     kwargs: dict[str, Any] = {
-        key: to_keras_layer(value) if isinstance(value, LayerSpec) else value
+        key: _keras_value(value)
         for key, value in spec.params.items()
         # the model's input is built as keras.Input; a program's non-literal (Opaque) is unknown
         if not is_input_keyword(spec, key) and not isinstance(value, Opaque)
     }
     return getattr(keras.layers, spec.name)(**kwargs)
+
+
+def _keras_value(value: Any) -> Any:
+    """An argument for Keras: a nested layer (or a list of them, an RNN's cells) built."""
+    if isinstance(value, LayerSpec):
+        return to_keras_layer(value)
+    if isinstance(value, tuple) and value and all(isinstance(v, LayerSpec) for v in value):
+        return [to_keras_layer(v) for v in value]
+    return value
 
 
 def build_model(

@@ -21,6 +21,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from rnnshape_docs import specs_catalog
+
 
 class SpecError(ValueError):
     """The text is not a layer call rnnshape can read."""
@@ -249,6 +251,20 @@ SIGNATURES: dict[str, _Signature] = {
     "ConvLSTM1D": _Signature(_CONV_LSTM, ("filters", "kernel_size"), ()),
     "ConvLSTM2D": _Signature(_CONV_LSTM, ("filters", "kernel_size"), ()),
 }
+# Every other public layer of keras.layers, its aliases, and the keywords layers take
+# through **kwargs (issue 24): data in specs_catalog, checked there against Keras.
+SIGNATURES.update((name, _Signature(*sig)) for name, sig in specs_catalog.SIGNATURES.items())
+for _name, _sig in SIGNATURES.items():
+    _positional = specs_catalog.POSITIONAL.get(_name, _sig.positional)
+    _added = specs_catalog.ADDED_KEYWORDS.get(_name, ())
+    if _name not in specs_catalog.CLOSED:  # the base Layer's keywords, through **kwargs
+        _refused = specs_catalog.BASE_REFUSED.get(_name, ())
+        _added += tuple(k for k in specs_catalog.BASE_KEYWORDS if k not in _refused)
+    _own = {*_positional, *_sig.keywords}
+    _keywords = tuple(k for k in _sig.keywords if k not in _positional)
+    _added = tuple(k for k in _added if k not in _own)
+    SIGNATURES[_name] = _Signature(_positional, _sig.required, (*_keywords, *_added))
+SIGNATURES.update((alias, SIGNATURES[name]) for alias, name in specs_catalog.ALIASES.items())
 
 _RNN_SHAPE = {
     "return_sequences": False,
@@ -335,12 +351,14 @@ SHAPE_ARGS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
         },
     ),
 }
+SHAPE_ARGS.update(specs_catalog.SHAPE_ARGS)  # the rest of keras.layers (issue 24)
+SHAPE_ARGS.update((alias, SHAPE_ARGS[name]) for alias, name in specs_catalog.ALIASES.items())
 
 #: The layer names rnnshape knows, in the order design.md lists them.
 KNOWN_LAYERS: tuple[str, ...] = tuple(SIGNATURES)
 RECURRENT = ("SimpleRNN", "LSTM", "GRU")
 #: The layers with return_sequences (the recurrent ones and the ConvLSTMs, whose steps are grids).
-RETURNS_SEQUENCES = (*RECURRENT, "ConvLSTM1D", "ConvLSTM2D")
+RETURNS_SEQUENCES = (*RECURRENT, "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "RNN")
 #: Bidirectional's merge modes (None: the two directions as two tensors).
 MERGE_MODES = ("concat", "sum", "mul", "ave", None)
 WRAPPERS = ("Bidirectional", "TimeDistributed")
@@ -491,18 +509,23 @@ def from_values(name: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> La
         name, note = LEGACY_LAYERS[name]
         if note:
             notes.append(note)
+    if name in specs_catalog.REFUSED:
+        raise SpecError(f"{name} {specs_catalog.REFUSED[name]}; rnnshape cannot trace it")
     if name not in SIGNATURES:
-        raise SpecError(
-            f"{name!r} is not a layer rnnshape knows; known layers: {', '.join(KNOWN_LAYERS)}"
-        )
+        raise SpecError(f"{name!r} is not a layer rnnshape knows; {_known_for(name)}")
     sig = SIGNATURES[name]
     if len(args) > len(sig.positional):
         raise SpecError(
             f"{name} takes at most {len(sig.positional)} positional arguments "
             f"({', '.join(sig.positional[:3])}, ...), got {len(args)}"
         )
-    allowed = set(sig.positional) | set(sig.keywords) | set(_BASE)
-    takes_input = allowed | {"input_shape", "input_dim"}  # Keras 3's base layer takes these
+    allowed = set(sig.positional) | set(sig.keywords)
+    if name not in specs_catalog.CLOSED:  # layers without **kwargs take no base keywords
+        allowed |= set(_BASE)
+    # Keras 3's base layer takes these (a layer without **kwargs does not)
+    takes_input = allowed | (
+        set() if name in specs_catalog.CLOSED else {"input_shape", "input_dim"}
+    )
     params: dict[str, Any] = {}
     positional = list(zip(sig.positional, args, strict=False))
     for key, value in [*positional, *kwargs.items()]:
@@ -566,6 +589,13 @@ def _value(name: str, key: str, value: Any) -> Any:
         if not isinstance(value, LayerSpec):
             raise SpecError(f"{name}({key}=...): give a layer, such as LSTM(4)")
         return value
+    if (name, key) in specs_catalog.NESTED:  # RNN(cell=...), or a list of cells
+        if isinstance(value, list):
+            value = tuple(value)
+        cells = value if isinstance(value, tuple) else (value,)
+        if not cells or not all(isinstance(v, LayerSpec) for v in cells):
+            raise SpecError(f"{name}({key}=...): give a layer, or a list of layers")
+        return value
     if isinstance(value, Opaque):
         if _free(key):
             return value
@@ -580,6 +610,8 @@ def _value(name: str, key: str, value: Any) -> Any:
 
 
 def _text(value: Any) -> str:
+    if isinstance(value, tuple) and value and all(isinstance(v, LayerSpec) for v in value):
+        return f"[{', '.join(v.text for v in value)}]"  # an RNN's cells
     return value.text if isinstance(value, LayerSpec | Opaque) else repr(value)
 
 
@@ -689,15 +721,16 @@ def _describe(node: ast.expr) -> str:
 
 def _layer(node: ast.expr, source: str) -> LayerSpec:
     """The literals of a call read with ast, then `from_values` (one allow-list for both)."""
-    known = ", ".join(KNOWN_LAYERS)
+    known = _known_text(node)
     if not isinstance(node, ast.Call):
         raise SpecError(
-            f"{_describe(node)!r} is not a layer call; write one such as 'LSTM(4)' "
-            f"(known layers: {known})"
+            f"{_describe(node)!r} is not a layer call; write one such as 'LSTM(4)' ({known})"
         )
     name = _callee(node.func)
+    if name in specs_catalog.REFUSED:
+        raise SpecError(f"{name} {specs_catalog.REFUSED[name]}; rnnshape cannot trace it")
     if name not in SIGNATURES and name not in LEGACY_LAYERS:
-        raise SpecError(f"{_describe(node)!r} is not a layer rnnshape knows; known layers: {known}")
+        raise SpecError(f"{_describe(node)!r} is not a layer rnnshape knows; {known}")
     if any(isinstance(a, ast.Starred) for a in node.args) or any(
         k.arg is None for k in node.keywords
     ):
@@ -720,7 +753,35 @@ def _layer(node: ast.expr, source: str) -> LayerSpec:
 def _argument(name: str, key: str, node: ast.expr, source: str) -> Any:
     if key in ("layer", "backward_layer") and name in WRAPPERS:
         return _layer(node, source)
+    if (name, key) in specs_catalog.NESTED:
+        return _nested(name, key, node, source)
     return _literal(name, key, node)
+
+
+def _nested(name: str, key: str, node: ast.expr, source: str) -> LayerSpec | tuple[LayerSpec, ...]:
+    """A layer argument (``RNN(cell=...)``), or a list of them (``RNN([LSTMCell(4), ...])``)."""
+    if isinstance(node, ast.List | ast.Tuple):
+        if not node.elts:
+            raise SpecError(f"{name}: {key} is an empty list; give at least one layer")
+        return tuple(_layer(element, source) for element in node.elts)
+    return _layer(node, source)
+
+
+def _known_text(node: ast.expr) -> str:
+    """What rnnshape knows, in a few words: every layer is too many names for one line."""
+    return _known_for(_callee(node.func) if isinstance(node, ast.Call) else None)
+
+
+def _known_for(name: str | None) -> str:
+    """A did-you-mean for a layer name, or how many layers rnnshape knows."""
+    if name:
+        import difflib  # only on this error path: tracing should start fast
+
+        lower = {known.lower(): known for known in KNOWN_LAYERS}
+        close = difflib.get_close_matches(name.lower(), lower, n=1)
+        if close:
+            return f"did you mean {lower[close[0]]}? (it knows every layer of keras.layers)"
+    return f"it knows the {len(KNOWN_LAYERS)} layers of keras.layers, such as LSTM and Dense"
 
 
 def _literal(name: str, key: str, node: ast.expr) -> Any:
@@ -791,6 +852,7 @@ def from_config(class_name: str, config: dict[str, Any]) -> LayerSpec:
     >>> from_config("LSTM", {"units": 8, "return_sequences": True, "activation": "tanh"}).text
     'LSTM(8, return_sequences=True)'
     """
+    class_name = specs_catalog.CONFIG_NAMES.get(class_name, class_name)
     if class_name not in SHAPE_ARGS:
         raise SpecError(f"{class_name} is not a layer rnnshape has rules for")
     if not isinstance(config, dict):
@@ -808,6 +870,7 @@ def from_config(class_name: str, config: dict[str, Any]) -> LayerSpec:
         if key not in config:
             raise SpecError(f"the config of a {class_name} has no {key!r}")
         parts.append(repr(_json_value(class_name, key, config[key])))
+    parts += [f"{key}={text}" for key, text in _nested_configs(class_name, config).items()]
     for key, default in keywords.items():
         value = _json_value(class_name, key, config.get(key, default))
         if value != default and not _same_as_default(class_name, key, value, config):
@@ -820,6 +883,21 @@ def _wrapped_config(class_name: str, config: dict[str, Any], key: str) -> LayerS
     if not isinstance(inner, dict) or not isinstance(inner.get("class_name"), str):
         raise SpecError(f"the config of a {class_name} has no layer under {key!r}")
     return from_config(inner["class_name"], inner.get("config", {}))
+
+
+def _nested_configs(class_name: str, config: dict[str, Any]) -> dict[str, str]:
+    """The layers a config holds under a nested parameter (an RNN's cell), as text."""
+    found = {}
+    for name, key in specs_catalog.NESTED:
+        if name != class_name:
+            continue
+        inner = config.get(key)
+        if isinstance(inner, list):
+            cells = [_wrapped_config(class_name, {key: cell}, key).text for cell in inner]
+            found[key] = f"[{', '.join(cells)}]"
+        else:
+            found[key] = _wrapped_config(class_name, config, key).text
+    return found
 
 
 def _is_mirror(forward: LayerSpec, backward: LayerSpec) -> bool:

@@ -116,7 +116,7 @@ def test_json_lists_every_output(capsys):
             ["trace", "--input", "2,5,3", "LSTM(4, return_state=True)", "Dense(1)"],
             "cannot continue",
         ),
-        (["trace", "--input", "2,5,3", "Conv3D(4, 3)"], "not a layer rnnshape knows"),
+        (["trace", "--input", "2,5,3", "Conv4D(4, 3)"], "not a layer rnnshape knows"),
         (["trace", "--input", "2,5,3", "LSTM(4, foo=1)"], "no keyword 'foo'"),
         (["trace", "--input", "2,5,3", "__import__('os').system('echo hi')"], "not a layer"),
         (["trace", "--input", "2,x,3", "LSTM(4)"], "'x' is not a size"),

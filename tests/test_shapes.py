@@ -204,7 +204,7 @@ def test_the_classic_mistake_after_bidirectional():
         (["LSTM(4, stateful=True)"], (None, 7, 3), "stateful=True needs a known batch size"),
         (["LSTM(4, return_state=True)", "Dense(1)"], (2, 7, 3), "cannot continue after layer 1"),
         (["Bidirectional(LSTM(4), merge_mode=None)", "Dense(1)"], (2, 7, 3), "2 tensors"),
-        (["Conv3D(4, 3)"], (2, 7, 3), "layer 1: 'Conv3D(...)' is not a layer rnnshape knows"),
+        (["Conv4D(4, 3)"], (2, 7, 3), "layer 1: 'Conv4D(...)' is not a layer rnnshape knows"),
         (["LSTM(4, return_sequnces=True)"], (2, 7, 3), "no keyword 'return_sequnces'"),
         (["Bidirectional(LSTM(4), backward_layer=LSTM(3))"], (2, 7, 3), "go_backwards=True"),
         (["TimeDistributed(Dense(3))"], (2, 7), "at least 3 axes"),

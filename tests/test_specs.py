@@ -139,7 +139,7 @@ def test_every_layer_of_issue_11_is_known_and_read_from_configs():
     ("text", "says"),
     [
         # not a known layer call
-        ("Conv3D(3, 3)", "not a layer rnnshape knows"),
+        ("Conv4D(3, 3)", "not a layer rnnshape knows"),
         ("print(1)", "not a layer rnnshape knows"),
         ("__import__('os').system('rm -rf /')", "not a layer rnnshape knows"),
         ("os.system('ls')", "not a layer rnnshape knows"),
@@ -218,6 +218,8 @@ def test_from_values_is_the_one_allow_list():
     with pytest.raises(SpecError, match=r"did you mean return_sequences=\?"):
         from_values("LSTM", [4], {"return_sequencs": True})
     with pytest.raises(SpecError, match="not a layer rnnshape knows"):
+        from_values("Conv4D", [], {})
+    with pytest.raises(SpecError, match="Lambda runs a Python function"):  # refused by name
         from_values("Lambda", [], {})
     with pytest.raises(SpecError, match="give a layer"):
         from_values("TimeDistributed", ["Dense(1)"], {})
@@ -253,12 +255,13 @@ def test_notes_are_not_part_of_equality():
         ),
         (
             "Convolution1D(nb_filter=8, filter_length=3, border_mode='same', subsample_length=2)",
-            "Conv1D(filters=8, kernel_size=3, padding='same', strides=2)",
+            # Keras 3 still has the alias Convolution1D (it is Conv1D): the name is kept
+            "Convolution1D(filters=8, kernel_size=3, padding='same', strides=2)",
             "nb_filter= is Keras 1",
         ),
         (
             "MaxPool1D(pool_length=2, stride=1)",
-            "MaxPooling1D(pool_size=2, strides=1)",
+            "MaxPool1D(pool_size=2, strides=1)",
             "pool_length=",
         ),
         ("LSTM(4, return_sequence=True)", "LSTM(4, return_sequences=True)", "misspelling"),

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from rnnshape_docs.rules import (
     attention,
+    catalog,
     conv,
     conv_recurrent,
     core,
@@ -74,11 +75,14 @@ SEVERAL: dict[str, CallRule] = {
     **merge.RULES,
     **attention.RULES,
 }
+# The rest of keras.layers (issue 24), aliases included: registered in rules.catalog.
+SINGLE.update(catalog.single(SINGLE))
+SEVERAL.update(catalog.several(SEVERAL))
 
 
 def takes_several(name: str) -> bool:
     """Whether the layer takes a list of tensors (merges, attention) as its input."""
-    return name in merge.RULES or name in attention.RULES
+    return name in merge.RULES or name in attention.RULES or name in catalog.TAKES_LISTS
 
 
 def apply(spec: LayerSpec, call: Call | Shape) -> Result:

@@ -20,6 +20,7 @@ STATE_NAMES = {
     "SimpleRNN": ("h",),
     "ConvLSTM1D": ("h", "c"),
     "ConvLSTM2D": ("h", "c"),
+    "ConvLSTM3D": ("h", "c"),
 }
 
 #: What a rule returns: the output shapes (Keras's order), what each output is, the reason.

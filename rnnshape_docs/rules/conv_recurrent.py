@@ -44,7 +44,7 @@ def conv_lstm(spec: LayerSpec, call: Call | Shape) -> Result:
     if extra:
         raise Refusal(f"{spec.name} takes no call argument {extra[0]}= that rnnshape knows")
     shape = call.shape
-    rank = 1 if spec.name == "ConvLSTM1D" else 2
+    rank = int(spec.name[-2])  # ConvLSTM1D, 2D, 3D
     # Keras 3.15 builds filters=0 and fails when it runs: refused here with the others.
     filters = positive_int(spec, "filters", spec.get("filters"))
     kernel = sizes(spec, "kernel_size", spec.get("kernel_size"), rank)
@@ -54,7 +54,7 @@ def conv_lstm(spec: LayerSpec, call: Call | Shape) -> Result:
     fmt = data_format(spec)
     if max(strides) > 1 and max(dilation) > 1:
         raise Refusal("strides > 1 cannot be combined with dilation_rate > 1; choose one")
-    grid_axes = "steps" if rank == 1 else "rows, columns"
+    grid_axes = {1: "steps", 2: "rows, columns", 3: "depth, rows, columns"}[rank]
     axes = (
         f"batch, time, {grid_axes}, channels"
         if fmt == "channels_last"

@@ -18,7 +18,11 @@ from rnnshape_docs.rules.base import (
 )
 from rnnshape_docs.specs import MERGE_MODES, RECURRENT, RETURNS_SEQUENCES, LayerSpec
 
-CONV_RECURRENT = ("ConvLSTM1D", "ConvLSTM2D")  # rules in conv_recurrent; Bidirectional takes them
+CONV_RECURRENT = (
+    "ConvLSTM1D",
+    "ConvLSTM2D",
+    "ConvLSTM3D",
+)  # rules in conv_recurrent; Bidirectional takes them
 
 
 def rnn_core(spec: LayerSpec, shape: Shape) -> tuple[tuple[Shape, ...], tuple[str, ...], int]:
@@ -185,9 +189,9 @@ def bidirectional(spec: LayerSpec, call: Call | Shape) -> Result:
         modes = ", ".join(map(repr, MERGE_MODES[:-1]))
         raise Refusal(f"unknown merge_mode {merge!r}; use {modes} or {MERGE_MODES[-1]}")
     for inner in (forward, backward):
-        if inner is not None and inner.name not in (*RECURRENT, *CONV_RECURRENT):
+        if inner is not None and inner.name not in (*RECURRENT, *CONV_RECURRENT, "RNN"):
             raise Refusal(
-                "Bidirectional wraps a recurrent layer (SimpleRNN, LSTM, GRU, ConvLSTM1D/2D), "
+                "Bidirectional wraps a recurrent layer (SimpleRNN, LSTM, GRU, RNN, ConvLSTM1D/2D/3D), "
                 f"not {inner.name}"
             )
     if backward is None:
@@ -299,6 +303,11 @@ def _wrapped_rnn(inner: LayerSpec, shape: Shape) -> tuple[tuple[Shape, ...], tup
         if inner.name in CONV_RECURRENT:
             outputs, names, _why = conv_recurrent.conv_lstm(inner, Call((shape,)))
             return outputs, names, inner.get("filters")
+        if inner.name == "RNN":  # around cells (rules.cells, which imports this module)
+            from rnnshape_docs.rules import cells
+
+            outputs, names, _why = cells.rnn(inner, Call((shape,)))
+            return outputs, names, outputs[0][-1]
         return rnn_core(inner, shape)
     except Refusal as exc:
         raise Refusal(

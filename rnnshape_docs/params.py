@@ -1,0 +1,212 @@
+"""How many weights a layer holds once built, as ``model.summary()`` counts them (issue 24,
+item 5): trainable and non-trainable, from the layer's configuration and its input shapes.
+
+`count` returns ``(trainable, non_trainable)``, or None for a layer whose count is not
+worked out here (its row then shows no count rather than a wrong one). Keras's own
+``count_params()`` is the truth: tests/test_agreement_catalog.py checks every count. The
+rows do not show the counts yet: that waits for the tracer's one walk (issue 24's item 5).
+Nothing here imports Keras.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from rnnshape_docs.rules.base import Shape
+from rnnshape_docs.rules.elementwise import IMAGE_LAYERS
+from rnnshape_docs.specs import LayerSpec
+
+Count = tuple[int, int]
+
+
+def _flag(spec: LayerSpec, key: str, default: bool = True) -> bool:
+    return bool(spec.get(key, default))
+
+
+def _rank_sizes(value, rank: int) -> tuple[int, ...]:
+    if isinstance(value, tuple | list):
+        return tuple(value)
+    return (value,) * rank
+
+
+def _channels(spec: LayerSpec, shape: Shape) -> int | None:
+    fmt = spec.get("data_format") or "channels_last"
+    return shape[-1] if fmt == "channels_last" else shape[1]
+
+
+def _rank(spec: LayerSpec, shape: Shape) -> int:
+    for rank in (1, 2, 3):
+        if f"{rank}D" in spec.name:
+            return rank
+    return len(shape) - 2
+
+
+def _dense(spec: LayerSpec, shape: Shape) -> Count | None:
+    if spec.get("lora_rank") is not None:
+        return None
+    units, width = spec.get("units"), shape[-1]
+    return units * width + units * _flag(spec, "use_bias"), 0
+
+
+def _recurrent(spec: LayerSpec, width: int) -> int:
+    units = spec.get("units")
+    gates = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}[spec.name.removesuffix("Cell")]
+    bias = gates * units if _flag(spec, "use_bias") else 0
+    if gates == 3 and _flag(spec, "reset_after"):
+        bias *= 2  # GRU's reset_after: one bias for the input, one for the recurrent kernel
+    return gates * units * (width + units) + bias
+
+
+def _conv(spec: LayerSpec, shape: Shape) -> Count | None:
+    rank = _rank(spec, shape)
+    kernel = math.prod(_rank_sizes(spec.get("kernel_size"), rank))
+    channels = _channels(spec, shape)
+    bias = _flag(spec, "use_bias")
+    if spec.name.startswith("Depthwise"):
+        mult = spec.get("depth_multiplier")
+        return kernel * channels * mult + channels * mult * bias, 0
+    filters = spec.get("filters")
+    if spec.name.startswith("Separable"):
+        mult = spec.get("depth_multiplier")
+        return kernel * channels * mult + channels * mult * filters + filters * bias, 0
+    groups = spec.get("groups", 1) or 1
+    return kernel * channels // groups * filters + filters * bias, 0
+
+
+def _conv_lstm(spec: LayerSpec, shape: Shape) -> Count:
+    rank = _rank(spec, shape)
+    kernel = math.prod(_rank_sizes(spec.get("kernel_size"), rank))
+    filters = spec.get("filters")
+    fmt = spec.get("data_format") or "channels_last"
+    channels = shape[-1] if fmt == "channels_last" else shape[2]
+    bias = 4 * filters if _flag(spec, "use_bias") else 0
+    return kernel * (channels + filters) * 4 * filters + bias, 0
+
+
+def _axes_size(shape: Shape, axis) -> int:
+    axes = axis if isinstance(axis, tuple | list) else (axis,)
+    return math.prod(shape[a] for a in axes)
+
+
+def _normalization(spec: LayerSpec, shape: Shape) -> Count | None:
+    name = spec.name
+    if name == "LayerNormalization":
+        size = _axes_size(shape, spec.get("axis"))
+        return size * (_flag(spec, "center") + _flag(spec, "scale")), 0
+    if name == "BatchNormalization":
+        size = shape[int(spec.get("axis"))]
+        return size * (_flag(spec, "center") + _flag(spec, "scale")), 2 * size
+    if name == "GroupNormalization":
+        size = shape[spec.get("axis")]
+        return size * (_flag(spec, "center") + _flag(spec, "scale")), 0
+    if name == "RMSNormalization":
+        return _axes_size(shape, spec.get("axis")), 0
+    return None
+
+
+def _attention(spec: LayerSpec, inputs: Sequence[Shape]) -> Count | None:
+    query, value = inputs[0], inputs[1]
+    key = inputs[2] if len(inputs) > 2 else value
+    if spec.name == "Attention":
+        return _flag(spec, "use_scale", False) + (spec.get("score_mode") == "concat"), 0
+    if spec.name == "AdditiveAttention":
+        return (query[-1] if _flag(spec, "use_scale") else 0), 0
+    if spec.name == "MultiHeadAttention":
+        if spec.get("output_shape") is not None or spec.get("use_gate", False):
+            return None
+        heads, kd = spec.get("num_heads"), spec.get("key_dim")
+        vd = spec.get("value_dim") or kd
+        bias = _flag(spec, "use_bias")
+        total = (query[-1] + bias) * heads * kd + (key[-1] + bias) * heads * kd
+        total += (value[-1] + bias) * heads * vd + heads * vd * query[-1] + query[-1] * bias
+        return total, 0
+    return None
+
+
+_NO_WEIGHTS = {
+    "Activation", "ActivityRegularization", "Add", "AlphaDropout", "Average", "Concatenate",
+    "Cropping1D", "Cropping2D", "Cropping3D", "Dot", "Dropout", "ELU", "Flatten",
+    "GaussianDropout", "GaussianNoise", "Identity", "LeakyReLU", "Masking", "Maximum",
+    "Minimum", "Multiply", "Permute", "ReLU", "RepeatVector", "Reshape", "Softmax",
+    "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "Subtract", "UnitNormalization",
+    "UpSampling1D", "UpSampling2D", "UpSampling3D", "ZeroPadding1D", "ZeroPadding2D",
+    "ZeroPadding3D", "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling1D",
+    "AveragePooling2D", "AveragePooling3D", "GlobalAveragePooling1D", "GlobalAveragePooling2D",
+    "GlobalAveragePooling3D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D",
+    "AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "AdaptiveAveragePooling3D",
+    "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D", "Rescaling",
+    "Resizing", "CenterCrop", "RandomCrop", "RandomFlip", "RandomRotation", "RandomZoom",
+    "RandomTranslation", "RandomContrast", "RandomBrightness", "Hashing", "CategoryEncoding",
+    "MaxNumBoundingBoxes",
+}  # fmt: skip
+
+
+def count(spec: LayerSpec, inputs: Sequence[Shape]) -> Count | None:
+    """(trainable, non-trainable) weights of ``spec`` built on ``inputs``, or None."""
+    from rnnshape_docs.specs_catalog import ALIASES
+
+    name = ALIASES.get(spec.name, spec.name)
+    spec = LayerSpec(name, spec.params, spec.text)
+    shape = inputs[0]
+    result = _count(spec, shape, inputs)
+    if result is not None and spec.params.get("trainable") is False:
+        return 0, sum(result)
+    return result
+
+
+def _count(spec: LayerSpec, shape: Shape, inputs: Sequence[Shape]) -> Count | None:
+    name = spec.name
+    if name in _NO_WEIGHTS or name in IMAGE_LAYERS:
+        return 0, 0
+    if name == "Dense":
+        return _dense(spec, shape)
+    if name in ("SimpleRNN", "LSTM", "GRU"):
+        return _recurrent(spec, shape[-1]), 0
+    if name == "RNN":
+        cell = spec.params["cell"]
+        cells = list(cell) if isinstance(cell, tuple) else [cell]
+        flat = []
+        for one in cells:
+            flat += list(one.params["cells"]) if one.name == "StackedRNNCells" else [one]
+        total, width = 0, shape[-1]
+        for one in flat:
+            total += _recurrent(one, width)
+            width = one.get("units")
+        return total, 0
+    if name == "Bidirectional":
+        forward = spec.params["layer"]
+        backward = spec.params.get("backward_layer") or forward
+        counts = [count(layer, inputs) for layer in (forward, backward)]
+        if None in counts:
+            return None
+        return counts[0][0] + counts[1][0], counts[0][1] + counts[1][1]
+    if name == "TimeDistributed":
+        return count(spec.params["layer"], [(shape[0], *shape[2:])])
+    if name == "Embedding":
+        if spec.get("lora_rank") is not None:
+            return None
+        return spec.get("input_dim") * spec.get("output_dim"), 0
+    if name == "ReversibleEmbedding":
+        tied = _flag(spec, "tie_weights")
+        return spec.get("input_dim") * spec.get("output_dim") * (1 if tied else 2), 0
+    if name.startswith(("Conv", "Separable", "Depthwise")) and "Transpose" not in name:
+        if name.startswith("ConvLSTM"):
+            return _conv_lstm(spec, shape)
+        return _conv(spec, shape)
+    if name.endswith("Transpose"):
+        rank = _rank(spec, shape)
+        kernel = math.prod(_rank_sizes(spec.get("kernel_size"), rank))
+        filters = spec.get("filters")
+        return kernel * _channels(spec, shape) * filters + filters * _flag(spec, "use_bias"), 0
+    if name.endswith("Normalization") and name != "SpectralNormalization":
+        return _normalization(spec, shape)
+    if name == "PReLU":
+        shared = spec.get("shared_axes") or ()
+        shared = shared if isinstance(shared, tuple | list) else (shared,)
+        return math.prod(1 if i in shared else s for i, s in enumerate(shape) if i), 0
+    if name in ("Attention", "AdditiveAttention", "MultiHeadAttention"):
+        return _attention(spec, inputs)
+    if name == "EinsumDense":
+        return None  # the kernel's axes come from the equation: not worked out yet
+    return None
