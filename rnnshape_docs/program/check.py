@@ -453,6 +453,21 @@ class Program:
                 fix = with_keyword(earlier.source, "return_sequences", True)
                 fix_line = earlier.line
                 edit = replace(earlier.source, fix)
+        removed = _REMOVE.search(message)
+        if not fix and removed and layers.get(removed.group(1)) is not None:
+            # A Flatten or pooling layer took the time axis away: its line goes.
+            gone = layers[removed.group(1)]
+            edit = self._remove_layer(gone)
+            if edit is not None:
+                fix, fix_line = f"remove {ast.unparse(gone.source)}", gone.line
+        per_step = _PER_STEP.search(message)
+        if not fix and per_step and layer is not None:
+            # A grid per step: flatten each step before the recurrent layer.
+            prefix = _prefix(layer)
+            new = f"{prefix}TimeDistributed({prefix}Flatten())"
+            edit = self._insert_layer_before(layer, new)
+            if edit is not None:
+                fix, fix_line = f"{new} before {ast.unparse(layer.source)}", layer.line
         if data is not None and layer is not None and model.layers and layer is model.layers[0]:
             # The model takes its input shape from the data: the data is what to change.
             name, array = data
@@ -714,6 +729,39 @@ class Program:
         text = self.source.text.splitlines()[line - 1]
         indent = text[: len(text) - len(text.lstrip())]
         return Edit(end + 1, 0, end + 1, 0, f"{indent}{statement}\n")
+
+    def _layer_statement(self, layer: LayerObj) -> tuple[str, str] | None:
+        """The layer's own line when it holds nothing else: ``model.add(layer)`` or a list
+        element ``layer,``; (the line's text, its indentation)."""
+        if layer.source is None or self.source.cells:
+            return None
+        lines = self.source.text.splitlines()
+        if layer.source.lineno != layer.source.end_lineno or layer.line > len(lines):
+            return None
+        text = lines[layer.line - 1]
+        call = ast.unparse(layer.source)
+        stripped = text.strip()
+        alone = stripped.rstrip(",") == call or (
+            stripped.endswith(".add(" + call + ")") and stripped.count("(") == call.count("(") + 1
+        )
+        if not alone:
+            return None
+        return text, text[: len(text) - len(text.lstrip())]
+
+    def _remove_layer(self, layer: LayerObj) -> Edit | None:
+        if self._layer_statement(layer) is None:
+            return None
+        return Edit(layer.line, 0, layer.line + 1, 0, "")
+
+    def _insert_layer_before(self, layer: LayerObj, new: str) -> Edit | None:
+        found = self._layer_statement(layer)
+        if found is None:
+            return None
+        text, indent = found
+        stripped = text.strip()
+        call = ast.unparse(layer.source)
+        line = stripped.replace(call, new) if ".add(" in stripped else f"{new},"
+        return Edit(layer.line, 0, layer.line, 0, f"{indent}{line}\n")
 
     def _traces_on(self, model: ModelObj, shape: tuple) -> ModelTrace | None:
         """The model's trace on ``shape``, or None if a layer refuses it (no findings)."""
@@ -1275,6 +1323,8 @@ class Program:
 
 
 _LAYER_NAME = re.compile(r"^layer '([^']+)'")
+_REMOVE = re.compile(r"'([^']+)', (?:Flatten|\w*Pool\w*)\(.*?\): remove it")
+_PER_STEP = re.compile(r"flatten each step into its features: TimeDistributed\(Flatten\(\)\)")
 _PROPOSED = re.compile(r"axis of size 1: (\([^)]*\))")
 _PRODUCER = re.compile(r"; '([^']+)', [A-Za-z]+\(.*passes on only its last output")
 
@@ -1284,6 +1334,12 @@ def _product(shape: tuple) -> sizes.Size:
     for size in shape:
         total = sizes.mul(total, size)
     return total
+
+
+def _prefix(layer: LayerObj) -> str:
+    """How the program spells the layers' module in this call (``layers.``, ``keras.layers.``)."""
+    callee = ast.unparse(layer.source.func) if layer.source is not None else ""
+    return callee[: -len(layer.class_name)] if callee.endswith(layer.class_name) else ""
 
 
 def _batch_size(kwargs: dict, x: Any, method: str) -> sizes.Size:
