@@ -252,12 +252,12 @@ def test_notes_are_not_part_of_equality():
             "dropout_W=",
         ),
         (
-            "Convolution1D(nb_filter=8, filter_length=3, border_mode='same', subsample_length=2)",
+            "Conv1D(nb_filter=8, filter_length=3, border_mode='same', subsample_length=2)",
             "Conv1D(filters=8, kernel_size=3, padding='same', strides=2)",
             "nb_filter= is Keras 1",
         ),
         (
-            "MaxPool1D(pool_length=2, stride=1)",
+            "MaxPooling1D(pool_length=2, stride=1)",
             "MaxPooling1D(pool_size=2, strides=1)",
             "pool_length=",
         ),
@@ -309,3 +309,11 @@ def test_keywords_keras_3_takes():
         "Dense(4, input_dim=3)",
     ):
         assert parse(text).text == text
+
+
+def test_a_keras_3_alias_reads_as_its_layer():
+    # an alias with a SIGNATURES entry of its own (issue 24) keeps its name: the entry wins
+    spec = parse("Convolution1D(8, 3)")
+    assert spec.name in ("Conv1D", "Convolution1D")
+    assert spec.params == {"filters": 8, "kernel_size": 3}
+    assert spec.notes == ()
