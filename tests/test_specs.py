@@ -312,3 +312,11 @@ def test_keywords_keras_3_takes():
         "Dense(4, input_dim=3)",
     ):
         assert parse(text).text == text
+
+
+def test_a_keras_3_alias_reads_as_its_layer():
+    # an alias with a SIGNATURES entry of its own (issue 24) keeps its name: the entry wins
+    spec = parse("Convolution1D(8, 3)")
+    assert spec.name in ("Conv1D", "Convolution1D")
+    assert spec.params == {"filters": 8, "kernel_size": 3}
+    assert spec.notes == ()
