@@ -452,16 +452,16 @@ def _describe(node: ast.expr) -> str:
 
 
 def _layer(node: ast.expr, source: str) -> LayerSpec:
-    known = _known_text(node)
     if not isinstance(node, ast.Call):
         raise SpecError(
-            f"{_describe(node)!r} is not a layer call; write one such as 'LSTM(4)' ({known})"
+            f"{_describe(node)!r} is not a layer call; write one such as 'LSTM(4)' "
+            f"({_known_text(node)})"
         )
     name = _callee(node.func)
     if name in specs_catalog.REFUSED:
         raise SpecError(f"{name} {specs_catalog.REFUSED[name]}; rnnshape cannot trace it")
     if name not in SIGNATURES:
-        raise SpecError(f"{_describe(node)!r} is not a layer rnnshape knows; {known}")
+        raise SpecError(f"{_describe(node)!r} is not a layer rnnshape knows; {_known_text(node)}")
     sig = SIGNATURES[name]
     params: dict[str, Any] = {}
     if any(isinstance(a, ast.Starred) for a in node.args) or any(
@@ -509,7 +509,8 @@ def _nested(name: str, key: str, node: ast.expr, source: str) -> LayerSpec | tup
 
 
 def _known_text(node: ast.expr) -> str:
-    """What rnnshape knows, in a few words: every layer is too many names for one line."""
+    """What rnnshape knows, in a few words (every layer is too many names for one line); only
+    on the error path, since the did-you-mean is slow."""
     name = _callee(node.func) if isinstance(node, ast.Call) else None
     if name:
         import difflib  # only on this error path: tracing should start fast

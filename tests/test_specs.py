@@ -193,3 +193,16 @@ def test_never_evaluates(monkeypatch):
     monkeypatch.setattr(builtins, "exec", boom)
     spec = parse("Bidirectional(LSTM(4, return_sequences=True), merge_mode='sum')")
     assert spec.params["layer"].params["return_sequences"] is True
+
+
+def test_a_known_layer_is_parsed_without_the_did_you_mean(monkeypatch):
+    # the suggestion for an unknown name is slow (difflib over every layer): error path only
+    import difflib
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("difflib called while parsing a known layer")
+
+    monkeypatch.setattr(difflib, "get_close_matches", refuse)
+    assert parse("Conv3D(4, 3)").name == "Conv3D"
+    with pytest.raises(AssertionError, match="difflib called"):
+        parse("Conv4D(4, 3)")
