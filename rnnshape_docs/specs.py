@@ -721,16 +721,16 @@ def _describe(node: ast.expr) -> str:
 
 def _layer(node: ast.expr, source: str) -> LayerSpec:
     """The literals of a call read with ast, then `from_values` (one allow-list for both)."""
-    known = _known_text(node)
     if not isinstance(node, ast.Call):
         raise SpecError(
-            f"{_describe(node)!r} is not a layer call; write one such as 'LSTM(4)' ({known})"
+            f"{_describe(node)!r} is not a layer call; write one such as 'LSTM(4)' "
+            f"({_known_text(node)})"
         )
     name = _callee(node.func)
     if name in specs_catalog.REFUSED:
         raise SpecError(f"{name} {specs_catalog.REFUSED[name]}; rnnshape cannot trace it")
     if name not in SIGNATURES and name not in LEGACY_LAYERS:
-        raise SpecError(f"{_describe(node)!r} is not a layer rnnshape knows; {known}")
+        raise SpecError(f"{_describe(node)!r} is not a layer rnnshape knows; {_known_text(node)}")
     if any(isinstance(a, ast.Starred) for a in node.args) or any(
         k.arg is None for k in node.keywords
     ):

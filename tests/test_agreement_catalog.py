@@ -379,6 +379,11 @@ CASES = [
     ("MixUp()", IMAGE, "ok"),
     ("RandAugment()", IMAGE, "ok"),
     ("ContrastLimitedAdaptiveHistogramEqualization()", IMAGE, "ok"),
+    # Keras builds these on a 2-D input and fails when it runs: "expected rank 3 or 4"
+    ("RandomFlip()", (2, 5), "refused"),
+    ("RandomRotation(0.1)", (2, 5), "refused"),
+    ("RandomContrast(0.2)", (2, 5), "refused"),
+    ("Resizing(4, 4)", (2, 5), "refused"),
     # recurrent: RNN around cells, ConvLSTM3D
     ("RNN(LSTMCell(4))", SEQ, "ok"),
     ("RNN(SimpleRNNCell(4), return_sequences=True)", (None, None, 3), "ok"),

@@ -320,3 +320,16 @@ def test_a_keras_3_alias_reads_as_its_layer():
     assert spec.name in ("Conv1D", "Convolution1D")
     assert spec.params == {"filters": 8, "kernel_size": 3}
     assert spec.notes == ()
+
+
+def test_a_known_layer_is_parsed_without_the_did_you_mean(monkeypatch):
+    # the suggestion for an unknown name is slow (difflib over every layer): error path only
+    import difflib
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("difflib called while parsing a known layer")
+
+    monkeypatch.setattr(difflib, "get_close_matches", refuse)
+    assert parse("Conv3D(4, 3)").name == "Conv3D"
+    with pytest.raises(AssertionError, match="difflib called"):
+        parse("Conv4D(4, 3)")
