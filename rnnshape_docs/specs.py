@@ -636,9 +636,11 @@ def declared_input(spec: LayerSpec) -> tuple[int | None, ...] | None:
     if "batch_input_shape" in p:
         shape = tuple(_size(s) for s in _as_tuple(p["batch_input_shape"]))
         return shape
+    # An Embedding's (or ReversibleEmbedding's) input_dim is its vocabulary, not the input.
+    vocabulary = "input_dim" in SIGNATURES[spec.name].positional
     if "input_shape" in p:
         inner = _as_tuple(p["input_shape"])
-    elif spec.name == "Embedding":
+    elif vocabulary:
         if "input_length" not in p:
             return None
         inner = (p["input_length"],)
