@@ -59,6 +59,7 @@ from rnnshape_docs.program.layers import (
     rules_shape,
     sizes_of,
     tensors_in,
+    vocabulary,
 )
 from rnnshape_docs.program.names import snake_case
 from rnnshape_docs.program.reader import Reader
@@ -205,7 +206,7 @@ class Program:
             batch = kw.get("batch_size")
             shape = None if inner is None else (batch if sizes.is_size(batch) else None, *inner)
             keyword = "input_shape"
-        elif "input_dim" in kw and layer.class_name != "Embedding":
+        elif "input_dim" in kw and not vocabulary(layer.class_name, "input_dim"):
             length = kw.get("input_length")
             dim = kw["input_dim"]
             keyword = "input_dim"
@@ -230,7 +231,7 @@ class Program:
                 )
             else:
                 shape = (None, dim)
-        elif layer.class_name == "Embedding" and "input_length" in kw:
+        elif vocabulary(layer.class_name, "input_dim") and "input_length" in kw:
             shape, keyword = (None, kw["input_length"]), "input_length"
         if "batch_input_shape" in kw or ("batch_size" in kw and keyword != "input_shape"):
             written = shape_text(shape) if shape is not None else "(...)"

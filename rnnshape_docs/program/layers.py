@@ -13,6 +13,13 @@ from rnnshape_docs.program.values import LayerObj, ListVal, Tensor
 from rnnshape_docs.specs import SIGNATURES, Opaque, from_values
 from rnnshape_docs.specs import _free as free_keyword
 
+def vocabulary(class_name: str, key: str) -> bool:
+    """Whether ``key`` is an Embedding's (or ReversibleEmbedding's) vocabulary size, its own
+    parameter, rather than a declaration of the input."""
+    sig = SIGNATURES.get(class_name)
+    return key == "input_dim" and sig is not None and key in sig.positional
+
+
 # Keywords any layer takes that say where the data comes in, not what the layer does.
 INPUT_KEYWORDS = ("input_shape", "batch_input_shape", "batch_size", "input_dim", "input_length")
 
@@ -52,7 +59,7 @@ def layer_spec(layer: LayerObj):
     kwargs = {
         key: layer_value(value, key, layer)
         for key, value in layer.kwargs.items()
-        if key not in INPUT_KEYWORDS or (layer.class_name == "Embedding" and key == "input_dim")
+        if key not in INPUT_KEYWORDS or vocabulary(layer.class_name, key)
     }
     return from_values(layer.class_name, args, kwargs)
 
@@ -67,7 +74,7 @@ def modern_call(layer: LayerObj, spec) -> str:
         f"{k.arg}={ast.unparse(k.value)}"
         for k in layer.source.keywords
         if k.arg in INPUT_KEYWORDS
-        and not (layer.class_name == "Embedding" and k.arg == "input_dim")
+        and not vocabulary(layer.class_name, k.arg)
     ]
     text = (
         spec.text
