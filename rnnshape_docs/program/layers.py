@@ -13,6 +13,7 @@ from rnnshape_docs.program.values import LayerObj, ListVal, Tensor
 from rnnshape_docs.specs import SIGNATURES, Opaque, from_values
 from rnnshape_docs.specs import _free as free_keyword
 
+
 def vocabulary(class_name: str, key: str) -> bool:
     """Whether ``key`` is an Embedding's (or ReversibleEmbedding's) vocabulary size, its own
     parameter, rather than a declaration of the input."""
@@ -73,8 +74,7 @@ def modern_call(layer: LayerObj, spec) -> str:
     kept = [  # the input declaration, as written
         f"{k.arg}={ast.unparse(k.value)}"
         for k in layer.source.keywords
-        if k.arg in INPUT_KEYWORDS
-        and not vocabulary(layer.class_name, k.arg)
+        if k.arg in INPUT_KEYWORDS and not vocabulary(layer.class_name, k.arg)
     ]
     text = (
         spec.text
