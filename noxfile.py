@@ -103,7 +103,7 @@ def agreement_jax(session: nox.Session) -> None:
         "import keras; b = keras.backend.backend(); assert b == 'jax', b; print('Keras on', b)",
         env=env,
     )
-    session.run("pytest", "-m", "keras", *suites, *session.posargs, env=env)
+    session.run("pytest", "-n", "auto", "-m", "keras", *suites, *session.posargs, env=env)
 
 
 @nox.session(default=True)
