@@ -96,6 +96,29 @@ def canonical(path: str) -> str:
     return _MOVED.get(path, path)
 
 
+# Modules Keras 1/2 had and Keras 3 has not (an import of them fails): where to import from.
+_GONE = {
+    "keras.utils.np_utils": "keras.utils",
+    "keras.utils.data_utils": "keras.utils",
+    "keras.engine": "keras",
+    "keras.engine.sequential": "keras.models",
+    "keras.engine.training": "keras.models",
+    "keras.layers.experimental.preprocessing": "keras.layers",
+}
+
+
+def gone_module(module: str) -> str | None:
+    """The Keras 3 module to import from instead of ``module``, when Keras 3 has no
+    ``module`` (``keras.layers.recurrent`` -> ``keras.layers``); None when it has it."""
+    for old, new in _PREFIXES:
+        if module.startswith(old) or module + "." == old:
+            module = new + module[len(old) :] if module.startswith(old) else new.rstrip(".")
+            break
+    if re.fullmatch(r"keras\.layers\.(?:" + "|".join(_LAYER_MODULES) + ")", module):
+        return "keras.layers"
+    return _GONE.get(module)
+
+
 def layer_class(path: str) -> str | None:
     """The layer class a canonical path names (``keras.layers.LSTM`` -> ``LSTM``), or None."""
     if path.startswith("keras.layers.") and path.count(".") == 2:

@@ -15,8 +15,8 @@ import time
 from typing import Any
 
 from rnnshape_docs.program import sizes
-from rnnshape_docs.program.findings import Finding, NotRead
-from rnnshape_docs.program.names import canonical
+from rnnshape_docs.program.findings import Edit, Finding, Keras2Name, NotRead
+from rnnshape_docs.program.names import canonical, gone_module
 from rnnshape_docs.program.sizes import Sym
 from rnnshape_docs.program.values import (
     UNKNOWN,
@@ -170,6 +170,20 @@ class Reader:
     def _stmt_ImportFrom(self, node: ast.ImportFrom) -> None:
         if node.level or not node.module:
             return  # a relative import: the program's own modules, not read
+        modern = gone_module(node.module)
+        if modern is not None:
+            fixed = ast.unparse(ast.ImportFrom(modern, node.names, 0))
+            self.add(
+                Keras2Name.at(
+                    node.lineno,
+                    f"{node.module} is a Keras 1/2 module; Keras 3 has none by that name (the "
+                    "import fails): the names are read as meant",
+                    fixed,
+                    edit=Edit(
+                        node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, fixed
+                    ),
+                )
+            )
         for alias in node.names:
             if alias.name == "*":
                 continue
