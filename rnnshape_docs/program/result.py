@@ -102,7 +102,8 @@ class ProgramCheck:
                 f" ({model.var})" if model.var and model.var != model.name else ""
             )
             if model.line:
-                head += f", built at line {self.where(model.line)}"
+                where = self.where(model.line)  # "12", or "cell 3, line 2" in a notebook
+                head += f", built at {where if where.startswith('cell') else 'line ' + where}"
             table = model.table()
             if table is None:
                 out.append(head + ": not traced (a finding below says why)")
