@@ -287,3 +287,33 @@ def test_check_shape_option_and_its_errors(tmp_path, capsys):
     assert main(["check", str(program), "--shape", "X"]) == 2
     assert "NAME=SHAPE" in capsys.readouterr().err
     assert main(["check", str(tmp_path / "missing.py")]) == 2
+
+
+# --------------------------------------------------------------------------- one walk, one hint
+
+
+@pytest.mark.parametrize(
+    ("layers", "words"),
+    [
+        # Dense on 2-D data, then a recurrent layer: no layer had a time axis
+        (
+            "keras.Input((10,)), layers.Dense(8), layers.LSTM(4)",
+            "no layer before it has a time axis",
+        ),
+        # a Flatten took the time axis away: it is named (and its line removed by the edit)
+        ("keras.Input((7, 3)), layers.Flatten(), layers.LSTM(4)", "Flatten() turns each sample"),
+        # vectors fed to an Embedding: the extra axis is the Embedding's
+        (
+            "keras.Input((10, 300)), layers.Embedding(1000, 64), layers.LSTM(32)",
+            "Embedding(1000, 64) adds",
+        ),
+    ],
+)
+def test_a_programs_refusals_are_the_walks_hints(layers, words):
+    """The program front end gets the very hints the chain and model files get (issue 25)."""
+    result = _check(
+        f"import keras\nfrom keras import layers\nmodel = keras.Sequential([{layers}])\n"
+    )
+    (finding,) = result.errors
+    assert finding.code == "RS101"
+    assert words in finding.message
