@@ -1,6 +1,6 @@
 # rnnshape: RS113@17
 # keras: silent
-# proof: np.allclose(model.predict(X[:4], verbose=0), 1.0)
+# proof: np.allclose(probabilities, 1.0)
 import numpy as np
 from keras.models import Sequential
 from keras.layers import Dense, Embedding, LSTM
@@ -17,3 +17,4 @@ model.add(LSTM(32, dropout=0.2, recurrent_dropout=0.2))
 model.add(Dense(1, activation="softmax"))
 model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
 model.fit(X, y, epochs=1, batch_size=16, verbose=0)
+probabilities = model.predict(X[:5], verbose=0)

@@ -1,6 +1,6 @@
 # rnnshape: RS113@14
 # keras: silent
-# proof: np.allclose(model.predict(X[:5], verbose=0), 1.0)
+# proof: np.allclose(probabilities, 1.0)
 import numpy as np
 import keras
 from keras.layers import Bidirectional, Dense, LSTM
@@ -14,3 +14,4 @@ model.add(Bidirectional(LSTM(8)))
 model.add(Dense(1, activation="softmax"))
 model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
 model.fit(X, y, epochs=1, verbose=0)
+probabilities = model.predict(X[:5], verbose=0)
