@@ -54,6 +54,7 @@ TARGETS = {
     "warm_prose_over_noop": 1.5,
     "rnnshape_trace_s": 0.3,
     "model_file_trace_s": 0.3,
+    "program_check_s": 0.2,
     "lighthouse_performance": 0.95,
     "lighthouse_accessibility": 1.0,
     "explorer_first_trace_desktop_warm_s": 3.0,
@@ -256,6 +257,42 @@ def model_file_latency(runs: int, n_layers: int = 200) -> dict:
     result["modules_imported"] = len(modules)
     result["heavy_modules_imported"] = sorted({m.split(".")[0] for m in modules} & set(HEAVY))
     log(f"model file: {result}")
+    return result
+
+
+def program_check_latency(runs: int, n_lines: int = 300) -> dict:
+    """`rnnshape check FILE` of a generated training script: in-process, subprocess, imports."""
+    from generated_program import program
+
+    from rnnshape_docs.program import check_program
+
+    text = program(n_lines)
+    path = WORK / f"program-{n_lines}.py"
+    path.write_text(text, encoding="utf-8")
+    checked = check_program(text)
+    assert not checked.errors, checked.text(200)  # the script is right: every model traced
+    result: dict = {
+        "lines": text.count("\n"),
+        "models": sum(m.trace is not None for m in checked.models),
+        "runs": runs,
+    }
+    in_process = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        check_program(text)
+        in_process.append(time.perf_counter() - start)
+    result["in_process_s"] = round(min(in_process), 4)
+    command = [sys.executable, "-m", "rnnshape_docs", "check", str(path)]
+    result["subprocess_s"], result["subprocess_cpu_s"] = _best_run(command, runs)
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", *command[1:]],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    modules = [line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines() if "|" in line]
+    result["heavy_modules_imported"] = sorted({m.split(".")[0] for m in modules} & set(HEAVY))
+    log(f"program check: {result}")
     return result
 
 
@@ -667,8 +704,10 @@ def main() -> None:
         results["targets"] = TARGETS
         results["cli"] = cli_latency(opts.runs)
         results["model_file"] = model_file_latency(opts.runs)
+        results["program_check"] = program_check_latency(opts.runs)
         out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
-        print(summary({"cli": results["cli"], "model_file": results["model_file"]}))
+        keys = ("cli", "model_file", "program_check")
+        print(summary({k: results[k] for k in keys}))
         log(f"written to {out}")
         return
     if opts.only == "site":
@@ -686,6 +725,7 @@ def main() -> None:
         results["builds"] = build_timings(book)
     results["cli"] = cli_latency(opts.runs)
     results["model_file"] = model_file_latency(opts.runs)
+    results["program_check"] = program_check_latency(opts.runs)
     results.update(site_timings(book.html, opts))
 
     out = WORK / "bench.json"
@@ -726,6 +766,15 @@ def summary(r: dict) -> str:
             f"  same, .keras archive {m['keras_subprocess_s']:8.3f} s",
             f"  in-process           {m['json_in_process_s']:8.4f} s  (JSON; .keras {keras_in_process})",
             f"  modules imported     {m['modules_imported']:8d}    (heavy ones: {heavy})",
+        ]
+    if p := r.get("program_check"):
+        heavy = ", ".join(p["heavy_modules_imported"]) or "none"
+        lines += [
+            f"rnnshape check FILE    {p['in_process_s']:8.4f} s  (in-process, best of {p['runs']}: "
+            + f"a generated {p['lines']}-line script, {p['models']} models traced; "
+            + f"target < {TARGETS['program_check_s']})",
+            f"  subprocess           {p['subprocess_s']:8.3f} s  (CPU {p['subprocess_cpu_s']:.3f} s;"
+            + f" heavy modules imported: {heavy})",
         ]
     if "site" not in r:
         return "\n".join(lines)

@@ -4,8 +4,21 @@ Importing it is cheap: the shape rules are pure Python, and everything that need
 (and so TensorFlow) lives in `rnnshape_docs.keras_models`, imported only when used.
 """
 
-from rnnshape_docs.graph import ModelTrace, trace_model
+from rnnshape_docs.graph import ModelTrace
+from rnnshape_docs.model_files import trace_model
+from rnnshape_docs.program import check_fit, check_program
 from rnnshape_docs.shapes import Shape, ShapeError, Step, Trace, trace
 from rnnshape_docs.tables import Table
 
-__all__ = ["ModelTrace", "Shape", "ShapeError", "Step", "Table", "Trace", "trace", "trace_model"]
+__all__ = [
+    "ModelTrace",
+    "Shape",
+    "ShapeError",
+    "Step",
+    "Table",
+    "Trace",
+    "check_fit",
+    "check_program",
+    "trace",
+    "trace_model",
+]

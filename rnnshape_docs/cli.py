@@ -51,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.required = True
     add_trace_command(commands)
     add_check_command(commands)
+    add_explain_command(commands)
     add_draw_command(commands)
     return parser
 
@@ -236,8 +237,48 @@ def run_check(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise UsageError(f"{name}: cannot read the file ({exc.strerror or exc})") from None
     result = check_program(data, shapes=shapes, filename=name)
-    print(json.dumps(result.to_json()) if args.json else result.text(terminal_width()))
+    # A finding per line for a pipe (design.md's contract); wrapped for a terminal, or when
+    # COLUMNS says how wide the reader's screen is.
+    wrap = sys.stdout.isatty() or "COLUMNS" in os.environ
+    print(json.dumps(result.to_json()) if args.json else result.text(terminal_width(), wrap=wrap))
     return result.exit_status
+
+
+def add_explain_command(commands) -> None:
+    sub = commands.add_parser(
+        "explain",
+        help="what a Keras shape error message means, the fix, and the book's section on it",
+        description="Read a Keras error message (or a whole traceback): which layer, what it "
+        "expected and what it got, what those shapes mean, the fix, and the section of the "
+        "book's error gallery that shows the case. Exit status: 0 recognised, 1 not a "
+        "message rnnshape knows, 2 unreadable input.",
+    )
+    sub.add_argument("message", metavar="MESSAGE", help="the message, or - to read it from stdin")
+    sub.add_argument("--json", action="store_true", help="print one JSON object instead")
+    sub.set_defaults(func=run_explain)
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    from rnnshape_docs.explain import explain
+
+    if args.message == "-":
+        data = sys.stdin.buffer.read(4 * 2**20)
+        try:
+            message = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise UsageError("the message on stdin is not UTF-8 text") from None
+    else:
+        message = args.message
+    found = explain(message)
+    if found is None:
+        print(
+            f"{PROG}: not a message rnnshape knows; the book's error gallery lists the ones it "
+            "explains (beyond/06-errors.html)",
+            file=sys.stderr,
+        )
+        return EXIT_DISAGREE
+    print(json.dumps(found.to_json()) if args.json else found)
+    return EXIT_OK
 
 
 def add_draw_command(commands) -> None:

@@ -127,6 +127,96 @@ def _model_files():
     return model_files if hasattr(model_files, "trace_bytes") else None
 
 
+# --------------------------------------------------------------------------- code and errors
+
+MAX_CODE = 200_000  # characters: a pasted program, not a data file
+
+
+def check_code(code: str, shapes_text: str = "") -> dict:
+    """What the page shows for a program (code mode): the text `rnnshape check` prints, and
+    each finding with its line and, when its fix is an edit, the program with it made.
+
+    ``shapes_text``: sizes the code cannot show, ``X=1000,24,3``, separated by spaces,
+    semicolons or new lines (the command's ``--shape``).
+
+    Keys: ``text`` (or None), ``error`` (one line, or None), ``findings`` (``line``,
+    ``severity``, ``code``, ``message``, ``fix``, ``fix_line``, ``fixed``: the whole program
+    with that fix made, or None), ``lines`` (the program's line count).
+    """
+    from rnnshape_docs.program import ProgramError, check_program
+    from rnnshape_docs.program.findings import apply_edits
+
+    result: dict = {
+        "text": None,
+        "models": None,
+        "summary": None,
+        "error": None,
+        "findings": [],
+        "lines": code.count("\n") + 1,
+    }
+    if not code.strip():
+        result["error"] = f"{cli.PROG}: error: no program: paste or type the code that fails"
+        return result
+    if len(code) > MAX_CODE:
+        result["error"] = (
+            f"{cli.PROG}: error: {len(code):,} characters is more than a program; the explorer "
+            f"reads up to {MAX_CODE:,} (rnnshape check reads files of any size in a terminal)"
+        )
+        return result
+    try:
+        shapes = cli._stated_shapes(shapes_text.replace(";", " ").split())
+        checked = check_program(code, shapes=shapes, filename="program.py")
+    except (ProgramError, cli.UsageError, ShapeError) as exc:
+        result["error"] = f"{cli.PROG}: error: {cli._one_line(exc)}"
+        return result
+    from rnnshape_docs.program.check import NO_FINDINGS
+
+    result["text"] = checked.text(80)
+    result["models"] = checked.text(80, findings=False)
+    result["summary"] = NO_FINDINGS
+    for finding in checked.findings:
+        entry = finding.to_json()
+        entry["fixed"] = apply_edits(code, [finding.edit]) if finding.edit is not None else None
+        entry.pop("edit", None)
+        result["findings"].append(entry)
+    return result
+
+
+def check_code_json(code: str, shapes_text: str = "") -> str:
+    """`check_code` as one JSON string."""
+    return json.dumps(check_code(code, shapes_text))
+
+
+def explain_message(message: str) -> dict:
+    """What the page shows for an error message (error mode): `rnnshape explain`'s text."""
+    from rnnshape_docs.explain import ExplainError, explain
+
+    result: dict = {"text": None, "error": None, "page": None}
+    if not message.strip():
+        result["error"] = f"{cli.PROG}: error: no message: paste the error Keras printed"
+        return result
+    try:
+        found = explain(message)
+    except ExplainError as exc:
+        result["error"] = f"{cli.PROG}: error: {exc}"
+        return result
+    if found is None:
+        result["error"] = (
+            f"{cli.PROG}: not a message rnnshape knows; the book's error gallery lists the ones "
+            "it explains"
+        )
+        result["page"] = "beyond/06-errors.html"
+        return result
+    result["text"] = str(found)
+    result["page"] = found.page
+    return result
+
+
+def explain_json(message: str) -> str:
+    """`explain_message` as one JSON string."""
+    return json.dumps(explain_message(message))
+
+
 def run_command(argv: Sequence[str]) -> tuple[int, str, str]:
     """Run the `rnnshape` command's own `main` on ``argv``: (exit status, stdout, stderr)."""
     out, err = io.StringIO(), io.StringIO()

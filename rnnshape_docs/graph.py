@@ -1,18 +1,17 @@
-"""Trace a whole model: every call of every layer of a Sequential or functional graph.
+"""The one walk: every call of every layer of a graph, with the rules, in the order they run.
 
-`trace_graph(graph)` walks a `ModelGraph` (read from a config by `model_config`) with the
-same rules as the chain form, one `CallStep` per layer call, in the order the calls can run.
-A call the rules refuse raises `ShapeError` naming the layer by its name in the model, what it
+Every front end turns what the reader has into a `ModelGraph` (model_config's dataclasses)
+and nothing else walks layers: a typed chain (`shapes.trace`, a Sequential graph), a model
+config (`model_config`, `model_files`), a program. `trace_graph(graph)` gives one `CallStep`
+per layer call. A call the rules refuse raises `ShapeError` naming the layer, what it
 received, and the fix; when the cause is an earlier layer (an RNN that passes on only its last
 output, a state of the wrong width) the message names that layer and what to change there.
-
-`trace_model(model_or_path)` is the entry point for a built Keras model (read through its
-``get_config()``, so nothing is run) or a saved model file.
+Each hint is written here once; only how a layer is named differs (a chain counts its layers
+from 1, a model names them).
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,9 +28,32 @@ from rnnshape_docs.model_config import (
 from rnnshape_docs.rules import Call, Refusal, Shape, format_shape
 from rnnshape_docs.rules.base import flag
 from rnnshape_docs.rules.recurrent import with_return_sequences
-from rnnshape_docs.shapes import ShapeError
 from rnnshape_docs.specs import RETURNS_SEQUENCES, LayerSpec
 from rnnshape_docs.tables import Table
+
+
+class ShapeError(ValueError):
+    """A layer cannot take the shape it is given (or the stack or model is malformed).
+
+    ``layer`` names the offending layer: its name in the model (for a chain, its text);
+    ``index`` is its position in a chain, counted from 0 (``None`` for a model, or when the
+    problem is the input shape itself); ``text`` is its constructor syntax. Messages count a
+    chain's layers from 1, as people do.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        index: int | None = None,
+        layer: str | None = None,
+        text: str | None = None,
+    ):
+        super().__init__(message)
+        self.index = index
+        self.layer = layer
+        self.text = text if text is not None else layer
+
 
 # Call arguments that carry tensors the rules read, and what they mean for each layer.
 _ATTENTION_ROLES = ("query", "value", "key")
@@ -135,19 +157,6 @@ def _outputs_text(step: CallStep) -> str:
 # --------------------------------------------------------------------------- entry points
 
 
-def trace_model(model_or_path: Any, *, batch: int | None = None) -> ModelTrace:
-    """Trace a built Keras model (through ``get_config()``) or a model file (`model_files`).
-
-    Nothing is run: a Keras model is read as its config, which also works before its first
-    call, and a file is read as data.
-    """
-    if isinstance(model_or_path, str | os.PathLike):
-        from rnnshape_docs.model_files import trace_file
-
-        return trace_file(model_or_path, batch=batch)
-    return trace_config(model_config_of(model_or_path), batch=batch)
-
-
 def model_config_of(model: Any) -> dict[str, Any]:
     """A built Keras model's config as a saved file holds it: the JSON of ``model.to_json()``.
 
@@ -176,11 +185,13 @@ def trace_graph(
     *,
     batch: int | None = None,
     input_shapes: tuple[Shape, ...] | None = None,
+    chain: bool = False,
 ) -> ModelTrace:
     """Trace every call of every layer of ``graph``.
 
     ``batch`` fills an unknown batch size; ``input_shapes`` replaces the model's input shapes
-    (`keras_models.check_model` traces with the sizes it runs the model on).
+    (`keras_models.check_model` traces with the sizes it runs the model on). With ``chain``
+    the graph is a typed chain (`shapes.trace`): messages name its layers by position.
     """
     if batch is not None and (isinstance(batch, bool) or not isinstance(batch, int) or batch <= 0):
         raise ShapeError(f"--batch must be a positive whole number, got {batch!r}")
@@ -193,7 +204,7 @@ def trace_graph(
         if batch is not None and shape[0] is None:
             shape = (batch, *shape[1:])
         inputs.append(shape)
-    walk = _Walk(graph, "")
+    walk = _Walk(graph, "", chain=chain)
     outputs = walk.run(tuple(inputs))
     names = tuple((ref.layer, shape) for ref, shape in zip(graph.inputs, inputs, strict=True))
     calls = tuple(
@@ -214,19 +225,23 @@ class _Done:
     outputs: tuple[Shape, ...]
     layer: Layer
     call: Call | None  # None for an input
+    names: tuple[str, ...] = ()  # what each output is
 
 
 class _Walk:
     """Runs the calls of one graph (and of the graphs nested in it) in dependency order."""
 
-    def __init__(self, graph: ModelGraph, prefix: str):
+    def __init__(self, graph: ModelGraph, prefix: str, *, chain: bool = False):
         self.graph = graph
         self.prefix = prefix
+        self.chain = chain  # a typed chain: layers are named by position, counted from 1
         self.steps: list[CallStep] = []
         self.done: dict[tuple[str, int], _Done] = {}
         self.calls = {}
-        for node in graph.nodes:
+        self.position = {}
+        for i, node in enumerate(graph.nodes):
             self.calls[node.layer] = self.calls.get(node.layer, 0) + 1
+            self.position.setdefault(node.layer, i)
 
     def run(self, inputs: tuple[Shape, ...]) -> tuple[Shape, ...]:
         graph = self.graph
@@ -287,6 +302,28 @@ class _Walk:
     def _name(self, layer: str) -> str:
         return f"{self.prefix}{layer}"
 
+    def _error(self, message: str, layer: Layer) -> ShapeError:
+        """A refusal of ``layer``'s call, with the fields a front end reads."""
+        text = layer.spec.text if layer.spec is not None else None
+        if self.chain:
+            return ShapeError(message, index=self.position[layer.name], layer=text, text=text)
+        return ShapeError(message, layer=self._name(layer.name), text=text)
+
+    def _called(self, layer: Layer) -> str:
+        """How a message names a layer: "layer 2" in a chain, "layer 'lstm'" in a model."""
+        if self.chain:
+            return f"layer {self.position[layer.name] + 1}"
+        return f"layer {self._name(layer.name)!r}"
+
+    def _origin(self, name: str) -> tuple[str, str]:
+        """How a hint names the layer that produced a tensor, and how it refers back to it:
+        ("layer 1, LSTM(4),", "layer 1") in a chain, ("'lstm', LSTM(4)", "it") in a model."""
+        layer = self.done[(name, 0)].layer if (name, 0) in self.done else self.graph.layers[name]
+        if self.chain:
+            where = f"layer {self.position[name] + 1}"
+            return f"{where}, {_text(layer)},", where
+        return f"{self._name(name)!r}, {_text(layer)}", "it"
+
     # -- one call
 
     def _step(self, node: Node) -> None:
@@ -306,8 +343,10 @@ class _Walk:
         try:
             outputs, names, why = rules.apply(spec, call)
         except Refusal as exc:
-            raise ShapeError(self._refusal(node, layer, call, sources, exc)) from None
-        self.done[(node.layer, node.call)] = _Done(outputs, layer, call)
+            raise self._error(self._refusal(node, layer, call, sources, exc), layer) from None
+        if spec.name == "Dropout" and len(call.inputs) > 1:  # each tensor keeps its meaning
+            names = self.done[self._key(sources[("input", 0)])].names or names
+        self.done[(node.layer, node.call)] = _Done(outputs, layer, call, names)
         self.steps.append(
             CallStep(
                 self._name(node.layer),
@@ -334,12 +373,7 @@ class _Walk:
                 rules.takes_several(layer.spec.name) or layer.spec.name == "Dropout"
             )
             if len(prev.outputs) > 1 and not several:
-                raise ShapeError(
-                    f"layer {self._name(layer.name)!r}: the layer before it, "
-                    f"{self._name(name)!r}, returns {len(prev.outputs)} tensors; in a Sequential "
-                    "model make that layer the last one, or build the model with the "
-                    "functional API and route its states"
-                )
+                raise self._error(self._several(layer, name, prev), layer)
             return Call(prev.outputs), sources
         tensors: list[Ref] = []
         args = list(node.args)
@@ -382,6 +416,25 @@ class _Walk:
 
     # -- errors
 
+    def _several(self, layer: Layer, name: str, prev: _Done) -> str:
+        """A layer of a Sequential stack after one that returns several tensors."""
+        n = len(prev.outputs)
+        if self.chain:
+            assert layer.spec is not None
+            origin, _ = self._origin(name)
+            return (
+                f"{self._called(layer)}, {layer.spec.text}: the stack cannot continue after "
+                f"{origin[:-1]}, which returns {n} tensors "
+                f"({', '.join(prev.names) or 'several outputs'}); make that layer the last "
+                "one, or drop return_state=True / merge_mode=None there (route states with the "
+                "functional API)"
+            )
+        return (
+            f"layer {self._name(layer.name)!r}: the layer before it, {self._name(name)!r}, "
+            f"returns {n} tensors; in a Sequential model make that layer the last one, or "
+            "build the model with the functional API and route its states"
+        )
+
     def _refusal(
         self,
         node: Node,
@@ -392,21 +445,35 @@ class _Walk:
     ) -> str:
         spec = layer.spec
         assert spec is not None
-        got = ", ".join(map(format_shape, call.inputs))
-        message = f"layer {self._name(layer.name)!r}, {spec.text}, called on {got}: {exc}"
+        if self.chain:
+            message = f"{self._called(layer)}, {spec.text}: {exc}"
+        else:
+            got = ", ".join(map(format_shape, call.inputs))
+            message = f"{self._called(layer)}, {spec.text}, called on {got}: {exc}"
         ref = sources.get(exc.source or ("input", 0))
         if ref is None:
             return message + ((exc.hint or exc.fix) if not self.steps else exc.fix)
         producer = self.done[self._key(ref)]
         if producer.call is None:  # a model input: the fix is in the data
             return message + (exc.hint or exc.fix)
-        origin = f"{self._name(ref.layer)!r}, {_text(producer.layer)}"
+        origin, it = self._origin(ref.layer)
         if exc.source and exc.source[0] == "initial_state":
             return f"{message}; that state is output {ref.index} of {origin}"
         if exc.after_rnn:
-            hint = _return_sequences_hint(producer, ref)
+            hint = _return_sequences_hint(producer, ref, origin, it)
             if hint:
-                return f"{message}; {origin} {hint}"
+                return message + hint
+            if self.chain:
+                return message + (
+                    exc.fix
+                    or (
+                        f"; {it} passes on one vector per sample: set return_sequences=True on "
+                        "the recurrent layer before it, or repeat the vector over time steps "
+                        "with RepeatVector(n)"
+                    )
+                )
+        if self.chain:
+            return message + exc.fix
         return f"{message} (it comes from {origin}){exc.fix}"
 
 
@@ -414,8 +481,11 @@ def _text(layer: Layer) -> str:
     return layer.spec.text if layer.spec is not None else f"the model {layer.name!r}"
 
 
-def _return_sequences_hint(producer: _Done, ref: Ref) -> str:
-    """When an RNN's last output is what lost the time axis: say to set return_sequences."""
+def _return_sequences_hint(producer: _Done, ref: Ref, origin: str, it: str) -> str:
+    """When an RNN's last output is what lost the time axis: say to set return_sequences.
+
+    ``origin`` names the RNN's layer and ``it`` refers back to it (see `_Walk._origin`).
+    """
     spec = producer.layer.spec
     if spec is None or ref.index != 0 or producer.call is None:
         return ""
@@ -426,9 +496,9 @@ def _return_sequences_hint(producer: _Done, ref: Ref) -> str:
         sequence = rules.apply(with_return_sequences(spec), producer.call)[0][0]
     except Refusal:
         return ""
-    where = "it" if spec is inner else f"the {inner.name} inside it"
+    where = it if spec is inner else f"the {inner.name} inside {it}"
     return (
-        f"passes on only its last output {format_shape(producer.outputs[0])}: set "
+        f"; {origin} passes on only its last output {format_shape(producer.outputs[0])}: set "
         f"return_sequences=True on {where} so it passes on one output per time step, "
         f"{format_shape(sequence)}"
     )

@@ -35,7 +35,7 @@ import tensorflow as tf
 from rnnshape_docs.graph import ModelTrace, model_config_of, trace_graph
 from rnnshape_docs.model_config import ConfigError, read_model_config
 from rnnshape_docs.shapes import Shape, ShapeError, Step, Trace, format_shape, trace
-from rnnshape_docs.specs import LayerSpec, SpecError, from_config, parse
+from rnnshape_docs.specs import LayerSpec, Opaque, SpecError, from_config, is_input_keyword, parse
 
 
 class _NoRetracingNotice(logging.Filter):
@@ -82,6 +82,8 @@ def to_keras_layer(spec: str | LayerSpec) -> keras.layers.Layer:
     kwargs: dict[str, Any] = {
         key: to_keras_layer(value) if isinstance(value, LayerSpec) else value
         for key, value in spec.params.items()
+        # the model's input is built as keras.Input; a program's non-literal (Opaque) is unknown
+        if not is_input_keyword(spec, key) and not isinstance(value, Opaque)
     }
     return getattr(keras.layers, spec.name)(**kwargs)
 

@@ -18,13 +18,23 @@ import zipfile
 from pathlib import PurePosixPath
 from typing import Any
 
-from rnnshape_docs.graph import ModelTrace, trace_config
-from rnnshape_docs.shapes import ShapeError
+from rnnshape_docs.graph import ModelTrace, ShapeError, model_config_of, trace_config
 
 MAX_CONFIG_BYTES = 8 * 2**20  # a 1,000-layer model's config is about 2 MB
 MAX_DEPTH = 64  # a nested model wrapped in Bidirectional(...) stays well under 30
 MAX_ENTRIES = 10_000
 MODEL_SUFFIXES = (".keras", ".json")
+
+
+def trace_model(model_or_path: Any, *, batch: int | None = None) -> ModelTrace:
+    """Trace a saved model file (a path) or a built Keras model (through ``get_config()``).
+
+    Nothing is run: a file is read as data, and a Keras model as its config, which also
+    works before its first call.
+    """
+    if isinstance(model_or_path, str | os.PathLike):
+        return trace_file(model_or_path, batch=batch)
+    return trace_config(model_config_of(model_or_path), batch=batch)
 
 
 def is_model_file(argument: str) -> bool:
@@ -57,7 +67,7 @@ def trace_bytes(data: bytes | Any, filename: str, *, batch: int | None = None) -
     try:
         return trace_config(config, batch=batch)
     except ShapeError as exc:
-        raise ShapeError(f"{filename}: {exc}") from None
+        raise ShapeError(f"{filename}: {exc}", layer=exc.layer, text=exc.text) from None
 
 
 def read_config(data: bytes | Any, filename: str) -> Any:

@@ -1,8 +1,9 @@
-"""Pure shape rules for Keras 3 layers: no TensorFlow import on this path.
+"""The chain front end: a typed stack of layers, traced by the one walk (`graph`).
 
-`trace(layers, input_shape)` walks a stack of layers and returns one `Step` per layer,
-with its input shape, its output shape(s) and a one-line reason. A layer that cannot take
-its input raises `ShapeError` naming the layer and the fix.
+`trace(layers, input_shape)` turns a stack of layers into a Sequential `ModelGraph`, has
+`graph.trace_graph` walk it, and returns one `Step` per layer, with its input shape, its
+output shape(s) and a one-line reason. A layer that cannot take its input raises `ShapeError`
+naming the layer (counted from 1) and the fix. No TensorFlow import on this path.
 
 >>> t = trace(["LSTM(4, return_sequences=True)", "LSTM(8)", "Dense(1)"], (2, 5, 3))
 >>> [s.outputs for s in t.steps]
@@ -12,7 +13,7 @@ its input raises `ShapeError` naming the layer and the fix.
 >>> trace(["LSTM(4)", "LSTM(8)"], (2, 5, 3))  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-rnnshape_docs.shapes.ShapeError: layer 2, LSTM(8): a recurrent layer needs 3-D input ...
+rnnshape_docs.graph.ShapeError: layer 2, LSTM(8): a recurrent layer needs 3-D input ...
 
 The rules were checked against Keras 3 (TensorFlow backend), tensor for tensor, by
 ``tests/test_agreement.py``; where the two disagreed the rules were changed.
@@ -23,28 +24,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from rnnshape_docs import rules
-from rnnshape_docs.rules import Call, Refusal, Shape, format_shape
-from rnnshape_docs.rules.base import flag
-from rnnshape_docs.rules.recurrent import with_return_sequences
-from rnnshape_docs.specs import RETURNS_SEQUENCES, LayerSpec, SpecError, parse
+from rnnshape_docs.graph import ShapeError, trace_graph
+from rnnshape_docs.model_config import Chained, Layer, ModelGraph, Node, Ref
+from rnnshape_docs.rules import Shape, format_shape
+from rnnshape_docs.specs import LayerSpec, SpecError, parse
 from rnnshape_docs.tables import Table
 
 __all__ = ["Shape", "ShapeError", "Step", "Trace", "format_shape", "parse_shape", "trace"]
-
-
-class ShapeError(ValueError):
-    """A layer cannot take the shape it is given (or the stack is malformed).
-
-    ``index`` is the position of the offending layer in the stack, counted from 0 (``None``
-    when the problem is the input shape itself); ``layer`` is its text. Messages count
-    layers from 1, as people do.
-    """
-
-    def __init__(self, message: str, *, index: int | None = None, layer: str | None = None):
-        super().__init__(message)
-        self.index = index
-        self.layer = layer
 
 
 @dataclass(frozen=True)
@@ -184,76 +170,36 @@ def trace(layers: Sequence[str | LayerSpec], input_shape: Sequence[int | None] |
     if isinstance(layers, str | LayerSpec):
         layers = [layers]
     shape = _check_input(input_shape)
-    steps: list[Step] = []
-    current = shape
+    specs: list[LayerSpec] = []
+    unreadable: ShapeError | None = None
     for index, text in enumerate(layers):
-        where = f"layer {index + 1}"
         try:
-            spec = parse(text)
-        except SpecError as exc:
-            raise ShapeError(f"{where}: {exc}", index=index, layer=str(text)) from None
-        call = Call((current,))
-        if steps and len(steps[-1].outputs) > 1:
-            prev = steps[-1]
-            if spec.name == "Dropout":  # Keras applies Dropout to each tensor of a list
-                rules.apply(spec, current)
-                why = (
-                    f"applies dropout to each of the {len(prev.outputs)} tensors; shapes unchanged"
-                )
-                steps.append(
-                    Step(spec.text, current, prev.outputs, why, spec=spec, names=prev.names)
-                )
-                continue
-            if not rules.takes_several(spec.name):
-                raise ShapeError(
-                    f"{where}, {spec.text}: the stack cannot continue after layer {index}, "
-                    f"{prev.layer}, which returns {len(prev.outputs)} tensors "
-                    f"({', '.join(prev.names) or 'several outputs'}); make that layer the last "
-                    "one, or drop return_state=True / merge_mode=None there (route states "
-                    "with the functional API)",
-                    index=index,
-                    layer=spec.text,
-                )
-            call = Call(prev.outputs)  # a merge or attention layer takes them all, as in Keras
-        try:
-            outputs, names, why = rules.apply(spec, call)
-        except Refusal as exc:
-            message = f"{where}, {spec.text}: {exc}"
-            if index == 0:
-                message += exc.hint or exc.fix  # about the data itself
-            elif exc.after_rnn:
-                message += (
-                    _return_sequences_hint(steps, index)
-                    or exc.fix
-                    or (
-                        f"; layer {index} passes on one vector per sample: set "
-                        "return_sequences=True on the recurrent layer before it, or repeat the "
-                        "vector over time steps with RepeatVector(n)"
-                    )
-                )
-            else:
-                message += exc.fix
-            raise ShapeError(message, index=index, layer=spec.text) from None
-        steps.append(Step(spec.text, current, outputs, why, spec=spec, names=names))
-        current = outputs[0]
-    return Trace(shape, tuple(steps))
+            specs.append(parse(text))
+        except SpecError as exc:  # raised once the layers before it are traced
+            unreadable = ShapeError(f"layer {index + 1}: {exc}", index=index, layer=str(text))
+            break
+    steps = _walk(specs, shape) if specs else ()
+    if unreadable is not None:
+        raise unreadable
+    return Trace(shape, steps)
 
 
-def _return_sequences_hint(steps: list[Step], index: int) -> str:
-    """The classic fix: the previous recurrent layer should pass on its whole sequence."""
-    prev = steps[-1]
-    spec = prev.spec
-    inner = spec.params["layer"] if spec is not None and spec.name == "Bidirectional" else spec
-    if inner is None or inner.name not in RETURNS_SEQUENCES or flag(inner, "return_sequences"):
-        return ""
-    fixed = with_return_sequences(spec)
-    where = f"layer {index}" if spec is inner else f"the {inner.name} inside layer {index}"
-    try:
-        sequence = rules.apply(fixed, prev.input)[0][0]
-    except Refusal:
-        return ""
-    return (
-        f"; layer {index}, {prev.layer}, passes on only its last output "
-        f"{format_shape(prev.outputs[0])}: set return_sequences=True on {where} "
-        f"so it passes on one output per time step, {format_shape(sequence)}"
+def chain_graph(specs: Sequence[LayerSpec], input_shape: Shape) -> ModelGraph:
+    """A chain of layers as the Sequential graph the walk reads (layers named by position)."""
+    layers = {"input": Layer("input", "InputLayer", input_shape=input_shape)}
+    nodes = []
+    previous = "input"
+    for i, spec in enumerate(specs):
+        name = f"layer {i + 1}"
+        layers[name] = Layer(name, spec.name, spec=spec)
+        nodes.append(Node(name, 0, (Chained(previous),), {}))
+        previous = name
+    return ModelGraph("chain", "Sequential", layers, tuple(nodes), (Ref("input", 0, 0),))
+
+
+def _walk(specs: Sequence[LayerSpec], shape: Shape) -> tuple[Step, ...]:
+    traced = trace_graph(chain_graph(specs, shape), chain=True)
+    return tuple(
+        Step(s.layer, s.inputs[0], s.outputs, s.why, spec=s.spec, names=s.names)
+        for s in traced.steps
     )

@@ -17,7 +17,8 @@ rnnshape_docs.specs.SpecError: "__import__('os').system(...)" is not a layer rnn
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -27,6 +28,12 @@ class SpecError(ValueError):
 
 # Keywords every Keras layer takes; they never change shapes.
 _BASE = ("name", "dtype", "trainable")
+
+#: What a layer's keywords may say about the model's input (Keras 3's base layer takes
+#: input_shape and input_dim, with a warning; Embedding takes input_length, deprecated; the
+#: others are Keras 2's, translated). Kept in ``params``; on the first layer of a chain they
+#: declare its input (`declared_input`); never passed on to a Keras layer.
+INPUT_KEYWORDS = ("input_shape", "input_dim", "input_length", "batch_input_shape", "batch_size")
 
 #: The keywords SimpleRNN, LSTM and GRU share, in their signature's order.
 RNN_KEYWORDS = (
@@ -121,12 +128,12 @@ SIGNATURES: dict[str, _Signature] = {
     "LSTM": _Signature(
         ("units", "recurrent_activation", "unit_forget_bias", "use_cudnn", *RNN_KEYWORDS),
         ("units",),
-        (),
+        ("implementation",),  # popped from **kwargs by Keras 3.15 (1 or 2)
     ),
     "GRU": _Signature(
         ("units", "recurrent_activation", "reset_after", "use_cudnn", *RNN_KEYWORDS),
         ("units",),
-        (),
+        ("implementation",),
     ),
     "Bidirectional": _Signature(("layer", "merge_mode"), ("layer",), ("backward_layer",)),
     "TimeDistributed": _Signature(("layer",), ("layer",), ()),
@@ -149,6 +156,7 @@ SIGNATURES: dict[str, _Signature] = {
             "embeddings_regularizer",
             "embeddings_constraint",
             "mask_zero",
+            "weights",
         ),
         ("input_dim", "output_dim"),
         ("lora_rank", "lora_alpha", "input_length"),
@@ -353,12 +361,15 @@ class LayerSpec:
     """One parsed layer: its name, its arguments bound to parameter names, and its text.
 
     ``params`` holds only what the text gives (positional arguments under their parameter
-    names); wrapped layers (``layer=`` of Bidirectional and TimeDistributed) are LayerSpecs.
+    names), in Keras 3's spelling; wrapped layers (``layer=`` of Bidirectional and
+    TimeDistributed) are LayerSpecs. ``notes`` says, one line each, which Keras 1/2 names
+    were read as their Keras 3 spelling (not part of equality).
     """
 
     name: str
     params: dict[str, Any]
     text: str  # normalised Keras constructor syntax, e.g. "LSTM(4, return_sequences=True)"
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
     def get(self, key: str, default: Any = _KERAS_DEFAULT) -> Any:
         """The value of ``key`` as given; when absent, ``default`` if given, else Keras's
@@ -375,6 +386,249 @@ class LayerSpec:
 
     def __str__(self) -> str:
         return self.text
+
+
+@dataclass(frozen=True)
+class Opaque:
+    """A value a program gives that is not a literal (a name, a call: an array of weights, an
+    initializer object), allowed only for the keywords that never change a shape (`FREE`)."""
+
+    text: str
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _free(key: str) -> bool:
+    """Keywords whose value never changes a shape: any value may stand there (as `Opaque`)."""
+    return key in FREE or key.endswith(("_initializer", "_regularizer", "_constraint"))
+
+
+FREE = ("activation", "recurrent_activation", "weights", "dtype", "seed", "name")
+
+
+# --------------------------------------------------------------------------- Keras 1/2 names
+
+#: Layer names Keras 3 no longer has (or spells otherwise): old name -> (Keras 3 name, note).
+#: Keras 3's own aliases (Convolution1D, MaxPool1D, ...) read as the layer they alias, with no
+#: note; an entry in SIGNATURES of the same name wins (the alias then has rules of its own).
+LEGACY_LAYERS: dict[str, tuple[str, str]] = {
+    "Convolution1D": ("Conv1D", ""),
+    "Convolution2D": ("Conv2D", ""),
+    "MaxPool1D": ("MaxPooling1D", ""),
+    "MaxPool2D": ("MaxPooling2D", ""),
+    "AvgPool1D": ("AveragePooling1D", ""),
+    "AvgPool2D": ("AveragePooling2D", ""),
+    "GlobalMaxPool1D": ("GlobalMaxPooling1D", ""),
+    "GlobalAvgPool1D": ("GlobalAveragePooling1D", ""),
+    "GlobalMaxPool2D": ("GlobalMaxPooling2D", ""),
+    "GlobalAvgPool2D": ("GlobalAveragePooling2D", ""),
+    "CuDNNLSTM": ("LSTM", "CuDNNLSTM is Keras 2; Keras 3's LSTM uses cuDNN by itself"),
+    "CuDNNGRU": ("GRU", "CuDNNGRU is Keras 2; Keras 3's GRU uses cuDNN by itself"),
+}
+
+#: Keyword names of Keras 1 and 2 that Keras 3 refuses: old -> (Keras 3 name, era). Read only
+#: when the layer has no keyword of that name (Embedding's own output_dim stays its own).
+#: tests/test_agreement.py proves each against Keras 3: the new name is accepted and does
+#: what the old one did.
+LEGACY_KEYWORDS: dict[str, tuple[str, str]] = {
+    "output_dim": ("units", "Keras 1"),
+    "init": ("kernel_initializer", "Keras 1"),
+    "inner_init": ("recurrent_initializer", "Keras 1"),
+    "inner_activation": ("recurrent_activation", "Keras 1"),
+    "W_regularizer": ("kernel_regularizer", "Keras 1"),
+    "U_regularizer": ("recurrent_regularizer", "Keras 1"),
+    "b_regularizer": ("bias_regularizer", "Keras 1"),
+    "W_constraint": ("kernel_constraint", "Keras 1"),
+    "U_constraint": ("recurrent_constraint", "Keras 1"),
+    "b_constraint": ("bias_constraint", "Keras 1"),
+    "bias": ("use_bias", "Keras 1"),
+    "dropout_W": ("dropout", "Keras 1"),
+    "dropout_U": ("recurrent_dropout", "Keras 1"),
+    "consume_less": ("implementation", "Keras 1"),
+    "border_mode": ("padding", "Keras 1"),
+    "nb_filter": ("filters", "Keras 1"),
+    "filter_length": ("kernel_size", "Keras 1"),
+    "subsample_length": ("strides", "Keras 1"),
+    "pool_length": ("pool_size", "Keras 1"),
+    "stride": ("strides", "Keras 1"),
+    "dim_ordering": ("data_format", "Keras 1"),
+    "p": ("rate", "Keras 1"),
+    "return_sequence": ("return_sequences", "a common misspelling"),
+}
+
+# Values that changed with the name.
+_LEGACY_VALUES: dict[str, dict[Any, Any]] = {
+    "consume_less": {"cpu": 1, "mem": 1, "gpu": 2},
+    "dim_ordering": {"tf": "channels_last", "th": "channels_first", "default": "channels_last"},
+}
+
+# Keras 2 keywords that are no layer option in Keras 3: what Keras 3 writes instead.
+_KERAS2_ONLY = {
+    "batch_input_shape": "keras.Input(batch_shape=...)",
+    "batch_size": "keras.Input(shape=..., batch_size=...)",
+    "input_length": "input_shape=(steps, features) or keras.Input(shape=(steps, features))",
+    "weights": "layer.set_weights(...) once the model is built",
+}
+
+
+def from_values(name: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> LayerSpec:
+    """The spec of ``name(*args, **kwargs)`` from values already read (never evaluated here).
+
+    Values are literals (numbers, strings, True/False/None, tuples or lists of them), a
+    `LayerSpec` for a wrapper's ``layer=``, or an `Opaque` for a keyword that never changes a
+    shape. The layer name and keywords go through the allow-list (`SIGNATURES`); Keras 1/2
+    names through `LEGACY_LAYERS` and `LEGACY_KEYWORDS`, each with a line in ``notes``.
+
+    >>> spec = from_values("LSTM", [8], {"init": "zeros", "return_sequence": True})
+    >>> spec.text
+    "LSTM(8, kernel_initializer='zeros', return_sequences=True)"
+    >>> spec.notes[0]
+    'init= is Keras 1; Keras 3 spells it kernel_initializer='
+    """
+    notes: list[str] = []
+    if name not in SIGNATURES and name in LEGACY_LAYERS:
+        name, note = LEGACY_LAYERS[name]
+        if note:
+            notes.append(note)
+    if name not in SIGNATURES:
+        raise SpecError(
+            f"{name!r} is not a layer rnnshape knows; known layers: {', '.join(KNOWN_LAYERS)}"
+        )
+    sig = SIGNATURES[name]
+    if len(args) > len(sig.positional):
+        raise SpecError(
+            f"{name} takes at most {len(sig.positional)} positional arguments "
+            f"({', '.join(sig.positional[:3])}, ...), got {len(args)}"
+        )
+    allowed = set(sig.positional) | set(sig.keywords) | set(_BASE)
+    takes_input = allowed | {"input_shape", "input_dim"}  # Keras 3's base layer takes these
+    params: dict[str, Any] = {}
+    positional = list(zip(sig.positional, args, strict=False))
+    for key, value in [*positional, *kwargs.items()]:
+        if not isinstance(key, str):
+            raise SpecError(f"{name}: keyword {key!r} is not a name")
+        if key not in takes_input and key in LEGACY_KEYWORDS:
+            new, era = LEGACY_KEYWORDS[key]
+            value = _LEGACY_VALUES.get(key, {}).get(value, value)
+            if new not in allowed:  # e.g. consume_less on SimpleRNN: no Keras 3 equivalent
+                notes.append(f"{key}= is {era}; {name} has no {new}= in Keras 3, so it is left out")
+                continue
+            notes.append(f"{key}= is {era}; Keras 3 spells it {new}=")
+            key = new
+        elif key not in takes_input and key in _KERAS2_ONLY:
+            notes.append(f"{key}= on a layer is Keras 2; Keras 3 spells it {_KERAS2_ONLY[key]}")
+            if key == "weights":
+                continue  # no shape in it; Keras 3 refuses it here
+        elif key not in takes_input:
+            raise SpecError(f"{name} has no keyword {key!r}{_suggest(key, takes_input)}")
+        if key in params:
+            raise SpecError(f"{name}: {key!r} is given twice")
+        params[key] = _value(name, key, value)
+    missing = [p for p in sig.required if p not in params]
+    if missing:
+        raise SpecError(f"{name} needs {', '.join(missing)}, e.g. {_example(name)}")
+    _legacy_input(name, params, notes)
+    n_positional = len(positional)
+    parts = [_text(params[k]) for k, _ in positional]
+    parts += [f"{k}={_text(v)}" for k, v in list(params.items())[n_positional:]]
+    return LayerSpec(name, params, f"{name}({', '.join(parts)})", tuple(notes))
+
+
+def _legacy_input(name: str, params: dict[str, Any], notes: list[str]) -> None:
+    """Keras 1/2's input_length: Embedding's is deprecated (ignored by Keras 3); on another
+    layer it is the number of steps, input_dim the features of each (Keras 2's recurrent
+    layers read the pair as input_shape=(input_length, input_dim))."""
+    if "input_length" not in params:
+        return
+    steps = params["input_length"]
+    if name == "Embedding":
+        notes.append(
+            "input_length= is deprecated in Keras 3 (ignored); declare the input with "
+            f"keras.Input(shape=({_text(steps)},))"
+        )
+        return
+    where = next(i for i, n in enumerate(notes) if n.startswith("input_length="))
+    del params["input_length"]
+    if "input_shape" in params or "batch_input_shape" in params:
+        notes[where] = "input_length= is Keras 1/2; the input_shape given says it already"
+        return
+    features = params.pop("input_dim", None)
+    params["input_shape"] = (steps, features)
+    notes[where] = (
+        f"input_length= is Keras 1/2; Keras 3 spells it input_shape=({_text(steps)}, "
+        f"{_text(features)}) (or keras.Input(shape=...))"
+    )
+
+
+def _value(name: str, key: str, value: Any) -> Any:
+    if key in ("layer", "backward_layer") and name in WRAPPERS:
+        if not isinstance(value, LayerSpec):
+            raise SpecError(f"{name}({key}=...): give a layer, such as LSTM(4)")
+        return value
+    if isinstance(value, Opaque):
+        if _free(key):
+            return value
+        raise SpecError(
+            f"{name}({key}=...): {value.text!r} is not a literal value; arguments must be "
+            "numbers, strings, True/False/None or tuples or lists of those (names, calls, "
+            "lambdas and comprehensions are never evaluated)"
+        )
+    if not _plain(value):
+        raise SpecError(f"{name}({key}=...): {value!r:.40} is not a literal value")
+    return value
+
+
+def _text(value: Any) -> str:
+    return value.text if isinstance(value, LayerSpec | Opaque) else repr(value)
+
+
+def is_input_keyword(spec: LayerSpec, key: str) -> bool:
+    """Whether ``key`` declares the model's input rather than configuring the layer
+    (Embedding's input_dim is its vocabulary)."""
+    return key in INPUT_KEYWORDS and key not in SIGNATURES[spec.name].positional
+
+
+def declared_input(spec: LayerSpec) -> tuple[int | None, ...] | None:
+    """The input shape (batch first) a layer's own keywords declare, or None.
+
+    >>> declared_input(parse("LSTM(4, input_shape=(5, 3))"))
+    (None, 5, 3)
+    >>> declared_input(parse("LSTM(4, batch_input_shape=(2, 5, 3))"))
+    (2, 5, 3)
+    >>> declared_input(parse("Embedding(1000, 16, input_length=10)"))
+    (None, 10)
+    """
+    p = spec.params
+    batch = p.get("batch_size")
+    if "batch_input_shape" in p:
+        shape = tuple(_size(s) for s in _as_tuple(p["batch_input_shape"]))
+        return shape
+    if "input_shape" in p:
+        inner = _as_tuple(p["input_shape"])
+    elif spec.name == "Embedding":
+        if "input_length" not in p:
+            return None
+        inner = (p["input_length"],)
+    elif "input_dim" in p:
+        inner = (p["input_dim"],)
+    else:
+        return None
+    return (_size(batch), *(_size(s) for s in inner))
+
+
+def _as_tuple(value: Any) -> tuple[Any, ...]:
+    if isinstance(value, tuple | list):
+        return tuple(value)
+    return (value,)
+
+
+def _size(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise SpecError(f"{value!r} is not a size in a declared input shape")
+    return value
 
 
 def parse(text: str | LayerSpec) -> LayerSpec:
@@ -434,6 +688,7 @@ def _describe(node: ast.expr) -> str:
 
 
 def _layer(node: ast.expr, source: str) -> LayerSpec:
+    """The literals of a call read with ast, then `from_values` (one allow-list for both)."""
     known = ", ".join(KNOWN_LAYERS)
     if not isinstance(node, ast.Call):
         raise SpecError(
@@ -441,40 +696,31 @@ def _layer(node: ast.expr, source: str) -> LayerSpec:
             f"(known layers: {known})"
         )
     name = _callee(node.func)
-    if name not in SIGNATURES:
+    if name not in SIGNATURES and name not in LEGACY_LAYERS:
         raise SpecError(f"{_describe(node)!r} is not a layer rnnshape knows; known layers: {known}")
-    sig = SIGNATURES[name]
-    params: dict[str, Any] = {}
     if any(isinstance(a, ast.Starred) for a in node.args) or any(
         k.arg is None for k in node.keywords
     ):
         raise SpecError(f"{name}: *args and **kwargs are not allowed; write each argument out")
-    if len(node.args) > len(sig.positional):
-        raise SpecError(
-            f"{name} takes at most {len(sig.positional)} positional arguments "
-            f"({', '.join(sig.positional[:3])}, ...), got {len(node.args)}"
-        )
-    given = list(zip(sig.positional, node.args, strict=False))
-    given += [(k.arg, k.value) for k in node.keywords]
-    allowed = set(sig.positional) | set(sig.keywords) | set(_BASE)
-    for key, value in given:
-        if key == "input_shape" or key == "batch_input_shape":
-            raise SpecError(
-                f"{name}: {key}= is Keras 2 style; give the input shape separately "
-                "(rnnshape: --input; Keras 3: keras.Input(shape=...))"
-            )
-        if key not in allowed:
-            raise SpecError(f"{name} has no keyword {key!r}{_suggest(key, allowed)}")
-        if key in params:
-            raise SpecError(f"{name}: {key!r} is given twice")
-        if key in ("layer", "backward_layer") and name in WRAPPERS:
-            params[key] = _layer(value, source)
-        else:
-            params[key] = _literal(name, key, value)
-    missing = [p for p in sig.required if p not in params]
-    if missing:
-        raise SpecError(f"{name} needs {', '.join(missing)}, e.g. {_example(name)}")
-    return LayerSpec(name, params, _render(name, node, params))
+    canonical = name if name in SIGNATURES else LEGACY_LAYERS[name][0]
+    positional = SIGNATURES[canonical].positional
+    args = [
+        _argument(canonical, positional[i] if i < len(positional) else "", a, source)
+        for i, a in enumerate(node.args)
+    ]
+    kwargs: dict[str, Any] = {}
+    for k in node.keywords:
+        assert k.arg is not None
+        if k.arg in kwargs:
+            raise SpecError(f"{canonical}: {k.arg!r} is given twice")
+        kwargs[k.arg] = _argument(canonical, k.arg, k.value, source)
+    return from_values(name, args, kwargs)
+
+
+def _argument(name: str, key: str, node: ast.expr, source: str) -> Any:
+    if key in ("layer", "backward_layer") and name in WRAPPERS:
+        return _layer(node, source)
+    return _literal(name, key, node)
 
 
 def _literal(name: str, key: str, node: ast.expr) -> Any:
@@ -485,9 +731,9 @@ def _literal(name: str, key: str, node: ast.expr) -> Any:
         value = _REFUSED
     if not _plain(value):
         raise SpecError(
-            f"{name}({key}=...): {_describe(node)!r} is not a literal value; arguments must be "
-            "numbers, strings, True/False/None or tuples or lists of those (names, calls, "
-            "lambdas and comprehensions are never evaluated)"
+            f"{name}({key or '...'}=...): {_describe(node)!r} is not a literal value; arguments "
+            "must be numbers, strings, True/False/None or tuples or lists of those (names, "
+            "calls, lambdas and comprehensions are never evaluated)"
         )
     return value
 
@@ -501,18 +747,6 @@ def _plain(value: Any) -> bool:
     if isinstance(value, tuple | list):
         return all(_plain(v) for v in value)
     return False
-
-
-def _render(name: str, node: ast.Call, params: dict[str, Any]) -> str:
-    """Normalised text: positional arguments kept as written, keywords after them."""
-    parts = []
-    for i, _arg in enumerate(node.args):
-        value = params[SIGNATURES[name].positional[i]]
-        parts.append(value.text if isinstance(value, LayerSpec) else repr(value))
-    for k in node.keywords:
-        value = params[k.arg]
-        parts.append(f"{k.arg}={value.text if isinstance(value, LayerSpec) else repr(value)}")
-    return f"{name}({', '.join(parts)})"
 
 
 def _suggest(key: str, allowed: set[str]) -> str:

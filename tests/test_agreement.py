@@ -371,8 +371,8 @@ def test_after_several_outputs(first, then):
 
 def test_our_parse_error_is_not_a_keras_refusal():
     # the typo never reaches Keras: rnnshape's reader refuses it, and says so
-    with pytest.raises(SpecError, match="return_sequence"):
-        keras_error(["LSTM(4, return_sequence=True)"], (2, 5, 3))
+    with pytest.raises(SpecError, match="return_sequnces"):
+        keras_error(["LSTM(4, return_sequnces=True)"], (2, 5, 3))
 
 
 def test_a_bug_of_ours_is_not_a_keras_refusal(monkeypatch):

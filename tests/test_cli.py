@@ -214,10 +214,10 @@ def test_keras_json_and_refusals(capsys):
 def test_keras_is_not_asked_about_a_layer_text_rnnshape_cannot_read(capsys):
     pytest.importorskip("keras")
     status, out, err = run(
-        capsys, "trace", "--input", "2,5,3", "LSTM(4, return_sequence=True)", "--keras"
+        capsys, "trace", "--input", "2,5,3", "LSTM(4, return_sequnces=True)", "--keras"
     )
     assert (status, out) == (2, "")
-    assert "return_sequence" in err
+    assert "return_sequnces" in err
     assert "Keras refuses" not in err
     assert err.count("\n") == 1
 

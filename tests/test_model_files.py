@@ -332,3 +332,38 @@ def test_trace_file_takes_a_path(tmp_path):
     path = tmp_path / "model.json"
     path.write_text(json.dumps(ENCODER_DECODER))
     assert trace_file(path).outputs == ((None, 6, 1),)
+
+
+def test_a_refusal_carries_the_layers_name_and_text():
+    config = functional(
+        [
+            inputs("x", [None, 5, 3]),
+            layer("LSTM", "first", {"units": 4}, ([tensor("x")], {})),
+            layer("LSTM", "second", {"units": 2}, ([tensor("first")], {})),
+        ],
+        [["x", 0, 0]],
+        ["second", 0, 0],
+    )
+    with pytest.raises(ShapeError) as info:
+        trace_bytes(json.dumps(config).encode(), "m.json")
+    assert (info.value.layer, info.value.text, info.value.index) == ("second", "LSTM(2)", None)
+
+
+def test_graph_and_model_files_do_not_import_each_other():
+    import ast
+    from pathlib import Path
+
+    import rnnshape_docs
+
+    source = Path(rnnshape_docs.__file__).parent / "graph.py"
+    imported = {
+        node.module
+        for node in ast.walk(ast.parse(source.read_text()))
+        if isinstance(node, ast.ImportFrom)
+    } | {
+        alias.name
+        for node in ast.walk(ast.parse(source.read_text()))
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    assert not any("model_files" in (name or "") for name in imported)

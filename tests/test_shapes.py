@@ -141,7 +141,7 @@ def refusal(layers, shape) -> ShapeError:
 def test_the_classic_mistake_names_the_earlier_layer_and_the_fix():
     err = refusal(["LSTM(4)", "LSTM(8)", "Dense(1)"], (2, 7, 3))
     assert err.index == 1
-    assert err.layer == "LSTM(8)"
+    assert err.layer == err.text == "LSTM(8)"
     message = str(err)
     assert message.startswith("layer 2, LSTM(8): a recurrent layer needs 3-D input")
     assert "set return_sequences=True on layer 1" in message
@@ -205,7 +205,7 @@ def test_the_classic_mistake_after_bidirectional():
         (["LSTM(4, return_state=True)", "Dense(1)"], (2, 7, 3), "cannot continue after layer 1"),
         (["Bidirectional(LSTM(4), merge_mode=None)", "Dense(1)"], (2, 7, 3), "2 tensors"),
         (["Conv3D(4, 3)"], (2, 7, 3), "layer 1: 'Conv3D(...)' is not a layer rnnshape knows"),
-        (["LSTM(4, return_sequence=True)"], (2, 7, 3), "no keyword 'return_sequence'"),
+        (["LSTM(4, return_sequnces=True)"], (2, 7, 3), "no keyword 'return_sequnces'"),
         (["Bidirectional(LSTM(4), backward_layer=LSTM(3))"], (2, 7, 3), "go_backwards=True"),
         (["TimeDistributed(Dense(3))"], (2, 7), "at least 3 axes"),
         (["RepeatVector(3)"], (2, 7, 3), "RepeatVector needs 2-D input"),
@@ -327,5 +327,5 @@ def test_dropout_passes_several_tensors_through():
 
 def test_misspelt_keyword_gets_a_suggestion():
     assert "did you mean return_sequences=?" in str(
-        refusal(["LSTM(4, return_sequence=True)"], (2, 7, 3))
+        refusal(["LSTM(4, return_sequnces=True)"], (2, 7, 3))
     )

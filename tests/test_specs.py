@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from rnnshape_docs.specs import KNOWN_LAYERS, SHAPE_ARGS, LayerSpec, SpecError, parse
+from rnnshape_docs.specs import (
+    KNOWN_LAYERS,
+    SHAPE_ARGS,
+    LayerSpec,
+    Opaque,
+    SpecError,
+    declared_input,
+    from_values,
+    parse,
+)
 
 
 @pytest.mark.parametrize(
@@ -157,8 +166,10 @@ def test_every_layer_of_issue_11_is_known_and_read_from_configs():
         ("LSTM(*[4])", "*args and **kwargs"),
         ("LSTM(**{'units': 4})", "*args and **kwargs"),
         # wrong keywords, counts, syntax
-        ("LSTM(4, return_sequence=True)", "no keyword 'return_sequence'"),
-        ("LSTM(4, input_shape=(None, 1))", "Keras 2 style"),
+        ("LSTM(4, return_sequencs=True)", "did you mean return_sequences=?"),
+        ("LSTM(4, retrun_sequences=True)", "did you mean return_sequences=?"),
+        ("Dense(4, input_shape=(None, 1), input_shape=(2,))", "given twice"),
+        ("LSTM(4, init='zeros', kernel_initializer='ones')", "given twice"),
         ("LSTM(4, units=5)", "given twice"),
         ("LSTM()", "needs units"),
         ("Embedding(10)", "needs output_dim"),
@@ -193,3 +204,108 @@ def test_never_evaluates(monkeypatch):
     monkeypatch.setattr(builtins, "exec", boom)
     spec = parse("Bidirectional(LSTM(4, return_sequences=True), merge_mode='sum')")
     assert spec.params["layer"].params["return_sequences"] is True
+
+
+# --------------------------------------------------------------------------- from_values, Keras 1/2
+
+
+def test_from_values_is_the_one_allow_list():
+    """parse reads literals, then goes through from_values: the same spec either way."""
+    inner = from_values("LSTM", [4], {"return_sequences": True})
+    built = from_values("Bidirectional", [inner], {"merge_mode": "sum"})
+    assert built == parse("Bidirectional(LSTM(4, return_sequences=True), merge_mode='sum')")
+    assert built.text == "Bidirectional(LSTM(4, return_sequences=True), merge_mode='sum')"
+    with pytest.raises(SpecError, match=r"did you mean return_sequences=\?"):
+        from_values("LSTM", [4], {"return_sequencs": True})
+    with pytest.raises(SpecError, match="not a layer rnnshape knows"):
+        from_values("Lambda", [], {})
+    with pytest.raises(SpecError, match="give a layer"):
+        from_values("TimeDistributed", ["Dense(1)"], {})
+
+
+def test_opaque_values_only_where_no_shape_depends_on_them():
+    spec = from_values("Embedding", [1000, 16], {"weights": Opaque("[matrix]")})
+    assert spec.text == "Embedding(1000, 16, weights=[matrix])"
+    assert from_values("LSTM", [4], {"kernel_initializer": Opaque("init")}).params[
+        "kernel_initializer"
+    ] == Opaque("init")
+    with pytest.raises(SpecError, match="not a literal"):
+        from_values("LSTM", [Opaque("n_units")], {})
+
+
+def test_notes_are_not_part_of_equality():
+    assert parse("LSTM(4, init='zeros')") == parse("LSTM(4, kernel_initializer='zeros')")
+    assert parse("LSTM(4, kernel_initializer='zeros')").notes == ()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "note"),
+    [
+        ("LSTM(4, init='zeros')", "LSTM(4, kernel_initializer='zeros')", "init= is Keras 1"),
+        ("Dense(output_dim=3)", "Dense(units=3)", "Keras 3 spells it units="),
+        ("Embedding(100, 8)", "Embedding(100, 8)", None),  # its own output_dim stays
+        ("LSTM(4, consume_less='gpu')", "LSTM(4, implementation=2)", "implementation="),
+        ("SimpleRNN(4, consume_less='cpu')", "SimpleRNN(4)", "so it is left out"),
+        (
+            "LSTM(4, dropout_W=0.1, dropout_U=0.2)",
+            "LSTM(4, dropout=0.1, recurrent_dropout=0.2)",
+            "dropout_W=",
+        ),
+        (
+            "Convolution1D(nb_filter=8, filter_length=3, border_mode='same', subsample_length=2)",
+            "Conv1D(filters=8, kernel_size=3, padding='same', strides=2)",
+            "nb_filter= is Keras 1",
+        ),
+        (
+            "MaxPool1D(pool_length=2, stride=1)",
+            "MaxPooling1D(pool_size=2, strides=1)",
+            "pool_length=",
+        ),
+        ("LSTM(4, return_sequence=True)", "LSTM(4, return_sequences=True)", "misspelling"),
+        ("Dense(4, W_regularizer='l2')", "Dense(4, kernel_regularizer='l2')", "W_regularizer="),
+        ("CuDNNGRU(4)", "GRU(4)", "CuDNNGRU is Keras 2"),
+        ("Dropout(p=0.5)", "Dropout(rate=0.5)", "p= is Keras 1"),
+        (
+            "LSTM(4, input_dim=3, input_length=5)",
+            "LSTM(4, input_shape=(5, 3))",
+            "input_shape=(5, 3)",
+        ),
+        ("Dense(2, weights=None)", "Dense(2)", "set_weights"),
+    ],
+)
+def test_keras_1_and_2_names_read_as_keras_3(old, new, note):
+    spec = parse(old)
+    assert spec.text == new
+    assert spec == parse(new)
+    if note is None:
+        assert spec.notes == ()
+    else:
+        assert any(note in n for n in spec.notes), spec.notes
+
+
+@pytest.mark.parametrize(
+    ("text", "shape"),
+    [
+        ("LSTM(4, input_shape=(5, 3))", (None, 5, 3)),
+        ("LSTM(4, input_shape=(5, 3), batch_size=2)", (2, 5, 3)),
+        ("LSTM(4, batch_input_shape=(2, 5, 3), stateful=True)", (2, 5, 3)),
+        ("Dense(4, input_dim=3)", (None, 3)),
+        ("Embedding(1000, 16, input_length=10)", (None, 10)),
+        ("Embedding(1000, 16)", None),  # its input_dim is the vocabulary, not the input
+        ("LSTM(4)", None),
+    ],
+)
+def test_declared_input(text, shape):
+    assert declared_input(parse(text)) == shape
+
+
+def test_keywords_keras_3_takes():
+    for text in (
+        "LSTM(4, implementation=1)",
+        "GRU(4, implementation=2)",
+        "Embedding(10, 4, weights=None)",
+        "Embedding(10, 4, input_length=5)",
+        "Conv1D(4, 3, input_shape=(10, 2))",
+        "Dense(4, input_dim=3)",
+    ):
+        assert parse(text).text == text

@@ -79,6 +79,13 @@ def tarball() -> Path:
                     "--pack-destination",
                     tmp,
                     "--silent",
+                    # Without a network npm retried for over a minute (71 s measured) before
+                    # failing; one quick retry says so in seconds (2.6 s), and a slow
+                    # registry still gets 30 s a request.
+                    "--fetch-retries=1",
+                    "--fetch-retry-mintimeout=1000",
+                    "--fetch-retry-maxtimeout=3000",
+                    "--fetch-timeout=30000",
                 ],
                 capture_output=True,
                 text=True,

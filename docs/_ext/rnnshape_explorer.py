@@ -145,6 +145,14 @@ def _form_html(examples: list[dict]) -> str:
 <div id="explorer" class="rnnshape-explorer" data-state="loading" data-examples="{data}"
      data-pyodide="{PYODIDE_DIR}/" data-wheel="{WHEEL_NAME}">
 <form id="explorer-form" class="explorer-form" autocomplete="off">
+  <fieldset class="explorer-modes">
+    <legend>What do you have?</legend>
+    <label><input type="radio" name="explorer-mode" value="stack" checked>
+      A stack of layers</label>
+    <label><input type="radio" name="explorer-mode" value="code"> A program</label>
+    <label><input type="radio" name="explorer-mode" value="error"> An error message</label>
+  </fieldset>
+  <div id="explorer-stack-mode" class="explorer-mode">
   <div class="explorer-field">
     <label for="explorer-example">Start from an example of the book</label>
     <select id="explorer-example"><option value="">Choose an example…</option>{options}</select>
@@ -168,6 +176,33 @@ def _form_html(examples: list[dict]) -> str:
     <input id="explorer-file" type="file" accept=".keras,.json" aria-describedby="explorer-file-help">
     <p id="explorer-file-help" class="explorer-help">Choose the file or drop it on the explorer:
        it is read in this page and never uploaded.</p>
+  </div>
+  </div>
+  <div id="explorer-code-mode" class="explorer-mode" hidden>
+  <div class="explorer-field">
+    <label for="explorer-code">Your program</label>
+    <textarea id="explorer-code" name="code" rows="14" spellcheck="false" autocapitalize="off"
+              aria-describedby="explorer-code-help"></textarea>
+    <p id="explorer-code-help" class="explorer-help">Paste the code that fails (or drop a
+       <code>.py</code> or <code>.ipynb</code> file on the explorer). It is read as
+       <code>rnnshape check</code> reads it: never run, and it never leaves this page.</p>
+  </div>
+  <div class="explorer-field">
+    <label for="explorer-shapes">Sizes the code cannot show (optional)</label>
+    <input id="explorer-shapes" name="shapes" type="text" spellcheck="false"
+           autocapitalize="off" aria-describedby="explorer-shapes-help">
+    <p id="explorer-shapes-help" class="explorer-help">For arrays read from files:
+       <code>X=1000,24,3 y=1000</code>.</p>
+  </div>
+  </div>
+  <div id="explorer-error-mode" class="explorer-mode" hidden>
+  <div class="explorer-field">
+    <label for="explorer-message">The error Keras printed</label>
+    <textarea id="explorer-message" name="message" rows="6" spellcheck="false"
+              autocapitalize="off" aria-describedby="explorer-message-help"></textarea>
+    <p id="explorer-message-help" class="explorer-help">The message, or the whole traceback:
+       what it means, the fix, and the section of the error gallery that shows it.</p>
+  </div>
   </div>
 </form>
 <p id="explorer-status" class="explorer-status" role="status">Loading the tracer

@@ -7,6 +7,7 @@ notebook's cells), `reader` (the abstract interpreter), `calls` with `numpy_call
 """
 
 from rnnshape_docs.program.check import CheckedModel, ProgramCheck, check_program
+from rnnshape_docs.program.live import check_fit
 from rnnshape_docs.program.source import ProgramError
 
-__all__ = ["CheckedModel", "ProgramCheck", "ProgramError", "check_program"]
+__all__ = ["CheckedModel", "ProgramCheck", "ProgramError", "check_fit", "check_program"]

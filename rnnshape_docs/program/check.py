@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+import textwrap
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,16 +23,21 @@ from rnnshape_docs.program.findings import (
     DataRank,
     DataSize,
     DeclaredInput,
+    Edit,
     EmbeddingIds,
     Finding,
     IdsUnderOneHotLoss,
+    Keras2Name,
     LayerRefused,
+    LengthNotChecked,
     NotRead,
     OutputActivation,
+    PredictLength,
     PredictSample,
     StatefulBatch,
     TargetBroadcasts,
     TargetShape,
+    apply_edits,
     sort_findings,
 )
 from rnnshape_docs.program.names import snake_case
@@ -40,6 +46,7 @@ from rnnshape_docs.program.sizes import Sym, shape_text
 from rnnshape_docs.program.source import ProgramError, Source, parse_source, read_source
 from rnnshape_docs.program.values import (
     Array,
+    Compiled,
     Dataset,
     InputObj,
     LayerObj,
@@ -49,12 +56,20 @@ from rnnshape_docs.program.values import (
     Unknown,
 )
 from rnnshape_docs.shapes import ShapeError
-from rnnshape_docs.specs import SpecError, parse
+from rnnshape_docs.specs import SIGNATURES, Opaque, SpecError, from_values
+from rnnshape_docs.specs import _free as free_keyword
 from rnnshape_docs.tables import Table
 
 # Keywords any layer takes that say where the data comes in, not what the layer does.
 _INPUT_KEYWORDS = ("input_shape", "batch_input_shape", "batch_size", "input_dim", "input_length")
-_DEFAULT_BATCH = 32  # fit's and predict's batch_size when none is given
+_DEFAULT_BATCH = 32
+_SEQUENCE_LAYERS = ("SimpleRNN", "LSTM", "GRU", "Conv1D", "Bidirectional", "TimeDistributed")
+# fit's Keras 1 keywords and their Keras 3 spelling
+_LEGACY_FIT = {
+    "nb_epoch": "epochs",
+    "nb_val_samples": "validation_steps",
+    "samples_per_epoch": "steps_per_epoch",
+}  # fit's and predict's batch_size when none is given
 
 
 @dataclass
@@ -83,6 +98,8 @@ class CheckedModel:
         if self.trace is None:
             return None
         base = self.trace.table()
+        if not self.line:  # a built model (check_fit): no program lines
+            return base
         rows = [
             (self.lines.get(row[0].split("[")[0].split("/")[0], self.line), *row)
             for row in base.rows
@@ -110,6 +127,11 @@ class ProgramCheck:
     def where(self, line: int) -> str:
         return self.source.where(line)
 
+    def fixed_text(self) -> str:
+        """The program with the edit of every error and warning made (the fixes applied)."""
+        edits = [f.edit for f in self.findings if f.edit is not None and f.severity != "note"]
+        return apply_edits(self.source.text, edits)
+
     def to_json(self) -> dict:
         return {
             "models": [m.to_json() for m in self.models],
@@ -128,24 +150,30 @@ class ProgramCheck:
             ],
         }
 
-    def text(self, width: int = 80) -> str:
+    def text(self, width: int | None = 80, *, wrap: bool = True, findings: bool = True) -> str:
+        """The models' tables at ``width``, then the findings: wrapped for a reader, or with
+        ``wrap=False`` one per line (`LINE: severity CODE: message; fix: edit`) for tools."""
         out = []
         for model in self.models:
             head = f"model {model.name!r}" + (
                 f" ({model.var})" if model.var and model.var != model.name else ""
             )
-            head += f", built at line {self.where(model.line)}"
+            if model.line:
+                head += f", built at line {self.where(model.line)}"
             table = model.table()
             if table is None:
-                out.append(head + ": not traced (see the notes)")
+                out.append(head + ": not traced (a finding below says why)")
             else:
                 out.append(head + ":")
                 out.append(table.text(width))
             out.append("")
+        if not findings:
+            return "\n".join(out).rstrip("\n")
         if not self.findings:
-            out.append("no findings: the shapes in this program agree")
+            out.append(NO_FINDINGS)
         for f in self.findings:
-            line = f"{self.where(f.line)}: {f.severity} {f.code}: {f.message}"
+            line = f"{self.where(f.line)}: " if f.line else ""
+            line += f"{f.severity} {f.code}: {f.message}"
             if f.fix:
                 target = (
                     f" (line {self.where(f.fix_line)})"
@@ -153,7 +181,8 @@ class ProgramCheck:
                     else ""
                 )
                 line += f"; fix{target}: {f.fix}"
-            out.append(line)
+            # One finding per line for a pipe (width None); wrapped, indented, for a reader.
+            out.append(_wrap(line, width) if width and wrap else line)
         return "\n".join(out)
 
     def __str__(self) -> str:
@@ -196,6 +225,9 @@ def check_program(
     source = read_source(text, filename)
     tree = parse_source(source)
     program = Program(source, dict(shapes or {}))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt) and not hasattr(node, "body"):  # a simple statement
+            program.statement_end[node.lineno] = node.end_lineno or node.lineno
     reader = Reader(program)
     program.reader = reader
     reader.run(tree)
@@ -219,6 +251,8 @@ class Program:
         self.counters: dict[str, int] = {}
         self.reader: Reader | None = None
         self.names_of: dict[int, str] = {}  # id(array) -> the name it was assigned to
+        self.noted: set[int] = set()  # layers whose Keras 1/2 spellings were reported
+        self.statement_end: dict[int, int] = {}  # a statement's first line -> its last
 
     # ------------------------------------------------------------------ recording
 
@@ -230,6 +264,15 @@ class Program:
 
     def on_assign(self, name: str, value: Any, line: int) -> Any:
         if isinstance(value, Array):
+            total = sizes.elements(value.shape) if value.shape is not None else None
+            if total is not None and total > sizes.MAX_ELEMENTS:
+                self.findings.append(
+                    NotRead.at(
+                        line,
+                        f"{name} {shape_text(value.shape)} would hold {total:.1e} elements, more "
+                        "than any machine does: is a size wrong?",
+                    )
+                )
             stated = self.shapes.get(name)
             if stated is not None:
                 value = Array(
@@ -287,15 +330,47 @@ class Program:
         elif "input_dim" in kw and layer.class_name != "Embedding":
             length = kw.get("input_length")
             dim = kw["input_dim"]
-            shape = (None, length, dim) if "input_length" in kw else (None, dim)
             keyword = "input_dim"
+            if layer.class_name in _SEQUENCE_LAYERS:
+                # Keras 2 read input_dim on a recurrent layer as (steps unknown, dim features);
+                # Keras 3 reads it as input_shape=(dim,), which such a layer refuses.
+                shape = (None, length if "input_length" in kw else None, dim)
+                written = shape_text(shape[1:])
+                self.findings.append(
+                    Keras2Name.at(
+                        layer.line,
+                        f"input_dim= on {layer.class_name} is Keras 2, read as input_shape="
+                        f"{written}; Keras 3 reads it as input_shape=({sizes.text(dim)},), one "
+                        "axis, and the layer refuses it",
+                        f"input_shape={written}",
+                        edit=None
+                        if "input_length" in kw
+                        else _replace(
+                            _keyword(layer.source, "input_dim"), f"input_shape={written}"
+                        ),
+                    )
+                )
+            else:
+                shape = (None, dim)
         elif layer.class_name == "Embedding" and "input_length" in kw:
             shape, keyword = (None, kw["input_length"]), "input_length"
+        if "batch_input_shape" in kw or ("batch_size" in kw and keyword != "input_shape"):
+            written = shape_text(shape) if shape is not None else "(...)"
+            self.findings.append(
+                Keras2Name.at(
+                    layer.line,
+                    f"batch_input_shape= on {layer.class_name} is Keras 2; Keras 3 refuses it "
+                    "(only keras.Input and InputLayer take a batch shape)",
+                    f"keras.Input(batch_shape={written}) as the model's first entry, and no "
+                    "batch_input_shape= here",
+                )
+            )
         if keyword:
             model.declared = shape
             model.declared_line = layer.line
             model.declared_keyword = keyword
             model.declared_source = _keyword_node(layer.source, keyword)
+            model.declared_node = _keyword(layer.source, keyword)
             if shape is None:
                 self.findings.append(
                     NotRead.at(layer.line, f"{keyword}= is not a tuple of sizes rnnshape can read")
@@ -304,16 +379,28 @@ class Program:
     # ------------------------------------------------------------------ tracing
 
     def spec_of(self, layer: LayerObj):
-        """The layer's `LayerSpec` (its arguments as literals), or a reason it cannot be read."""
+        """The layer's `LayerSpec` (its arguments as values), or None and why it cannot be read.
+
+        Keras 1/2 spellings are read as meant (`specs.from_values`); each gets a warning with
+        the Keras 3 spelling, once per layer.
+        """
         try:
-            return parse(_layer_text(layer)), ""
-        except _NotLiteral as exc:
+            spec = _spec(layer)
+        except (_NotLiteral, SpecError) as exc:
             return None, str(exc)
-        except SpecError as exc:
-            return None, str(exc)
+        if spec.notes and id(layer) not in self.noted:
+            self.noted.add(id(layer))
+            for note in spec.notes:
+                modern = _modern(layer, spec)
+                self.findings.append(
+                    Keras2Name.at(layer.line, note, modern, edit=_replace(layer.source, modern))
+                )
+        return spec, ""
 
     def graph_of(self, model: ModelObj, input_shapes: tuple) -> tuple[ModelGraph | None, str, int]:
         """The model as the graph the walk takes, or (None, why not, the line)."""
+        if model.graph is not None:  # a built Keras model, read from its config
+            return model.graph, "", 0
         layers: dict[str, Layer] = {}
         nodes: list[Node] = []
         if model.kind == "Sequential":
@@ -358,7 +445,7 @@ class Program:
         calls: dict[int, int] = {}
         refs: dict[int, Ref] = {}
         for k, obj in enumerate(self.inputs):
-            if k in inputs_used:
+            if k in inputs_used or any(t.input_id == k for t in model.inputs):
                 layers[obj.name] = Layer(
                     obj.name, "InputLayer", input_shape=_rules_shape(obj.shape)
                 )
@@ -403,9 +490,23 @@ class Program:
             return [self._refs(v) for v in value.items]
         return value
 
+    def _input_line(self, model: ModelObj) -> int:
+        """A functional model's keras.Input line (its declaration), or 0."""
+        if model.kind == "Functional" and len(model.inputs) == 1 and model.inputs[0].input_id >= 0:
+            obj = self.inputs[model.inputs[0].input_id]
+            if not model.declared_keyword:
+                from rnnshape_docs.program.keras_calls import _shape_node
+
+                model.declared_keyword = "Input"
+                model.declared_source, model.declared_node = _shape_node(
+                    getattr(obj, "source", None)
+                )
+            return obj.line
+        return 0
+
     def input_shape(self, model: ModelObj) -> tuple | None:
         """The input shape the model states (batch first), or None when only data can tell."""
-        if model.kind == "Functional":
+        if model.kind == "Functional" and model.graph is None:
             if len(model.inputs) == 1 and model.inputs[0].input_id >= 0:
                 return self.inputs[model.inputs[0].input_id].shape
             return None
@@ -426,7 +527,9 @@ class Program:
         """
         if model.broken:
             return None
-        if model.kind == "Functional":
+        if model.graph is not None:
+            shapes = (_rules_shape(model.declared),) if model.declared else None
+        elif model.kind == "Functional":
             shapes = tuple(
                 _rules_shape(self.inputs[t.input_id].shape) for t in model.inputs if t.input_id >= 0
             )
@@ -445,7 +548,7 @@ class Program:
             model.broken = True
             return None
         try:
-            result = trace_graph(graph)
+            result = trace_graph(graph, input_shapes=shapes if model.graph is not None else None)
         except ShapeError as exc:
             if not quiet:
                 from_data = data if data_shape is not None and model.declared is None else None
@@ -466,13 +569,14 @@ class Program:
         layers = self._layers(model)
         layer = layers.get(name)
         line = layer.line if layer is not None else model.line
-        fix, fix_line = "", 0
+        fix, fix_line, edit = "", 0, None
         producer = _PRODUCER.search(message)
         if producer and "return_sequences=True" in message:
             earlier = layers.get(producer.group(1))
             if earlier is not None and earlier.source is not None:
                 fix = _with_keyword(earlier.source, "return_sequences", True)
                 fix_line = earlier.line
+                edit = _replace(earlier.source, fix)
         if data is not None and layer is not None and model.layers and layer is model.layers[0]:
             # The model takes its input shape from the data: the data is what to change.
             name, array = data
@@ -481,6 +585,7 @@ class Program:
                 rest = proposed.group(1).strip("()").split(", ")[1:]
                 fix = f"{name} = {name}.reshape(({name}.shape[0], {', '.join(rest)}))"
                 fix_line = array.line
+                edit = self._insert_after(array.line, fix) if name.isidentifier() else None
             self.findings.append(
                 DataRank.at(
                     use_line,
@@ -488,10 +593,11 @@ class Program:
                     f"shape, so its first layer gets it: {message}",
                     fix,
                     fix_line,
+                    edit,
                 )
             )
             return
-        self.findings.append(LayerRefused.at(line, message, fix, fix_line))
+        self.findings.append(LayerRefused.at(line, message, fix, fix_line, edit))
 
     def _layers(self, model: ModelObj) -> dict[str, LayerObj]:
         if model.kind == "Sequential":
@@ -504,6 +610,21 @@ class Program:
         self, model: ModelObj, x: Any, y: Any, kwargs: dict, node: ast.Call, method: str
     ) -> None:
         line = node.lineno
+        for old, new in _LEGACY_FIT.items():
+            if old in kwargs:
+                value = _keyword_node(node, old)
+                self.findings.append(
+                    Keras2Name.at(
+                        line,
+                        f"{old}= is Keras 1; Keras 3 refuses it and spells it {new}=",
+                        f"{new}={ast.unparse(value) if value is not None else '...'}",
+                        edit=_replace(
+                            _keyword(node, old),
+                            f"{new}={ast.unparse(value) if value is not None else '...'}",
+                        ),
+                    )
+                )
+        from_dataset = isinstance(x, Dataset)
         if isinstance(x, Dataset):
             y = x.y
             batch = x.batch if sizes.is_size(x.batch) else None
@@ -517,18 +638,34 @@ class Program:
                 y = Array((batch, *y.shape), y.dtype, y.line, y.labels, y.classes)
         x_node = _arg_node(node, 0, "x")
         y_node = _arg_node(node, 1, "y")
+        if from_dataset and x_node is not None:
+            if isinstance(y, Array):
+                self.names_of[id(y)] = f"the targets of {_source(x_node)}"
+            if isinstance(x, Array):
+                self.names_of[id(x)] = f"the inputs of {_source(x_node)}"
+            x_node = y_node = None
+        if not model.broken and self.check_ids(model, x, node):
+            return
         trace = self.check_input(model, x, line, x_node)
         if trace is None:
             return
-        self.check_target(model, trace, x, y, line, y_node, "target")
-        self.check_stateful(model, x, kwargs, line)
+        batch = _batch_size(kwargs, x, method)
+        self.check_target(model, trace, x, y, line, y_node, "target", batch)
+        self.check_stateful(model, x, kwargs, node)
         validation = kwargs.get("validation_data")
         if isinstance(validation, tuple) and len(validation) >= 2:
             v_node = _keyword_node(node, "validation_data")
             parts = v_node.elts if isinstance(v_node, ast.Tuple) else [None, None]
             self.check_input(model, validation[0], line, parts[0], role="validation input")
             self.check_target(
-                model, trace, validation[0], validation[1], line, parts[1], "validation target"
+                model,
+                trace,
+                validation[0],
+                validation[1],
+                line,
+                parts[1],
+                "validation target",
+                _batch_size(kwargs, validation[0], method),
             )
 
     def check_input(
@@ -544,14 +681,48 @@ class Program:
         name = _source(x_node) or self.name_of(x)
         if stated is None:
             return self.trace(model, (None, *data[1:]), line, data=(name, x))
-        where = model.declared_line or model.line
+        where = model.declared_line or self._input_line(model) or model.line
         declared_text = shape_text(stated[1:]) if len(stated) > 1 else shape_text(stated)
         if _keras_adds_last_axis(data, stated):
             return self.trace(model, None, line)
         if len(data) != len(stated):
-            if len(data) + 1 == len(stated) and all(
+            whole = len(data) + 1 == len(stated) and all(
                 sizes.known_equal(a, b) for a, b in zip(data, stated[1:], strict=True)
+            )
+            if whole and self._traces_on(model, stated) and x_node is not None:
+                # The model is right; the data is one sample without its batch axis.
+                self.findings.append(
+                    PredictSample.at(
+                        line,
+                        f"{name} {shape_text(data)} is one sample without its batch axis; the "
+                        f"model takes batches {shape_text(stated)}",
+                        f"{ast.unparse(x_node)}[None]",
+                        edit=_replace(x_node, f"{ast.unparse(x_node)}[None]"),
+                    )
+                )
+                model.broken = True
+                return None
+            if (
+                not whole
+                and not self._traces_on(model, stated)
+                and self._traces_on(model, (None, *data[1:]))
             ):
+                # The declaration alone cannot be built; the data's shape can.
+                source = _source(model.declared_source) if model.declared_source is not None else ""
+                fix = _declared_fix(model, source, name, data)
+                self.findings.append(
+                    DeclaredInput.at(
+                        where,
+                        f"the model declares its input as {declared_text}, which its first "
+                        f"layer refuses, and is given {name} {shape_text(data)}: declare what "
+                        "one sample of the data is",
+                        fix,
+                        edit=_declared_edit(model, fix),
+                    )
+                )
+                model.broken = True
+                return None
+            if whole:
                 source = _source(model.declared_source) if model.declared_source is not None else ""
                 fix = _declared_fix(model, source, name, data)
                 self.findings.append(
@@ -562,6 +733,7 @@ class Program:
                         f"so the model expects {len(stated)}-D batches of {declared_text} and "
                         f"{name} is {len(data)}-D",
                         fix,
+                        edit=_declared_edit(model, fix),
                     )
                 )
                 self.trace(model, None, line, quiet=True)
@@ -572,6 +744,29 @@ class Program:
             model.broken = True
             return trace
         clashes = [k for k in range(1, len(data)) if sizes.differ(data[k], stated[k])]
+        # A Sequential model never checks its input (Keras 3.15): only the layers decide, and
+        # a recurrent layer reads any number of steps.
+        source = _source(model.declared_source) if model.declared_source is not None else ""
+        fix = _declared_fix(model, source, name, data)
+        if (
+            clashes == [1]
+            and len(data) == 3
+            and model.kind == "Sequential"
+            and model.graph is None
+            and self._same_weights(model, stated, (None, *data[1:]))
+        ):
+            self.findings.append(
+                LengthNotChecked.at(
+                    line,
+                    f"the model declares {sizes.text(stated[1])} time steps but the {role} "
+                    f"{name} has {sizes.text(data[1])}: a Sequential model does not check its "
+                    "input, so Keras reads them all, without a word; is the declaration or "
+                    "the data what you meant?",
+                    fix,
+                    edit=_declared_edit(model, fix),
+                )
+            )
+            return self.trace(model, None, line)
         if clashes:
             permuted = sorted(map(str, data[1:])) == sorted(map(str, stated[1:]))
             source = _source(model.declared_source) if model.declared_source is not None else ""
@@ -585,9 +780,34 @@ class Program:
                 f"the model declares its input as {declared_text} but the {role} {name} is "
                 f"{shape_text(data)}, i.e. {shape_text(data[1:])} per sample ({detail})"
             )
-            if permuted:
-                text += "; the same sizes in another order: the axes are swapped in the declaration"
-            self.findings.append(DeclaredInput.at(where, text, fix, 0))
+            if permuted and len(data) == 3:
+                text += (
+                    "; the same sizes in another order: either the declaration or the data has "
+                    f"its axes swapped (to keep the model, transpose the data: {name}.transpose(0, 2, 1))"
+                )
+            kind = PredictLength if role.endswith("predict") and clashes == [1] else DeclaredInput
+            edit = _declared_edit(model, fix)
+            if kind is PredictLength:
+                any_length = (stated[0], None, *stated[2:])
+                if self._traces_on(model, any_length) is not None:  # None steps: any length
+                    fix = _declared_fix(model, source, name, (data[0], None, *data[2:]))
+                    edit = _declared_edit(model, fix)
+                elif x_node is not None and isinstance(stated[1], int):
+                    # The model needs its length (Flatten, a fixed Dense): cut the data to it.
+                    whole = ast.unparse(x_node)
+                    fix = f"{whole}[:, -{stated[1]}:]"
+                    edit = _replace(x_node, fix)
+            self.findings.append(
+                kind.at(
+                    line if kind is PredictLength else where,
+                    text,
+                    fix,
+                    where
+                    if kind is PredictLength and edit is not None and edit.line == where
+                    else 0,
+                    edit,
+                )
+            )
             trace = self.trace(model, None, line, quiet=True)  # the model as written
             model.broken = True  # no further findings about its input
             return trace
@@ -602,11 +822,41 @@ class Program:
                 )
         return self.trace(model, None, line)
 
+    def _insert_after(self, line: int, statement: str) -> Edit | None:
+        """An edit that adds ``statement`` after the statement at ``line``, indented as it is."""
+        end = self.statement_end.get(line)
+        if end is None or self.source.cells:
+            return None
+        text = self.source.text.splitlines()[line - 1]
+        indent = text[: len(text) - len(text.lstrip())]
+        return Edit(end + 1, 0, end + 1, 0, f"{indent}{statement}\n")
+
+    def _traces_on(self, model: ModelObj, shape: tuple) -> ModelTrace | None:
+        """The model's trace on ``shape``, or None if a layer refuses it (no findings)."""
+        graph, _, _ = self.graph_of(model, (_rules_shape(shape),))
+        if graph is None:
+            return None
+        try:
+            return trace_graph(graph)
+        except ShapeError:
+            return None
+
+    def _same_weights(self, model: ModelObj, declared: tuple, data: tuple) -> bool:
+        """Whether the weights built for ``declared`` fit ``data`` too: every layer gets the
+        same last axis (what a kernel's size follows) on both."""
+        a, b = self._traces_on(model, declared), self._traces_on(model, data)
+        if a is None or b is None:
+            return False
+        return all(
+            [i[-1] for i in x.inputs] == [i[-1] for i in y.inputs]
+            for x, y in zip(a.steps, b.steps, strict=True)
+        )
+
     def _rank_finding(
         self, model: ModelObj, x: Array, name: str, stated: tuple, line: int, role: str
     ) -> None:
         data = x.shape
-        fix, fix_line = "", 0
+        fix, fix_line, edit = "", 0, None
         if (
             len(data) + 1 == len(stated)
             and stated[-1] == 1
@@ -617,7 +867,14 @@ class Program:
         ):
             fix = f"{name} = {name}.reshape(({name}.shape[0], {', '.join(sizes.text(s) for s in stated[1:])}))"
             fix_line = x.line
+            edit = self._insert_after(x.line, fix) if name.isidentifier() else None
             why = "a features axis of 1 is missing"
+        elif sizes.known_equal(_product(data[1:]), _product(stated[1:])) and name.isidentifier():
+            inner = ", ".join(sizes.text(s) for s in stated[1:])
+            fix = f"{name} = {name}.reshape(({name}.shape[0], {inner}))"
+            fix_line = x.line
+            edit = self._insert_after(x.line, fix)
+            why = f"its {sizes.text(_product(data[1:]))} values per sample fit {shape_text(stated[1:])}"
         elif len(data) + 1 == len(stated):
             why = "one axis is missing"
         elif len(data) == len(stated) + 1:
@@ -631,6 +888,7 @@ class Program:
                 f"{len(stated)}-D batches {shape_text(stated)}: {why}",
                 fix,
                 fix_line,
+                edit,
             )
         )
 
@@ -643,16 +901,29 @@ class Program:
         line: int,
         y_node: ast.AST | None,
         role: str,
+        batch: sizes.Size = None,
     ) -> None:
         if not isinstance(y, Array) or y.shape is None or not y.shape:
             return
         name = _source(y_node) or self.name_of(y)
+        if name.startswith("the "):  # "the targets of ds": already says what it is
+            role, name = name.removeprefix("the "), ""
         if isinstance(x, Array) and x.shape and sizes.differ(x.shape[0], y.shape[0]):
             self.findings.append(
                 Cardinality.at(
                     line,
-                    f"{_source(None) or 'the input'} has {x.shape[0]} samples but the {role} {name} "
-                    f"has {y.shape[0]}: Keras stops with 'Data cardinality is ambiguous'",
+                    f"{self.name_of(x)} has {x.shape[0]} samples but the {role} {name} "
+                    f"has {y.shape[0]}: Keras stops with 'Data cardinality is ambiguous'"
+                    + (
+                        f" ({name} looks like {y.shape[0]} rows of {y.shape[1]} values: "
+                        "stacked the other way round?)"
+                        if len(y.shape) == 2 and sizes.known_equal(y.shape[1], x.shape[0])
+                        else ""
+                    ),
+                    f"{name}.T, one row per sample"
+                    if len(y.shape) == 2 and sizes.known_equal(y.shape[1], x.shape[0])
+                    else "make the inputs and the targets from the same samples, one target "
+                    "per input row, in the same order",
                 )
             )
             return
@@ -665,6 +936,7 @@ class Program:
         compile_line = model.compiled.line
         kind = losses.kind(loss)
         last = self._last_layer(model)
+        self._activation(model, last, output, loss, compile_line)
         if y.labels == "ids" and kind == losses.ONE_HOT:
             self.findings.append(
                 IdsUnderOneHotLoss.at(
@@ -673,6 +945,7 @@ class Program:
                     f"{loss} compares one-hot rows (one {output[-1]}-wide row per id)",
                     "loss='sparse_categorical_crossentropy'",
                     compile_line,
+                    _loss_edit(model.compiled, "sparse_categorical_crossentropy"),
                 )
             )
             return
@@ -684,16 +957,41 @@ class Program:
                     f"{loss} reads one integer class id per output row",
                     "loss='categorical_crossentropy'",
                     compile_line,
+                    _loss_edit(model.compiled, "categorical_crossentropy"),
                 )
             )
             return
-        result, wanted = losses.outcome(output, y.shape, loss)
+        if (
+            kind == losses.SPARSE
+            and y.labels == "ids"
+            and isinstance(y.classes, int)
+            and isinstance(output[-1], int)
+            and y.classes > output[-1]
+        ):
+            last = self._last_layer(model)
+            fix, fix_line, edit = _width_fix(last, y.classes) or (
+                f"a last layer of {y.classes} units",
+                0,
+                None,
+            )
+            self.findings.append(
+                TargetShape.at(
+                    line,
+                    f"the {role}{' ' + name if name else ''} holds class ids up to "
+                    f"{y.classes - 1}, but the model outputs {output[-1]} scores per row: "
+                    f"{loss} needs one score per class ({y.classes})",
+                    fix,
+                    fix_line,
+                    edit,
+                )
+            )
+            return
+        result, wanted = losses.outcome(output, y.shape, loss, batch)
         if result == "ok":
-            self._activation(model, last, output, loss, compile_line)
             return
         fix = self._target_fix(model, trace, y, output, loss)
         text = (
-            f"the model outputs {shape_text(output)} but the {role} {name} is "
+            f"the model outputs {shape_text(output)} but the {role}{' ' + name if name else ''} is "
             f"{shape_text(y.shape)}; {loss} needs {wanted}"
         )
         if result == "broadcast":
@@ -710,48 +1008,44 @@ class Program:
 
     def _target_fix(
         self, model: ModelObj, trace: ModelTrace, y: Array, output: tuple, loss: str
-    ) -> tuple[str, int]:
-        """The edit that makes the output match the target: the last layer's width, or return_sequences."""
-        last = self._last_layer(model)
+    ) -> tuple[str, int, Edit | None]:
+        """The edit that makes output and target agree: return_sequences on the last recurrent
+        layer when one of them has a time axis and the other not, else the last Dense's width;
+        failing those, the target shape the loss wants."""
         target = y.shape
-        kind = losses.kind(loss)
-        if kind == losses.SPARSE:
-            per_row = (
-                target[:-1]
-                if len(target) >= 2 and target[-1] == 1 and len(target) == len(output)
-                else target
+        sparse = losses.kind(loss) == losses.SPARSE
+        output_steps = len(output) >= 3
+        if sparse:
+            target_steps = len(target) >= 3 or (
+                len(target) == 2
+                and target[-1] != 1
+                and sizes.known_equal(target[1], output[1]) is not False
+                and output_steps
             )
         else:
-            per_row = target
-        if last is None or last.source is None:
-            return "", 0
-        if (
-            kind != losses.SPARSE
-            and len(target) == len(output)
-            and last.class_name == "Dense"
-            and isinstance(target[-1], int)
-        ):
-            return _with_positional(last.source, target[-1]), last.line
-        # A per-step target against a last-step output: the last recurrent layer must return sequences.
-        if len(per_row) == len(output) + 1 or (
-            kind == losses.SPARSE and len(per_row) == len(output)
-        ):
-            rnn = self._last_recurrent(model)
-            if (
-                rnn is not None
-                and rnn.source is not None
-                and rnn.kwargs.get("return_sequences") is not True
-            ):
-                return _with_keyword(rnn.source, "return_sequences", True), rnn.line
-        if len(per_row) + 1 == len(output) and kind != losses.SPARSE:
-            rnn = self._last_recurrent(model)
-            if (
-                rnn is not None
-                and rnn.source is not None
-                and rnn.kwargs.get("return_sequences") is True
-            ):
-                return _without_keyword(rnn.source, "return_sequences"), rnn.line
-        return "", 0
+            target_steps = len(target) >= 3 or (
+                len(target) == 2
+                and output_steps
+                and sizes.known_equal(target[1], output[1]) is True
+            )
+        rnn = self._last_recurrent(model)
+        if rnn is not None and rnn.source is not None and target_steps != output_steps:
+            if target_steps:
+                text = _with_keyword(rnn.source, "return_sequences", True)
+                return text, rnn.line, _replace(rnn.source, text)
+            if rnn.kwargs.get("return_sequences") is True:
+                text = _without_keyword(rnn.source, "return_sequences")
+                return text, rnn.line, _replace(rnn.source, text)
+        last = self._last_layer(model)
+        width = (
+            target[-1] if len(target) == len(output) else 1 if len(target) < len(output) else None
+        )
+        if not sparse and isinstance(width, int) and width != output[-1]:
+            found = _width_fix(last, width)
+            if found:
+                return found
+        _, wanted = losses.outcome(output, target, loss)
+        return f"make the target {wanted} (batch first), as {loss} compares it", 0, None
 
     def _last_layer(self, model: ModelObj) -> LayerObj | None:
         if model.kind == "Sequential":
@@ -785,10 +1079,54 @@ class Program:
                     _with_keyword(last.source, "activation", "sigmoid")
                     if last.source is not None
                     else "",
+                    edit=_replace(last.source, _with_keyword(last.source, "activation", "sigmoid"))
+                    if last.source is not None
+                    else None,
                 )
             )
 
-    def check_stateful(self, model: ModelObj, x: Any, kwargs: dict, line: int) -> None:
+    def check_ids(self, model: ModelObj, x: Any, node: ast.Call) -> bool:
+        """Into a first Embedding: integer ids (not one-hot rows), each with a row. True when
+        the data is not ids at all (nothing more can be said of the model)."""
+        first = model.layers[0] if model.kind == "Sequential" and model.layers else None
+        if first is None or first.class_name != "Embedding" or not isinstance(x, Array):
+            return False
+        if x.labels == "onehot":
+            name = self.name_of(x)
+            fix = f"{name} = {name}.argmax(axis=-1)"
+            self.findings.append(
+                EmbeddingIds.at(
+                    node.lineno,
+                    f"{name} {shape_text(x.shape) if x.shape else ''} holds one-hot rows, but an "
+                    "Embedding reads the integer ids themselves and makes a vector of each: the "
+                    "rows become an extra axis",
+                    fix + " (or give the ids you one-hot encoded)",
+                    x.line,
+                    self._insert_after(x.line, fix) if name.isidentifier() else None,
+                )
+            )
+            model.broken = True
+            return True
+        input_dim = first.kwargs.get("input_dim", first.args[0] if first.args else None)
+        if x.labels == "ids" and sizes.is_size(x.classes) and sizes.is_size(input_dim):
+            difference = sizes.sub(x.classes, input_dim)
+            if isinstance(difference, int) and difference > 0:
+                self.findings.append(
+                    EmbeddingIds.at(
+                        first.line,
+                        f"{self.name_of(x)} holds ids up to {sizes.text(sizes.sub(x.classes, 1))}"
+                        f", but the Embedding has rows for ids 0 to "
+                        f"{sizes.text(sizes.sub(input_dim, 1))} (input_dim={sizes.text(input_dim)})",
+                        f"input_dim={sizes.text(x.classes)}",
+                        edit=_replace(_input_dim_node(first.source), sizes.text(x.classes))
+                        if isinstance(x.classes, int)
+                        else None,
+                    )
+                )
+        return False
+
+    def check_stateful(self, model: ModelObj, x: Any, kwargs: dict, node: ast.Call) -> None:
+        line = node.lineno
         layers = model.layers if model.kind == "Sequential" else [n[0] for n in self.nodes]
         if not any(layer.kwargs.get("stateful") is True for layer in layers):
             return
@@ -805,6 +1143,8 @@ class Program:
                     f"{shape_text(stated)}), but this call cuts the data into batches of {given}"
                     + (" (the default)" if "batch_size" not in kwargs else ""),
                     f"batch_size={batch}",
+                    edit=_replace(_keyword(node, "batch_size"), f"batch_size={batch}")
+                    or _replace(node, _with_keyword(node, "batch_size", batch)),
                 )
             )
             return
@@ -851,7 +1191,12 @@ class Program:
                     f": Keras reads it as {sizes.text(x.shape[0])} sequences of one step each and "
                     f"returns {sizes.text(x.shape[0])} predictions, without an error"
                 )
-            self.findings.append(PredictSample.at(line, message, f"{name}[None]"))
+            whole = ast.unparse(x_node) if x_node is not None else name
+            self.findings.append(
+                PredictSample.at(
+                    line, message, f"{whole}[None]", edit=_replace(x_node, f"{whole}[None]")
+                )
+            )
             return Unknown("predictions")
         trace = self.check_input(model, x, line, x_node, role="input to predict")
         if trace is None:
@@ -911,6 +1256,12 @@ class Program:
                         "len(word_index), so the largest id is len(word_index) and the Embedding "
                         "needs one row more (id 0 is the padding)",
                         "input_dim=len(tokenizer.word_index) + 1",
+                        edit=_replace(
+                            _input_dim_node(layer.source),
+                            f"{ast.unparse(_input_dim_node(layer.source))} + 1",
+                        )
+                        if _input_dim_node(layer.source) is not None
+                        else None,
                     )
                 )
 
@@ -927,6 +1278,20 @@ class Program:
 # ---------------------------------------------------------------------------- helpers
 
 
+def _wrap(text: str, width: int) -> str:
+    """A finding wrapped for a reader: never inside a shape or a call's parentheses."""
+    depth, kept = 0, []
+    for char in text:
+        depth += char in "([{"
+        depth -= char in ")]}"
+        kept.append("\u00a0" if char == " " and depth > 0 else char)  # textwrap keeps it whole
+    wrapped = textwrap.fill("".join(kept), width, subsequent_indent="    ", break_long_words=False)
+    return wrapped.replace("\u00a0", " ")
+
+
+NO_FINDINGS = "no findings: the shapes in this program agree"
+
+
 class _NotLiteral(ValueError):
     pass
 
@@ -936,34 +1301,60 @@ _PROPOSED = re.compile(r"axis of size 1: (\([^)]*\))")
 _PRODUCER = re.compile(r"; '([^']+)', [A-Za-z]+\(.*passes on only its last output")
 
 
-def _value_text(value: Any, what: str) -> str:
+def _value(value: Any, key: str, layer: LayerObj) -> Any:
+    """A layer argument as `specs.from_values` takes it: a literal, a spec, or an `Opaque`."""
     if isinstance(value, LayerObj):
-        return _layer_text(value)
-    if isinstance(value, bool) or value is None or isinstance(value, int | float | str):
-        return repr(value)
+        return _spec(value)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
     if isinstance(value, tuple):
-        inner = ", ".join(_value_text(v, what) for v in value)
-        return f"({inner},)" if len(value) == 1 else f"({inner})"
+        return tuple(_value(v, key, layer) for v in value)
     if isinstance(value, ListVal) and value.items is not None:
-        return "[" + ", ".join(_value_text(v, what) for v in value.items) + "]"
+        return [_value(v, key, layer) for v in value.items]
+    if free_keyword(key):  # weights, initializers: any value, never a shape
+        node = _keyword_node(layer.source, key)
+        return Opaque(ast.unparse(node) if node is not None else "...")
     if isinstance(value, Sym):
-        raise _NotLiteral(f"{what} is {value}, a size the code does not fix")
-    raise _NotLiteral(f"{what} is not a value rnnshape can read without running the code")
+        raise _NotLiteral(f"{layer.class_name}({key}=...) is {value}, a size the code does not fix")
+    raise _NotLiteral(
+        f"{layer.class_name}({key}=...) is not a value rnnshape can read without running the code"
+    )
 
 
-def _layer_text(layer: LayerObj) -> str:
-    parts = [
-        _value_text(a, f"argument {k + 1} of {layer.class_name}") for k, a in enumerate(layer.args)
+def _spec(layer: LayerObj):
+    """The layer as `specs.from_values` reads it; the input declarations are the model's."""
+    sig = SIGNATURES.get(layer.class_name)
+    names = sig.positional if sig is not None else ()
+    args = [
+        _value(a, names[k] if k < len(names) else f"argument {k + 1}", layer)
+        for k, a in enumerate(layer.args)
     ]
-    for key, value in layer.kwargs.items():
-        if key in _INPUT_KEYWORDS and not (layer.class_name == "Embedding" and key == "input_dim"):
-            continue
-        if key == "input_length" or key == "weights":
-            continue
-        if isinstance(value, Unknown) and key in ("name",):
-            continue
-        parts.append(f"{key}={_value_text(value, f'{layer.class_name}({key}=...)')}")
-    return f"{layer.class_name}({', '.join(parts)})"
+    kwargs = {
+        key: _value(value, key, layer)
+        for key, value in layer.kwargs.items()
+        if key not in _INPUT_KEYWORDS or (layer.class_name == "Embedding" and key == "input_dim")
+    }
+    return from_values(layer.class_name, args, kwargs)
+
+
+def _modern(layer: LayerObj, spec) -> str:
+    """The layer's call as Keras 3 spells it (the edit a Keras 1/2 name needs)."""
+    if layer.source is None:
+        return spec.text
+    callee = ast.unparse(layer.source.func)
+    prefix = callee[: -len(layer.class_name)] if callee.endswith(layer.class_name) else ""
+    kept = [  # the input declaration, as written
+        f"{k.arg}={ast.unparse(k.value)}"
+        for k in layer.source.keywords
+        if k.arg in _INPUT_KEYWORDS
+        and not (layer.class_name == "Embedding" and k.arg == "input_dim")
+    ]
+    text = (
+        spec.text
+        if not kept
+        else f"{spec.text[:-1]}{', ' if spec.params else ''}{', '.join(kept)})"
+    )
+    return prefix + text
 
 
 def _sizes(value: Any) -> tuple | None:
@@ -1036,19 +1427,98 @@ def _with_positional(call: ast.Call, value: Any) -> str:
     return ast.unparse(ast.Call(call.func, args, keywords))
 
 
+def _width_fix(last: LayerObj | None, width: int) -> tuple[str, int, Edit | None] | None:
+    """The last layer made ``width`` wide: a Dense, or the Dense inside TimeDistributed."""
+    if last is None:
+        return None
+    dense = last
+    if last.class_name == "TimeDistributed" and last.args and isinstance(last.args[0], LayerObj):
+        dense = last.args[0]
+    if dense.class_name != "Dense" or dense.source is None:
+        return None
+    text = _with_positional(dense.source, width)
+    return text, dense.line, _replace(dense.source, text)
+
+
+def _product(shape: tuple) -> sizes.Size:
+    total: sizes.Size = 1
+    for size in shape:
+        total = sizes.mul(total, size)
+    return total
+
+
+def _batch_size(kwargs: dict, x: Any, method: str) -> sizes.Size:
+    """The batch the loss sees: all of x for train_on_batch, else batch_size (32 by default),
+    or the samples when fewer."""
+    samples = x.shape[0] if isinstance(x, Array) and x.shape else None
+    if method in ("train_on_batch", "test_on_batch"):
+        return samples
+    given = kwargs.get("batch_size", _DEFAULT_BATCH)
+    if not sizes.is_size(given):
+        return None
+    if isinstance(given, int) and isinstance(samples, int):
+        return min(given, samples)
+    return given if samples is None or sizes.known_equal(given, samples) else None
+
+
+def _keyword(call: Any, name: str) -> ast.keyword | None:
+    if isinstance(call, ast.Call):
+        for k in call.keywords:
+            if k.arg == name:
+                return k
+    return None
+
+
+def _replace(node: Any, text: str) -> Edit | None:
+    """The edit that puts ``text`` in place of ``node`` (None for a node without a place)."""
+    if node is None or getattr(node, "end_lineno", None) is None or not text:
+        return None
+    return Edit(node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, text)
+
+
+def _input_dim_node(call: Any) -> ast.expr | None:
+    """An Embedding's input_dim as written: its keyword's value, or the first argument."""
+    keyword = _keyword(call, "input_dim")
+    if keyword is not None:
+        return keyword.value
+    return call.args[0] if isinstance(call, ast.Call) and call.args else None
+
+
+def _loss_edit(compiled: Compiled, loss: str) -> Edit | None:
+    """The compile call's loss, as given (a keyword, or the second argument), replaced."""
+    keyword = _keyword(compiled.node, "loss")
+    if keyword is not None:
+        return _replace(keyword, f"loss={loss!r}")
+    if isinstance(compiled.node, ast.Call) and len(compiled.node.args) > 1:
+        return _replace(compiled.node.args[1], repr(loss))
+    return None
+
+
+def _declared_edit(model: ModelObj, fix: str) -> Edit | None:
+    """The declaration's fix as an edit: the keyword replaced, or a positional shape's value."""
+    node = model.declared_node
+    if node is None or "=" not in fix or " " in fix.split("=", 1)[0]:
+        return None
+    if isinstance(node, ast.keyword):
+        return _replace(node, fix)
+    return _replace(node, fix.split("=", 1)[1])
+
+
 def _declared_fix(model: ModelObj, source: str, name: str, data: tuple) -> str:
     keyword = model.declared_keyword
-    if keyword in ("input_shape", "Input", "build") or not keyword:
+    if keyword in ("input_shape", "Input", "build") or (not keyword and model.graph is None):
         if source.endswith(".shape"):
             return f"{'shape' if keyword == 'Input' else 'input_shape'}={source}[1:]"
         inner = shape_text(
             tuple(
-                s if isinstance(s, int) else f"{name}.shape[{k + 1}]"
+                s if isinstance(s, int) or s is None else f"{name}.shape[{k + 1}]"
                 for k, s in enumerate(data[1:])
             )
         )
         inner = inner.replace("'", "")
         return f"{'shape' if keyword == 'Input' else 'input_shape'}={inner}"
+    if not keyword and model.graph is not None:  # a built model: change the data
+        return f"{name} = {name}.reshape(({name}.shape[0], {', '.join(sizes.text(s) for s in (model.declared or ())[1:])}))"
     if keyword == "batch_input_shape":
         return f"batch_input_shape=({', '.join(sizes.text(s) for s in (model.declared or (None,))[:1] + tuple(data[1:]))})"
     return f"input_shape={shape_text(data[1:])}"

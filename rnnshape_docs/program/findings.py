@@ -15,6 +15,51 @@ _ORDER = {ERROR: 0, WARNING: 1, NOTE: 2}
 
 
 @dataclass(frozen=True)
+class Edit:
+    """The fix as a change of the program's text: the span from (line, col) to (end_line,
+    end_col) becomes ``text`` (columns as Python's ``ast`` counts them: UTF-8 bytes)."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    text: str
+
+    def to_json(self) -> dict:
+        return {
+            "line": self.line,
+            "col": self.col,
+            "end_line": self.end_line,
+            "end_col": self.end_col,
+            "text": self.text,
+        }
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """``text`` with ``edits`` made, last first; an edit overlapping one already made is skipped."""
+    lines = text.splitlines(keepends=True)
+
+    def offset(line: int, col: int) -> int:
+        if line > len(lines):
+            return len(text)
+        before = sum(len(x) for x in lines[: line - 1])
+        return before + len(lines[line - 1].encode("utf-8")[:col].decode("utf-8", "ignore"))
+
+    done: list[tuple[int, int]] = []
+    out = text
+    spans = sorted(
+        ((offset(e.line, e.col), offset(e.end_line, e.end_col), e.text) for e in edits),
+        reverse=True,
+    )
+    for start, end, new in spans:
+        if any((start < b and a < end) or start == a for a, b in done):
+            continue
+        out = out[:start] + new + out[end:]
+        done.append((start, max(end, start)))
+    return out
+
+
+@dataclass(frozen=True)
 class Finding:
     """One finding: where, how bad, what, and the edit that fixes it."""
 
@@ -24,6 +69,7 @@ class Finding:
     message: str
     fix: str = ""
     fix_line: int = 0  # the line the fix edits, when it is not ``line``
+    edit: Edit | None = None  # the fix as a change of the text, when it is one
 
     def to_json(self, where=None) -> dict:
         entry = {
@@ -35,6 +81,8 @@ class Finding:
         }
         if self.fix_line and self.fix_line != self.line:
             entry["fix_line"] = self.fix_line
+        if self.edit is not None:
+            entry["edit"] = self.edit.to_json()
         if where is not None and where(self.line) != str(self.line):
             entry["where"] = where(self.line)
         return entry
@@ -59,8 +107,12 @@ class Kind:
     about: ClassVar[str]
 
     @classmethod
-    def at(cls, line: int, message: str, fix: str = "", fix_line: int = 0) -> Finding:
-        return Finding(cls.code, cls.severity, line, message, fix, fix_line)
+    def at(
+        cls, line: int, message: str, fix: str = "", fix_line: int = 0, edit: Edit | None = None
+    ) -> Finding:
+        if edit is not None and not fix_line and edit.line != line:
+            fix_line = edit.line
+        return Finding(cls.code, cls.severity, line, message, fix, fix_line, edit)
 
 
 class LayerRefused(Kind):
@@ -86,6 +138,11 @@ class DataSize(Kind):
 class Cardinality(Kind):
     code, severity = "RS105", ERROR
     about = "inputs and targets have different numbers of samples"
+
+
+class LengthNotChecked(Kind):
+    code, severity = "RS106", WARNING
+    about = "a Sequential model gets another sequence length than it declares: Keras does not check"
 
 
 class TargetShape(Kind):

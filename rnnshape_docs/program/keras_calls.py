@@ -137,8 +137,9 @@ def add(reader, model: ModelObj, item: Any, node) -> None:
         obj = program.inputs[item.input_id]
         model.declared = obj.shape
         model.declared_line = obj.line
-        model.declared_source = getattr(obj, "source", None)
+        call = getattr(obj, "source", None)
         model.declared_keyword = "Input"
+        model.declared_source, model.declared_node = _shape_node(call)
         return
     if isinstance(item, LayerObj):
         if not model.layers and model.declared is None:
@@ -180,6 +181,17 @@ def _functional(reader, args, kwargs, node):
     return model
 
 
+def _shape_node(call: Any) -> tuple[Any, Any]:
+    """keras.Input's shape: (the value's node, the node a fix replaces: keyword or argument)."""
+    if isinstance(call, ast.Call):
+        for keyword in call.keywords:
+            if keyword.arg in ("shape", "batch_shape"):
+                return keyword.value, keyword
+        if call.args:
+            return call.args[0], call.args[0]
+    return None, None
+
+
 def _tensors(value: Any) -> list[Tensor]:
     if isinstance(value, Tensor):
         return [value]
@@ -211,11 +223,7 @@ def method(reader, model: ModelObj, name: str, args, kwargs, node) -> Any:
         return None
     if name == "compile":
         loss = kwargs.get("loss", args[1] if len(args) > 1 else None)
-        source = ""
-        for keyword in node.keywords:
-            if keyword.arg == "loss":
-                source = ast.get_source_segment(program.source.text, keyword) or ""
-        model.compiled = Compiled(loss, line, source)
+        model.compiled = Compiled(loss, line, node)
         return None
     if name in ("fit", "fit_generator", "train_on_batch", "evaluate", "test_on_batch"):
         x = kwargs.get("x", args[0] if args else None)

@@ -72,6 +72,14 @@ _CLASSES = {
     "SparseCategoricalCrossentropy": "sparse_categorical_crossentropy",
 }
 ALL_LOSSES = tuple(_KINDS)
+# Losses whose target must have the output's very shape (Keras 3's backends check it, on
+# TensorFlow and JAX: "Arguments `target` and `output` must have the same shape").
+_SAME_SHAPE = (
+    "categorical_crossentropy",
+    "categorical_focal_crossentropy",
+    "binary_crossentropy",
+    "binary_focal_crossentropy",
+)
 
 
 def loss_name(value: object) -> str | None:
@@ -105,28 +113,36 @@ def _same_rank(target: tuple[Size, ...], output: tuple[Size, ...]):
     return t, o
 
 
-def outcome(output: tuple[Size, ...], target: tuple[Size, ...], loss: str) -> tuple[str, str]:
+def outcome(
+    output: tuple[Size, ...], target: tuple[Size, ...], loss: str, batch: Size = None
+) -> tuple[str, str]:
     """What Keras does with this target: ("ok" | "refused" | "broadcast", the shape it wants).
 
-    Sizes that are None or symbols never make a clash.
+    ``batch`` is the size of the batches the loss sees (fit's batch_size, or the samples if
+    fewer): right-aligned broadcasting can meet it with another axis. Sizes that are None or
+    symbols never make a clash.
     """
+    target = (batch, *target[1:]) if target else target
+    output = (batch, *output[1:])
+    shown = (None, *output[1:])  # the shape it wants, batch unknown as Keras writes it
     if kind(loss) == SPARSE:
         wanted = output[:-1]
+        shown = shown[:-1]
         t = target[:-1] if len(target) == len(output) and target[-1] == 1 else target
         if len(t) != len(wanted):
-            return "refused", sizes.shape_text(wanted)
+            return "refused", sizes.shape_text(shown)
         if any(sizes.differ(a, b) for a, b in zip(t[1:], wanted[1:], strict=True)):
-            return "refused", sizes.shape_text(wanted)
-        return "ok", sizes.shape_text(wanted)
+            return "refused", sizes.shape_text(shown)
+        return "ok", sizes.shape_text(shown)
     t, o = _same_rank(target, output)
-    wanted = sizes.shape_text(output)
-    if kind(loss) == ONE_HOT:
+    wanted = sizes.shape_text(shown)
+    if loss in _SAME_SHAPE:
         if len(t) != len(o) or any(sizes.differ(a, b) for a, b in zip(t[1:], o[1:], strict=True)):
             return "refused", wanted
         return "ok", wanted
     if len(t) == len(o) and not any(sizes.differ(a, b) for a, b in zip(t[1:], o[1:], strict=True)):
         return "ok", wanted
-    met = broadcast((None, *t[1:]), (None, *o[1:]))
+    met = broadcast(t, o)
     if met is None:
         return "refused", wanted
     return "broadcast", wanted

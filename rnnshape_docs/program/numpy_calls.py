@@ -44,15 +44,9 @@ def _shape_arg(value: Any) -> tuple[Size, ...] | None:
 
 
 def _checked(shape: tuple[Size, ...] | None) -> tuple[Size, ...] | None:
-    if shape is None:
+    """A shape with no negative size (NumPy would refuse it; the reader makes it unknown)."""
+    if shape is None or any(isinstance(s, int) and s < 0 for s in shape):
         return None
-    if any(isinstance(s, int) and s < 0 for s in shape):
-        return None
-    total = sizes.elements(shape)
-    if total is not None and total > sizes.MAX_ELEMENTS:
-        return tuple(
-            s if not isinstance(s, int) or s < 10**6 else Sym.named(f"{s:.0e}") for s in shape
-        )
     return shape
 
 
@@ -128,6 +122,27 @@ def _distribution(reader, args, kwargs, node):
     if size is None:
         return 0.5
     return array(_shape_arg(size), "float", node)
+
+
+@handles(
+    "numpy.random.poisson",
+    "numpy.random.binomial",
+    "numpy.random.exponential",
+    "numpy.random.gamma",
+    "numpy.random.beta",
+    "numpy.random.Generator.poisson",
+    "numpy.random.Generator.binomial",
+    "numpy.random.Generator.exponential",
+)
+def _two_parameter_distribution(reader, args, kwargs, node):
+    """poisson(lam, size), binomial(n, p, size), exponential(scale, size), ...: the size."""
+    name = ast.unparse(node.func).rsplit(".", 1)[-1]
+    position = 1 if name in ("poisson", "exponential") else 2
+    size = kwargs.get("size", args[position] if len(args) > position else None)
+    if size is None:
+        return 1.0
+    dtype = "int" if name in ("poisson", "binomial") else "float"
+    return array(_shape_arg(size), dtype, node)
 
 
 @handles("numpy.random.randint", "numpy.random.Generator.integers")
@@ -259,7 +274,10 @@ def from_value(value: Any, node: ast.AST | None = None) -> Any:
         if items is None:
             inner = from_value(value.item) if isinstance(value, ListVal) else UNKNOWN
             if isinstance(inner, Array) and inner.shape is not None:
-                return Array((length, *inner.shape), inner.dtype, line, inner.labels, inner.classes)
+                labels = inner.labels or (
+                    "ids" if inner.dtype == "int" and not inner.shape else None
+                )
+                return Array((length, *inner.shape), inner.dtype, line, labels, inner.classes)
             if isinstance(inner, ListVal | tuple) or inner is UNKNOWN:
                 return Array(None, None, line)
             return Array((length,), None, line)

@@ -24,6 +24,7 @@ from rnnshape_docs.program.values import (
     Function,
     ListVal,
     Ref,
+    Tensor,
     Unknown,
 )
 
@@ -117,6 +118,8 @@ class Reader:
             return list(value.items)
         if isinstance(value, Array) and value.shape and value.shape[0] == count:
             return [Array(value.shape[1:], value.dtype, value.line) for _ in range(count)]
+        if isinstance(value, Tensor) and value.input_id < 0:  # out, h, c = LSTM(...)(x)
+            return [Tensor(value.node, k) for k in range(count)]
         return [UNKNOWN] * count
 
     # ------------------------------------------------------------------ statements
@@ -396,6 +399,8 @@ class Reader:
                 return ListVal.of(left.items + right.items, left.line)
             return ListVal(None, sizes.add(left.length, right.length), left.item, left.line)
         if isinstance(left, ListVal) and isinstance(op, ast.Mult) and isinstance(right, int):
+            if left.items is not None and len(left.items) * right <= MAX_UNROLL:
+                return ListVal.of(left.items * right, left.line)
             return ListVal(None, _bounded(sizes.mul(left.length, right)), left.item, left.line)
         if isinstance(left, str) and isinstance(right, str) and isinstance(op, ast.Add):
             return left + right if len(left) + len(right) < 10_000 else UNKNOWN

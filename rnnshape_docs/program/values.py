@@ -102,7 +102,7 @@ class InputObj:
 class Compiled:
     loss: Any
     line: int
-    loss_source: str = ""
+    node: Any = None  # the compile call, for the loss's fix
 
 
 @dataclass
@@ -117,13 +117,15 @@ class ModelObj:
     outputs: list[Tensor] = field(default_factory=list)  # functional
     declared: tuple[Size, ...] | None = None  # Sequential: the input shape the code states
     declared_line: int = 0
-    declared_source: Any = None  # the ast node of the declaration, for the fix
+    declared_source: Any = None  # the ast node of the declared shape, for the fix
+    declared_node: Any = None  # what the fix replaces: the keyword, or a positional shape
     declared_keyword: str = ""  # "input_shape", "batch_input_shape", "Input", "input_dim"
     compiled: Compiled | None = None
     var: str = ""  # the variable the program keeps it in
     trace: Any = None  # graph.ModelTrace once traced with some input
     traced_input: tuple | None = None
     broken: bool = False  # refused once: no further findings about it
+    graph: Any = None  # a built Keras model's graph (`check_fit`), read from its config
 
 
 @dataclass

@@ -14,6 +14,12 @@ const fileField = document.getElementById("explorer-file");
 const status = document.getElementById("explorer-status");
 const result = document.getElementById("explorer-result");
 const figure = document.getElementById("explorer-figure");
+const codeField = document.getElementById("explorer-code");
+const shapesField = document.getElementById("explorer-shapes");
+const messageField = document.getElementById("explorer-message");
+const modeButtons = [...form.querySelectorAll('input[name="explorer-mode"]')];
+const MODES = ["stack", "code", "error"];
+let mode = "stack"; // what the reader has: a stack of layers, a program, or an error message
 const examples = JSON.parse(root.dataset.examples || "[]");
 const here = new URL(".", import.meta.url);
 
@@ -39,9 +45,14 @@ function decode(value) {
   }
 }
 
+// #code=<program>&shape=X%3D1000,24,3 opens the code mode, #error=<message> the error mode
+// (design.md, "The explorer: code and error modes").
 function fromFragment(hash) {
   let input = null;
+  let code = null;
+  let message = null;
   const layers = [];
+  const shapes = [];
   for (const part of hash.replace(/^#/, "").split("&")) {
     const at = part.indexOf("=");
     if (at < 0) continue;
@@ -49,8 +60,15 @@ function fromFragment(hash) {
     const value = decode(part.slice(at + 1));
     if (key === "input") input = value;
     else if (key === "layer") layers.push(value);
+    else if (key === "code") code = value;
+    else if (key === "shape") shapes.push(value);
+    else if (key === "error") message = value;
   }
-  return input === null && layers.length === 0 ? null : { input: input ?? "", layers };
+  if (code !== null) return { mode: "code", code, shapes: shapes.join(" ") };
+  if (message !== null) return { mode: "error", message };
+  return input === null && layers.length === 0
+    ? null
+    : { mode: "stack", input: input ?? "", layers };
 }
 
 function layerLines() {
@@ -61,6 +79,16 @@ function layerLines() {
 }
 
 function toFragment() {
+  if (mode === "code") {
+    return [
+      `code=${encodeLayer(codeField.value)}`,
+      ...shapesField.value
+        .split(/[\s;]+/)
+        .filter((s) => s)
+        .map((s) => `shape=${encodeInput(s)}`),
+    ].join("&");
+  }
+  if (mode === "error") return `error=${encodeLayer(messageField.value)}`;
   return [
     `input=${encodeInput(inputField.value.trim())}`,
     ...layerLines().map((l) => `layer=${encodeLayer(l)}`),
@@ -68,8 +96,27 @@ function toFragment() {
 }
 
 function restore(state) {
-  inputField.value = state.input;
-  layersField.value = state.layers.join("\n");
+  setMode(state.mode ?? "stack");
+  if (state.mode === "code") {
+    codeField.value = state.code;
+    shapesField.value = state.shapes ?? "";
+  } else if (state.mode === "error") {
+    messageField.value = state.message;
+  } else {
+    inputField.value = state.input;
+    layersField.value = state.layers.join("\n");
+  }
+}
+
+function setMode(next) {
+  mode = MODES.includes(next) ? next : "stack";
+  for (const button of modeButtons) button.checked = button.value === mode;
+  for (const name of MODES) {
+    document.getElementById(`explorer-${name}-mode`).hidden = name !== mode;
+  }
+  result.setAttribute("aria-label", { stack: "Trace", code: "Check", error: "Explanation" }[mode]);
+  if (mode !== "stack") showFigure(null);
+  shown = null; // what the region shows belongs to the mode it was made in
 }
 
 // --- Rendering what Python returned ------------------------------------------------------
@@ -102,6 +149,121 @@ function render(data) {
       });
       parts.push(fix);
     }
+  }
+  result.replaceChildren(...parts);
+}
+
+// Code mode: what `rnnshape check` prints, each finding an element with data-line, a button
+// that applies its fix to the program, and the program listed with each finding's line marked.
+function renderCode(data, code) {
+  const key = JSON.stringify(data);
+  if (key === shown) return;
+  shown = key;
+  if (data.error !== null) {
+    const line = element("p", { className: "explorer-error" });
+    line.append(element("span", { className: "explorer-error-line" }, data.error));
+    result.replaceChildren(line);
+    return;
+  }
+  const parts = [];
+  if (data.models) {
+    const pre = element("pre", { className: "explorer-table", tabIndex: 0 }, data.models);
+    pre.setAttribute("aria-label", "The models the program builds, layer by layer");
+    parts.push(pre);
+  }
+  const marked = new Map(); // line -> the worst severity found there
+  const list = element("ol", { className: "explorer-findings" });
+  list.setAttribute("aria-label", "Findings");
+  if (data.findings.length === 0) {
+    parts.push(element("p", { className: "explorer-ok" }, data.summary));
+  }
+  for (const finding of data.findings) {
+    const item = element("li", { className: `explorer-finding explorer-${finding.severity}` });
+    item.dataset.line = String(finding.line);
+    item.dataset.severity = finding.severity;
+    const goto = element("button", { type: "button", className: "btn explorer-goto" });
+    goto.textContent = `line ${finding.line}`;
+    goto.setAttribute("aria-label", `Show line ${finding.line} in the program`);
+    goto.addEventListener("click", () => showLine(finding.line, code));
+    item.append(goto, " ");
+    item.append(element("strong", {}, `${finding.severity} ${finding.code}: `));
+    item.append(element("span", { className: "explorer-message" }, finding.message));
+    if (finding.fix) {
+      const fix = element("p", { className: "explorer-fix-text" });
+      fix.append("Fix: ", element("code", {}, finding.fix));
+      item.append(fix);
+    }
+    if (finding.fixed !== null) {
+      const apply = element("button", { type: "button", className: "btn explorer-fix" });
+      apply.textContent = `Apply this fix to line ${finding.fix_line ?? finding.line}`;
+      apply.addEventListener("click", () => {
+        codeField.value = finding.fixed;
+        update();
+        codeField.focus();
+      });
+      item.append(apply);
+    }
+    list.append(item);
+    const worst = marked.get(finding.line);
+    if (worst !== "error") marked.set(finding.line, finding.severity);
+  }
+  if (data.findings.length) parts.push(list);
+  // The program, numbered, with a mark in the gutter of each line a finding names.
+  const listing = element("pre", { className: "explorer-listing", tabIndex: 0 });
+  listing.setAttribute("aria-label", "The program, with the lines the findings name marked");
+  code.split("\n").forEach((text, k) => {
+    const number = k + 1;
+    const row = element("span", { className: "explorer-line" });
+    row.dataset.number = String(number);
+    const severity = marked.get(number);
+    if (severity) row.classList.add("explorer-marked", `explorer-marked-${severity}`);
+    const gutter = element("span", { className: "explorer-gutter" }, severity ? "▶" : " ");
+    gutter.setAttribute("aria-hidden", "true");
+    row.append(gutter, `${String(number).padStart(3)}  ${text}\n`);
+    listing.append(row);
+  });
+  parts.push(listing);
+  result.replaceChildren(...parts);
+}
+
+// Selecting a finding: its line is scrolled into view in the listing and selected in the
+// program's field, where the reader edits it.
+function showLine(number, code) {
+  const row = result.querySelector(`.explorer-line[data-number="${number}"]`);
+  result.querySelectorAll(".explorer-current").forEach((r) => r.classList.remove("explorer-current"));
+  if (row) {
+    row.classList.add("explorer-current");
+    row.scrollIntoView({ block: "nearest" });
+  }
+  const lines = code.split("\n");
+  const start = lines.slice(0, number - 1).reduce((n, l) => n + l.length + 1, 0);
+  codeField.focus();
+  codeField.setSelectionRange(start, start + (lines[number - 1] ?? "").length);
+}
+
+// Error mode: what `rnnshape explain` prints, and the link into the gallery.
+function renderExplanation(data) {
+  const key = JSON.stringify(data);
+  if (key === shown) return;
+  shown = key;
+  const parts = [];
+  if (data.text !== null) {
+    const pre = element("pre", { className: "explorer-table", tabIndex: 0 }, data.text);
+    pre.setAttribute("aria-label", "What the message means, and the fix");
+    parts.push(pre);
+  } else {
+    const line = element("p", { className: "explorer-error" });
+    line.append(element("span", { className: "explorer-error-line" }, data.error));
+    parts.push(line);
+  }
+  if (data.page) {
+    // The gallery's pages sit beside this one's folder (tools/): relative to the book's root.
+    const link = element("a", { className: "explorer-gallery-link", href: `../${data.page}` });
+    link.textContent =
+      data.text !== null ? "The error gallery's section on this message" : "The error gallery";
+    const p = element("p");
+    p.append(link);
+    parts.push(p);
   }
   result.replaceChildren(...parts);
 }
@@ -180,6 +342,10 @@ function update(event) {
   if (!ready) return null;
   pending = {
     start: event?.timeStamp ?? performance.now(),
+    mode,
+    code: codeField.value,
+    shapes: shapesField.value,
+    message: messageField.value,
     input: inputField.value,
     layers: layersField.value,
     fragment: toFragment(),
@@ -200,6 +366,19 @@ async function traceWhatIsPending() {
     const job = pending;
     pending = null;
     const token = ++issued;
+    if (job.mode !== "stack") {
+      const data =
+        job.mode === "code"
+          ? JSON.parse(await call("check_code_json", job.code, job.shapes))
+          : JSON.parse(await call("explain_json", job.message));
+      if (token !== issued || job.mode !== mode) continue;
+      if (job.mode === "code") renderCode(data, job.code);
+      else renderExplanation(data);
+      history.replaceState(null, "", `#${job.fragment}`);
+      timings.traces.push(performance.now() - job.start);
+      if (!pending) result.removeAttribute("aria-busy");
+      continue;
+    }
     const data = JSON.parse(await call("explore_json", job.input, job.layers, job.width, false));
     if (token !== issued) continue; // a model file was traced meanwhile: it stays on show
     render(data);
@@ -274,13 +453,33 @@ examplesMenu.addEventListener("change", () => {
   update();
 });
 fileField.addEventListener("change", () => traceFile(fileField.files[0]));
+codeField.addEventListener("input", update);
+shapesField.addEventListener("input", update);
+messageField.addEventListener("input", update);
+for (const button of modeButtons) {
+  button.addEventListener("change", () => {
+    if (!button.checked) return;
+    setMode(button.value);
+    update();
+  });
+}
 root.addEventListener("dragover", (event) => {
   if (ready && event.dataTransfer?.types.includes("Files")) event.preventDefault();
 });
 root.addEventListener("drop", (event) => {
   if (!ready || !event.dataTransfer?.files.length) return;
   event.preventDefault();
-  traceFile(event.dataTransfer.files[0]);
+  const file = event.dataTransfer.files[0];
+  if (/\.(py|ipynb)$/i.test(file.name)) {
+    // A program: its text goes into the code field (read here, never uploaded, never run).
+    setMode("code");
+    file.text().then((text) => {
+      codeField.value = text;
+      update();
+    });
+    return;
+  }
+  traceFile(file);
 });
 window.addEventListener("hashchange", () => {
   const state = fromFragment(location.hash);

@@ -73,6 +73,29 @@ def test_the_checker_finds_each_fault_on_its_line(path: Path):
             assert finding.fix, f"{path.name}: {finding.code} has no fix"
 
 
+def _fixable() -> list[Path]:
+    """The faults whose every finding comes with an edit: the tool's own fix can be applied."""
+    out = []
+    for path in PROGRAMS.glob("*.bug.py"):
+        result = check_program(path.read_text(), filename=path.name)
+        shown = [f for f in result.findings if f.severity != "note"]
+        if shown and all(f.edit is not None for f in shown):
+            out.append(path)
+    return sorted(out)
+
+
+@pytest.mark.parametrize("path", _fixable(), ids=lambda p: p.name)
+def test_the_fixes_applied_leave_nothing_to_find(path: Path):
+    fixed = check_program(path.read_text(), filename=path.name).fixed_text()
+    again = check_program(fixed, filename=path.name)
+    assert not [f for f in again.findings if f.severity != "note"], again.text(200) + "\n" + fixed
+
+
+def test_most_faults_come_with_an_edit():
+    bugs = list(PROGRAMS.glob("*.bug.py"))
+    assert len(_fixable()) >= 0.75 * len(bugs), sorted(set(bugs) - set(_fixable()))
+
+
 def _runnable() -> list[Path]:
     return [
         p
@@ -81,19 +104,24 @@ def _runnable() -> list[Path]:
     ]
 
 
-@pytest.mark.keras
-@pytest.mark.parametrize("path", _runnable(), ids=lambda p: p.name)
-def test_each_program_on_keras(path: Path, tmp_path, monkeypatch):
+def _write_data(text: str, where: Path) -> None:
+    """The CSV files a program reads (``# data: NAME ROWSxCOLUMNS``): a header, random numbers."""
     import numpy as np
 
-    text = path.read_text()
     rng = np.random.default_rng(0)
     for spec in _header(text, "data"):
         name, size = spec.split()
         rows, columns = map(int, size.split("x"))
         header = ",".join(f"c{k}" for k in range(columns))
         body = "\n".join(",".join(f"{v:.4f}" for v in row) for row in rng.random((rows, columns)))
-        (tmp_path / name).write_text(f"{header}\n{body}\n")
+        (where / name).write_text(f"{header}\n{body}\n")
+
+
+@pytest.mark.keras
+@pytest.mark.parametrize("path", _runnable(), ids=lambda p: p.name)
+def test_each_program_on_keras(path: Path, tmp_path, monkeypatch):
+    text = path.read_text()
+    _write_data(text, tmp_path)
     monkeypatch.chdir(tmp_path)
     namespace = {"__name__": "__main__"}
     code = compile(text, str(path), "exec")
@@ -107,3 +135,15 @@ def test_each_program_on_keras(path: Path, tmp_path, monkeypatch):
         exec(code, namespace)  # noqa: S102
     for proof in _header(text, "proof"):
         assert eval(proof, namespace), f"{path.name}: {proof}"
+
+
+@pytest.mark.keras
+@pytest.mark.parametrize("path", [p for p in _fixable() if p in _runnable()], ids=lambda p: p.name)
+def test_the_program_with_the_tools_fixes_runs_on_keras(path: Path, tmp_path, monkeypatch):
+    """The proof that each fix is right: the tool's own edits, applied, make a program Keras runs."""
+    text = check_program(path.read_text(), filename=path.name).fixed_text()
+    monkeypatch.chdir(tmp_path)
+    _write_data(path.read_text(), tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        exec(compile(text, str(path), "exec"), {"__name__": "__main__"})  # noqa: S102
