@@ -1,4 +1,4 @@
-# rnnshape: RS101@16
+# rnnshape: RS101@17
 # keras: raises
 import numpy as np
 import keras

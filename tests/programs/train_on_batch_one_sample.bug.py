@@ -1,4 +1,4 @@
-# rnnshape: RS102@19
+# rnnshape: RS130@19
 # keras: raises
 import numpy as np
 import keras
