@@ -243,6 +243,41 @@ def _target(m: re.Match):
     )
 
 
+def _sparse_rows(m: re.Match):
+    """A sparse loss whose target and output rows differ: one-hot rows (the target has the
+    output's width as a last axis more: JAX's wording), or one label per sequence against one
+    output per step (or the reverse)."""
+    target, output = parse_shape_text(m.group("a")), parse_shape_text(m.group("b"))
+    if target and output and len(target) == len(output) + 1 and target[-1] == output[-1]:
+        return (
+            None,
+            output,
+            target,
+            (
+                f"sparse_categorical_crossentropy reads integer class ids, but the target "
+                f"{format_shape(target)} holds one-hot rows as wide as the output "
+                f"{format_shape(output)}"
+            ),
+            "loss='categorical_crossentropy' for one-hot targets, or give the integer ids",
+            f"{MORE}#beyond-errors-sparse-one-hot",
+        )
+    return (
+        None,
+        output,
+        target,
+        (
+            f"sparse_categorical_crossentropy wants one class id per output row: the target "
+            f"{format_shape(target)} and the output {format_shape(output)} do not have the same "
+            "rows (one label per sequence against one output per step, or the reverse)"
+        ),
+        (
+            "one label per sequence: the last recurrent layer without return_sequences; one per "
+            "step: return_sequences=True and targets (samples, steps)"
+        ),
+        f"{MORE}#beyond-errors-sparse-per-sequence",
+    )
+
+
 def _fixed(kind_text: str, fix: str, page: str, layer_group: str | None = None):
     def explain(m: re.Match):
         layer = m.group(layer_group) if layer_group else None
@@ -313,14 +348,7 @@ MESSAGES: tuple[Message, ...] = (
                 rf"dimension: target\.shape=(?P<a>{_SHAPE}), output\.shape=(?P<b>{_SHAPE})"
             ),
         ),
-        _pair(
-            "sparse_categorical_crossentropy wants one class id per output row: the target "
-            "{a} and the output {b} do not have the same rows (one label per sequence against "
-            "one output per step, or the reverse)",
-            "one label per sequence: the last recurrent layer without return_sequences; one per "
-            "step: return_sequences=True and targets (samples, steps)",
-            f"{MORE}#beyond-errors-sparse-per-sequence",
-        ),
+        lambda m: _sparse_rows(m),
     ),
     Message(
         "sparse target one-hot",

@@ -307,6 +307,35 @@ def fragment(input_text: str, layers: Sequence[str]) -> str:
     return "&".join(parts)
 
 
+LONG_PROGRAM = 1500  # characters: longer programs go into a link compressed
+
+
+def code_fragment(code: str, shapes: Sequence[str] = ()) -> str:
+    """The URL fragment (without ``#``) that opens the explorer's code mode on ``code``.
+
+    A long program is compressed (``codez=``: raw deflate, base64url without padding), as the
+    page writes it; ``shapes`` are ``NAME=SHAPE`` sizes the code cannot show.
+
+    >>> code_fragment("import keras\\nm = keras.Sequential()")
+    'code=import%20keras%0Am%20%3D%20keras.Sequential()'
+    >>> code_fragment("x = 1\\n" * 400).startswith("codez=")
+    True
+    """
+    from urllib.parse import quote
+
+    if len(code) > LONG_PROGRAM:
+        import base64
+        import zlib
+
+        packer = zlib.compressobj(9, zlib.DEFLATED, -15)  # raw deflate, as CompressionStream
+        packed = packer.compress(code.encode("utf-8")) + packer.flush()
+        parts = ["codez=" + base64.urlsafe_b64encode(packed).decode("ascii").rstrip("=")]
+    else:
+        parts = [f"code={quote(code, safe=_LAYER_SAFE)}"]
+    parts += [f"shape={quote(shape, safe=_INPUT_SAFE)}" for shape in shapes]
+    return "&".join(parts)
+
+
 def from_fragment(text: str) -> tuple[str | None, list[str]]:
     """The input shape and layers a fragment holds (``input`` None when it has none)."""
     from urllib.parse import unquote

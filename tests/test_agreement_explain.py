@@ -169,6 +169,12 @@ def _cases():
     }
 
 
+# Where a backend words the same fault as another kind of message (same gallery section).
+BACKEND_KINDS = {
+    ("jax", "swapped"): ("matrix size-incompatible",),
+    ("jax", "sparse-one-hot"): ("sparse target per sequence",),
+}
+
 CASES = [
     "stack",
     "first-2d",
@@ -201,7 +207,10 @@ def test_each_message_keras_prints_is_explained(case):
     message = _raise(make)
     found = explain(message)
     assert found is not None, message
-    assert (found.kind, found.page.split("#")[1]) == (kind, anchor), message
+    # JAX lets some inputs further before refusing them: another message, the same section.
+    kinds = {kind, *BACKEND_KINDS.get((BACKEND, case), ())}
+    assert found.kind in kinds, message
+    assert found.page.split("#")[1] == anchor, message
 
 
 # tf.keras 2 wordings (TensorFlow 2.x), which Keras 3 no longer prints.

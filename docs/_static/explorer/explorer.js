@@ -61,6 +61,7 @@ function fromFragment(hash) {
     if (key === "input") input = value;
     else if (key === "layer") layers.push(value);
     else if (key === "code") code = value;
+    else if (key === "codez") code = { compressed: part.slice(at + 1) };
     else if (key === "shape") shapes.push(value);
     else if (key === "error") message = value;
   }
@@ -76,6 +77,42 @@ function layerLines() {
     .split("\n")
     .map((line) => line.trim())
     .filter((line) => line);
+}
+
+// A long program goes into the link compressed: #codez=<deflate-raw, base64url>, the same
+// encoding as rnnshape_docs.explorer.code_fragment. Both are read; the short form is written
+// for programs a reader can still read in the address bar.
+const LONG_PROGRAM = 1500;
+
+function toBase64url(bytes) {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+async function deflate(text) {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("deflate-raw"));
+  return toBase64url(new Uint8Array(await new Response(stream).arrayBuffer()));
+}
+
+async function inflate(encoded) {
+  const binary = atob(encoded.replace(/-/g, "+").replace(/_/g, "/"));
+  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+  return new Response(stream).text();
+}
+
+// A state whose program came compressed, with the program read out (or a note that it
+// could not be: a link cut short).
+async function expand(state) {
+  if (state?.mode === "code" && typeof state.code === "object") {
+    try {
+      state.code = await inflate(state.code.compressed);
+    } catch {
+      state.code = "# This link's program could not be read (was the link cut short?)";
+    }
+  }
+  return state;
 }
 
 function toFragment() {
@@ -374,7 +411,12 @@ async function traceWhatIsPending() {
       if (token !== issued || job.mode !== mode) continue;
       if (job.mode === "code") renderCode(data, job.code);
       else renderExplanation(data);
-      history.replaceState(null, "", `#${job.fragment}`);
+      let link = job.fragment;
+      if (job.mode === "code" && job.code.length > LONG_PROGRAM) {
+        const shapes = link.split("&").filter((p) => p.startsWith("shape="));
+        link = [`codez=${await deflate(job.code)}`, ...shapes].join("&");
+      }
+      history.replaceState(null, "", `#${link}`);
       timings.traces.push(performance.now() - job.start);
       if (!pending) result.removeAttribute("aria-busy");
       continue;
@@ -414,7 +456,7 @@ async function traceFile(file) {
 
 // --- Start ----------------------------------------------------------------------------------
 async function start() {
-  const state = fromFragment(location.hash);
+  const state = await expand(fromFragment(location.hash));
   if (state) restore(state);
   const capabilities = await new Promise((resolve, reject) => {
     started = { resolve, reject };
@@ -481,8 +523,8 @@ root.addEventListener("drop", (event) => {
   }
   traceFile(file);
 });
-window.addEventListener("hashchange", () => {
-  const state = fromFragment(location.hash);
+window.addEventListener("hashchange", async () => {
+  const state = await expand(fromFragment(location.hash));
   if (state) {
     restore(state);
     update(); // before the runtime is ready, its first trace shows this state
