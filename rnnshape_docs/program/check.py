@@ -132,6 +132,7 @@ class Program:
         self.names_of: dict[int, str] = {}  # id(array) -> the name it was assigned to
         self.noted: set[int] = set()  # layers whose Keras 1/2 spellings were reported
         self.statement_end: dict[int, int] = {}  # a statement's first line -> its last
+        self._target_nodes: dict[int, ast.expr] = {}  # id(target array) -> its node in the call
 
     # ------------------------------------------------------------------ recording
 
@@ -450,6 +451,13 @@ class Program:
         producer = _PRODUCER.search(message)
         if producer and "return_sequences=True" in message:
             earlier = layers.get(producer.group(1))
+            if (
+                earlier is not None
+                and earlier.class_name in ("Bidirectional", "TimeDistributed")
+                and earlier.args
+                and isinstance(earlier.args[0], LayerObj)
+            ):
+                earlier = earlier.args[0]  # the recurrent layer inside the wrapper
             if earlier is not None and earlier.source is not None:
                 fix = with_keyword(earlier.source, "return_sequences", True)
                 fix_line = earlier.line
@@ -576,6 +584,11 @@ class Program:
         data = x.shape
         name = source_text(x_node) or self.name_of(x)
         if stated is None:
+            built = (
+                model.traced_input[0] if model.trace is not None and model.traced_input else None
+            )
+            if built is not None and _keras_adds_last_axis(data, built):
+                return model.trace  # built by an earlier fit: Keras adds the last axis of 1
             return self.trace(model, (None, *data[1:]), line, data=(name, x))
         where = model.declared_line or self._input_line(model) or model.line
         declared_text = shape_text(stated[1:]) if len(stated) > 1 else shape_text(stated)
@@ -879,6 +892,19 @@ class Program:
             )
         )
 
+    def _alias(self, path: str) -> str:
+        """The name the program calls ``path`` by (``to_categorical``, or ``keras.utils`` +
+        the rest through an imported ``keras``), or "" when it has none."""
+        scope = self.reader.globals if self.reader is not None else {}
+        for name, value in scope.items():
+            if getattr(value, "path", None) == path:
+                return name
+        for name, value in scope.items():
+            base = getattr(value, "path", None)
+            if base and path.startswith(base + "."):
+                return name + path[len(base) :]
+        return ""
+
     def check_target(
         self,
         model: ModelObj,
@@ -892,6 +918,8 @@ class Program:
     ) -> None:
         if not isinstance(y, Array) or y.shape is None or not y.shape:
             return
+        if y_node is not None:
+            self._target_nodes[id(y)] = y_node
         name = source_text(y_node) or self.name_of(y)
         if name.startswith("the "):  # "the targets of ds": already says what it is
             role, name = name.removeprefix("the "), ""
@@ -984,27 +1012,47 @@ class Program:
         compile_line = model.compiled.line
         kind = losses.kind(loss)
         self._activation(model, last, output, loss, compile_line)
+        # When an earlier target agreed with the loss, this one is the odd one out: convert
+        # it; otherwise the loss is what to change.
+        y_node = self._target_nodes.get(id(y))
         if y.labels == "ids" and kind == losses.ONE_HOT:
+            fix, fix_line, edit = (
+                "loss='sparse_categorical_crossentropy'",
+                compile_line,
+                edit_loss("sparse_categorical_crossentropy"),
+            )
+            encoder = self._alias("keras.utils.to_categorical")
+            if model.targets_ok and y_node is not None and encoder and isinstance(output[-1], int):
+                fix = f"{encoder}({ast.unparse(y_node)}, {output[-1]})"
+                fix_line, edit = line, replace(y_node, fix)
             self.findings.append(
                 IdsUnderOneHotLoss.at(
                     line,
                     f"the {role} {name} {shape_text(y.shape)} holds integer class ids, but "
                     f"{loss} compares one-hot rows (one {output[-1]}-wide row per id)",
-                    "loss='sparse_categorical_crossentropy'",
-                    compile_line,
-                    edit_loss("sparse_categorical_crossentropy"),
+                    fix,
+                    fix_line,
+                    edit,
                 )
             )
             return
         if y.labels == "onehot" and kind == losses.SPARSE:
+            fix, fix_line, edit = (
+                "loss='categorical_crossentropy'",
+                compile_line,
+                edit_loss("categorical_crossentropy"),
+            )
+            if model.targets_ok and y_node is not None:
+                fix = f"{ast.unparse(y_node)}.argmax(axis=-1)"
+                fix_line, edit = line, replace(y_node, fix)
             self.findings.append(
                 IdsUnderOneHotLoss.at(
                     line,
                     f"the {role} {name} {shape_text(y.shape)} holds one-hot rows, but "
                     f"{loss} reads one integer class id per output row",
-                    "loss='categorical_crossentropy'",
-                    compile_line,
-                    edit_loss("categorical_crossentropy"),
+                    fix,
+                    fix_line,
+                    edit,
                 )
             )
             return
@@ -1034,6 +1082,7 @@ class Program:
             return
         result, wanted = losses.outcome(output, y.shape, loss, batch)
         if result == "ok":
+            model.targets_ok = True
             return
         fix = self._target_fix(model, last, y, output, loss)
         text = (

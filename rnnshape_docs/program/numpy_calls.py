@@ -508,7 +508,9 @@ def _to_categorical(reader, args, kwargs, node):
     if not isinstance(y, Array) or y.shape is None:
         return Array(None, "float", _line(node), "onehot", classes)
     if classes is None:
-        classes = y.classes
+        # Keras counts max + 1: one-hot rows hold only 0 and 1 (encoding them again is a
+        # common slip), ids up to their class count
+        classes = 2 if y.labels == "onehot" else y.classes
     if not sizes.is_size(classes):
         classes = Sym.named("the number of classes")
     shape = y.shape

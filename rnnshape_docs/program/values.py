@@ -126,6 +126,9 @@ class ModelObj:
     traced_input: tuple | None = None
     broken: bool = False  # refused once: no further findings about it
     graph: Any = None  # a built Keras model's graph (`check_fit`), read from its config
+    targets_ok: bool = (
+        False  # a target has agreed with the loss: a later one that does not is the fault
+    )
 
 
 @dataclass

@@ -1,4 +1,4 @@
-# rnnshape: RS103@19
+# rnnshape: RS104@19
 # keras: raises
 import numpy as np
 import keras
