@@ -417,7 +417,7 @@ class Opaque:
         return self.text
 
 
-def _free(key: str) -> bool:
+def free_keyword(key: str) -> bool:
     """Keywords whose value never changes a shape: any value may stand there (as `Opaque`)."""
     return key in FREE or key.endswith(("_initializer", "_regularizer", "_constraint"))
 
@@ -597,7 +597,7 @@ def _value(name: str, key: str, value: Any) -> Any:
             raise SpecError(f"{name}({key}=...): give a layer, or a list of layers")
         return value
     if isinstance(value, Opaque):
-        if _free(key):
+        if free_keyword(key):
             return value
         raise SpecError(
             f"{name}({key}=...): {value.text!r} is not a literal value; arguments must be "

@@ -11,7 +11,6 @@ import ast
 from typing import Any
 
 from rnnshape_docs.program import numpy_calls, sizes
-from rnnshape_docs.program.names import snake_case
 from rnnshape_docs.program.values import (
     UNKNOWN,
     Array,
@@ -377,10 +376,4 @@ def tokenizer_method(reader, tokenizer: Tokenizer, name: str, args, kwargs, node
     return None
 
 
-def is_layer_path(path: str) -> str | None:
-    from rnnshape_docs.program.names import layer_class
-
-    return layer_class(path)
-
-
-__all__ = ["HANDLERS", "attribute", "call_layer", "make_layer", "method", "snake_case"]
+__all__ = ["HANDLERS", "attribute", "call_layer", "make_layer", "method"]

@@ -10,8 +10,7 @@ from rnnshape_docs.program import sizes
 from rnnshape_docs.program.edits import keyword_node
 from rnnshape_docs.program.sizes import Sym
 from rnnshape_docs.program.values import LayerObj, ListVal, Tensor
-from rnnshape_docs.specs import SIGNATURES, Opaque, from_values
-from rnnshape_docs.specs import _free as free_keyword
+from rnnshape_docs.specs import SIGNATURES, Opaque, free_keyword, from_values
 
 
 def vocabulary(class_name: str, key: str) -> bool:
