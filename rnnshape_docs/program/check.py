@@ -373,10 +373,10 @@ class Program:
         if model.kind == "Functional" and len(model.inputs) == 1 and model.inputs[0].input_id >= 0:
             obj = self.inputs[model.inputs[0].input_id]
             if not model.declared_keyword:
-                from rnnshape_docs.program.keras_calls import _shape_node
+                from rnnshape_docs.program.keras_calls import shape_node
 
                 model.declared_keyword = "Input"
-                model.declared_source, model.declared_node = _shape_node(
+                model.declared_source, model.declared_node = shape_node(
                     getattr(obj, "source", None)
                 )
             return obj.line

@@ -162,7 +162,7 @@ def add(reader, model: ModelObj, item: Any, node) -> None:
         model.declared_line = obj.line
         call = getattr(obj, "source", None)
         model.declared_keyword = "Input"
-        model.declared_source, model.declared_node = _shape_node(call)
+        model.declared_source, model.declared_node = shape_node(call)
         return
     if isinstance(item, LayerObj):
         if not model.layers and model.declared is None:
@@ -204,7 +204,7 @@ def _functional(reader, args, kwargs, node):
     return model
 
 
-def _shape_node(call: Any) -> tuple[Any, Any]:
+def shape_node(call: Any) -> tuple[Any, Any]:
     """keras.Input's shape: (the value's node, the node a fix replaces: keyword or argument)."""
     if isinstance(call, ast.Call):
         for keyword in call.keywords:
