@@ -14,8 +14,8 @@ import math
 from collections.abc import Sequence
 
 from rnnshape_docs.rules.base import Shape
-from rnnshape_docs.rules.elementwise import IMAGE_LAYERS
 from rnnshape_docs.specs import LayerSpec
+from rnnshape_docs.specs_catalog import IMAGE_LAYERS
 
 Count = tuple[int, int]
 

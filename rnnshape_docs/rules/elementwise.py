@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from rnnshape_docs.rules.base import Refusal, Result, Shape, format_shape, ndim_name, positive_int
 from rnnshape_docs.specs import LayerSpec
+from rnnshape_docs.specs_catalog import IMAGE_LAYERS
 
 #: One-line reasons; "{axis}" is filled with the axis the layer reads.
 _WHY = {
@@ -33,36 +34,6 @@ _WHY = {
     "MaxNumBoundingBoxes": "pads or cuts the bounding boxes; the images pass unchanged",
 }
 
-#: Image augmentations and adjustments: one image (3-D) or a batch of them (4-D), same shape.
-IMAGE_LAYERS = (
-    "AugMix",
-    "AutoContrast",
-    "ContrastLimitedAdaptiveHistogramEqualization",
-    "CutMix",
-    "Equalization",
-    "MixUp",
-    "RandAugment",
-    "RandomBrightness",
-    "RandomColorDegeneration",
-    "RandomColorJitter",
-    "RandomContrast",
-    "RandomElasticTransform",
-    "RandomErasing",
-    "RandomFlip",
-    "RandomGaussianBlur",
-    "RandomGrayscale",
-    "RandomHue",
-    "RandomInvert",
-    "RandomPerspective",
-    "RandomPosterization",
-    "RandomRotation",
-    "RandomSaturation",
-    "RandomSharpness",
-    "RandomShear",
-    "RandomTranslation",
-    "RandomZoom",
-    "Solarization",
-)
 
 # Layers that need an exact number of axes (Keras's InputSpec), and what those axes are.
 _NDIM = {
