@@ -317,3 +317,16 @@ def test_a_programs_refusals_are_the_walks_hints(layers, words):
     (finding,) = result.errors
     assert finding.code == "RS101"
     assert words in finding.message
+
+
+def test_a_declaration_without_its_features_axis_is_fixed_where_it_is_declared():
+    result = _check(
+        """
+        import numpy as np, keras
+        X = np.random.rand(100, 12)
+        m = keras.Sequential([keras.Input((12,)), keras.layers.GRU(8), keras.layers.Dense(1)])
+        """
+    )
+    (finding,) = result.errors
+    assert (finding.code, finding.fix) == ("RS101", "shape=(12, 1)")
+    assert "keras.Input((12, 1))" in result.fixed_text()

@@ -469,6 +469,17 @@ class Program:
             edit = self._remove_layer(gone)
             if edit is not None:
                 fix, fix_line = f"remove {ast.unparse(gone.source)}", gone.line
+        proposed = _PROPOSED.search(message)
+        first = layer is not None and self._is_first(model, layer)
+        if not fix and proposed and first and data is None and model.declared_node is not None:
+            # The model's own declaration lacks the axis: the edit goes there.
+            sample = tuple(
+                None if s.strip() == "None" else int(s)
+                for s in proposed.group(1).strip("()").split(",")
+            )
+            fix = declared_fix(model, "", "X", sample)
+            edit = declared_edit(model, fix)
+            fix_line = model.declared_line or self._input_line(model)
         per_step = _PER_STEP.search(message)
         if not fix and per_step and layer is not None:
             # A grid per step: flatten each step before the recurrent layer.
@@ -498,6 +509,15 @@ class Program:
             )
             return
         self.findings.append(LayerRefused.at(line, message, fix, fix_line, edit))
+
+    def _is_first(self, model: ModelObj, layer: LayerObj) -> bool:
+        """Whether ``layer`` is the model's first (the one its declared input goes to)."""
+        if model.kind == "Sequential":
+            return bool(model.layers) and layer is model.layers[0]
+        return any(
+            node[0] is layer and all(t.input_id >= 0 for t in tensors_in(node[1]))
+            for node in self.nodes
+        )
 
     def _layers(self, model: ModelObj) -> dict[str, LayerObj]:
         if model.kind == "Sequential":
