@@ -6,6 +6,8 @@ import ast
 from typing import Any
 
 from rnnshape_docs.program import keras_calls, numpy_calls, sizes
+from rnnshape_docs.program.edits import replace
+from rnnshape_docs.program.findings import DataRank
 from rnnshape_docs.program.names import layer_class
 from rnnshape_docs.program.values import (
     UNKNOWN,
@@ -67,13 +69,21 @@ def _call_path(reader, path: str, args, kwargs, node) -> Any:
     if numpy_calls.is_scaler(path):
         return Ref(f"{path}()")
     if path.endswith("()." + path.rsplit(".", 1)[-1]) or "()." in path:
-        return _scaler_method(path, args, node)
+        return _scaler_method(reader, path, args, node)
     return Unknown(path)
 
 
-def _scaler_method(path: str, args, node) -> Any:
+def _scaler_method(reader, path: str, args, node) -> Any:
     method = path.rsplit(".", 1)[-1]
     data = args[0] if args else None
+    if (
+        method in ("fit", "fit_transform", "transform", "inverse_transform")
+        and isinstance(data, Array)
+        and data.rank is not None
+        and data.rank > 2
+        and "Encoder" not in path
+    ):
+        _scaler_refuses(reader, path, data, node)
     if method in ("fit_transform", "transform", "inverse_transform") and isinstance(data, Array):
         if "LabelEncoder" in path:
             return Array(
@@ -88,6 +98,25 @@ def _scaler_method(path: str, args, node) -> Any:
             )
         return Array(data.shape, "float", node.lineno)
     return None if method == "fit" else UNKNOWN
+
+
+def _scaler_refuses(reader, path: str, data: Array, node: ast.Call) -> None:
+    """sklearn scales 2-D tables only: a 3-D array of windows is refused ('Found array with
+    dim 3'). The fix scales each feature over every step: flatten, scale, shape back."""
+    scaler = path.split("()", 1)[0].rsplit(".", 1)[-1]
+    written = ast.unparse(node.args[0]) if node.args else "X"
+    fixed = ast.unparse(node.func) + f"({written}.reshape(-1, {written}.shape[-1]))"
+    fixed += f".reshape({written}.shape)"
+    reader.add(
+        DataRank.at(
+            node.lineno,
+            f"{scaler} takes a 2-D table (samples, features) but {written} is "
+            f"{data.rank}-D {sizes.shape_text(data.shape)}: scikit-learn stops with "
+            f"'Found array with dim {data.rank}'",
+            fixed if written.isidentifier() else "",
+            edit=replace(node, fixed) if written.isidentifier() else None,
+        )
+    )
 
 
 def _method(reader, owner: Any, name: str, args, kwargs, node) -> Any:
