@@ -140,7 +140,28 @@ def test_a_model_built_by_a_function_and_layers_added_in_a_loop():
     (finding,) = result.errors
     assert finding.code == "RS101"
     assert finding.line == 7
-    assert "return_sequences=True" in finding.fix
+    # Every round but the last passes sequences on (True on all would leave the last doing so)
+    assert finding.fix == "keras.layers.GRU(units, return_sequences=k < 3 - 1)"
+    assert not check_program(result.fixed_text()).errors
+
+
+def test_a_layer_made_in_a_loop_over_underscore_gets_the_loop_variable_named():
+    result = _check(
+        """
+        import keras
+        model = keras.Sequential([keras.Input(shape=(12, 2))])
+        for _ in range(4):
+            model.add(keras.layers.LSTM(8))
+        model.add(keras.layers.Dense(1))
+        """
+    )
+    assert [f.code for f in result.errors] == ["RS101"]
+    fixed = result.fixed_text()
+    assert (
+        "for i in range(4):\n    model.add(keras.layers.LSTM(8, return_sequences=i < 4 - 1))"
+        in (fixed)
+    )
+    assert not check_program(fixed).errors
 
 
 def test_a_refusal_names_the_line_and_the_fix_edits_the_earlier_layer():
@@ -330,3 +351,71 @@ def test_a_declaration_without_its_features_axis_is_fixed_where_it_is_declared()
     (finding,) = result.errors
     assert (finding.code, finding.fix) == ("RS101", "shape=(12, 1)")
     assert "keras.Input((12, 1))" in result.fixed_text()
+
+
+def test_a_size_the_code_does_not_fix_is_traced_as_a_symbol_and_never_alarms():
+    # len(np.unique(y)) is only known when the program runs: the trace goes on with it
+    # unknown, and a clash that hangs on its value is an assumption, never an error.
+    result = _check(
+        """
+        import numpy as np
+        import keras
+        y = np.random.randint(0, 4, size=60)
+        n = len(np.unique(y))
+        inp = keras.Input(shape=(12, 3))
+        h = keras.layers.LSTM(16)(inp)
+        a = keras.layers.Dense(n)(h)
+        b = keras.layers.Dense(4)(h)
+        out = keras.layers.Add()([a, b])
+        model = keras.Model(inp, out)
+        """
+    )
+    assert [f.code for f in result.findings] == ["RS190"], result.text(200)
+    assert "len(np.unique(y))" in result.findings[0].message
+
+
+def test_a_declared_size_read_from_a_file_is_an_assumption_until_shape_states_it():
+    code = """
+        import numpy as np
+        import pandas as pd
+        import keras
+        frame = pd.read_csv("plant.csv")
+        X = np.random.rand(50, 10, 3)
+        model = keras.Sequential([keras.Input(shape=(10, len(frame.columns))), keras.layers.GRU(4)])
+        model.compile(loss="mse")
+        model.fit(X, np.zeros((50, 4)))
+        """
+    result = _check(code)
+    assert [(f.code, f.line) for f in result.findings] == [("RS190", 7)], result.text(200)
+    assert "columns of plant.csv" in result.findings[0].message
+    stated = _check(code, shapes={"frame": (200, 4)})
+    assert _codes(stated) == {("RS103", 7)}, stated.text(200)
+
+
+def test_a_dict_built_by_a_comprehension_gives_its_values_for_any_key():
+    result = _check(
+        """
+        import numpy as np
+        text = open("book.txt").read()
+        chars = sorted(set(text))
+        index = {c: i for i, c in enumerate(chars)}
+        encoded = np.array([index[c] for c in text])
+        X = np.array([encoded[s : s + 40] for s in range(0, len(encoded) - 41, 3)])
+        """
+    )
+    shapes = {name: a for name, _, a in result.arrays}
+    assert shapes["encoded"].rank == 1
+    assert shapes["encoded"].labels == "ids"
+    assert shapes["X"].shape[1:] == (40,)
+
+
+def test_an_array_of_items_of_unknown_rank_has_an_unknown_rank():
+    result = _check(
+        """
+        import numpy as np
+        data = np.load("windows.npy")
+        X = np.array([data[k] for k in range(10)])
+        """
+    )
+    shapes = {name: a for name, _, a in result.arrays}
+    assert shapes["X"].shape is None  # not (10,): a rank it does not know is never claimed

@@ -163,11 +163,12 @@ def _len(reader, args, kwargs, node):
     if not args:
         return UNKNOWN
     value = args[0]
-    if isinstance(value, Array):
-        if value.shape:
-            return value.shape[0]
-        return UNKNOWN
-    length = reader.length(value)
+    if isinstance(value, Array) and value.shape:
+        return value.shape[0]
+    length = None if isinstance(value, Array) else reader.length(value)
+    if length is None and node.args:
+        # A length the code does not fix is a named size, carried on (issue 22 item 4).
+        return sizes.Sym.named(f"len({ast.unparse(node.args[0])})")
     return length if length is not None else UNKNOWN
 
 

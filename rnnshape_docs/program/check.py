@@ -54,6 +54,7 @@ from rnnshape_docs.program.findings import (
 )
 from rnnshape_docs.program.layers import (
     NotLiteral,
+    StandIns,
     layer_spec,
     modern_call,
     rules_shape,
@@ -258,14 +259,15 @@ class Program:
 
     # ------------------------------------------------------------------ tracing
 
-    def spec_of(self, layer: LayerObj):
+    def spec_of(self, layer: LayerObj, stand_ins: StandIns | None = None):
         """The layer's `LayerSpec` (its arguments as values), or None and why it cannot be read.
 
         Keras 1/2 spellings are read as meant (`specs.from_values`); each gets a warning with
-        the Keras 3 spelling, once per layer.
+        the Keras 3 spelling, once per layer. A size the code does not fix is traced as one of
+        ``stand_ins``.
         """
         try:
-            spec = layer_spec(layer)
+            spec = layer_spec(layer, stand_ins)
         except (NotLiteral, SpecError) as exc:
             return None, str(exc)
         if spec.notes and id(layer) not in self.noted:
@@ -277,7 +279,9 @@ class Program:
                 )
         return spec, ""
 
-    def graph_of(self, model: ModelObj, input_shapes: tuple) -> tuple[ModelGraph | None, str, int]:
+    def graph_of(
+        self, model: ModelObj, input_shapes: tuple, stand_ins: StandIns | None = None
+    ) -> tuple[ModelGraph | None, str, int]:
         """The model as the graph the walk takes, or (None, why not, the line)."""
         if model.graph is not None:  # a built Keras model, read from its config
             return model.graph, "", 0
@@ -288,7 +292,7 @@ class Program:
             layers[entry] = Layer(entry, "InputLayer", input_shape=input_shapes[0])
             previous = entry
             for layer in model.layers:
-                spec, why = self.spec_of(layer)
+                spec, why = self.spec_of(layer, stand_ins)
                 if spec is None:
                     return None, why, layer.line
                 layers[layer.name] = Layer(layer.name, layer.class_name, spec=spec)
@@ -326,10 +330,12 @@ class Program:
         refs: dict[int, Ref] = {}
         for k, obj in enumerate(self.inputs):
             if k in inputs_used or any(t.input_id == k for t in model.inputs):
-                layers[obj.name] = Layer(obj.name, "InputLayer", input_shape=rules_shape(obj.shape))
+                layers[obj.name] = Layer(
+                    obj.name, "InputLayer", input_shape=rules_shape(obj.shape, stand_ins)
+                )
         for index in sorted(needed):
             layer, args, extra, line = self.nodes[index]
-            spec, why = self.spec_of(layer)
+            spec, why = self.spec_of(layer, stand_ins)
             if spec is None:
                 return None, why, line
             call = calls.get(id(layer), 0)
@@ -405,11 +411,14 @@ class Program:
         """
         if model.broken:
             return None
+        stand_ins = StandIns()  # sizes the code does not fix, traced as stand-ins
         if model.graph is not None:
-            shapes = (rules_shape(model.declared),) if model.declared else None
+            shapes = (rules_shape(model.declared, stand_ins),) if model.declared else None
         elif model.kind == "Functional":
             shapes = tuple(
-                rules_shape(self.inputs[t.input_id].shape) for t in model.inputs if t.input_id >= 0
+                rules_shape(self.inputs[t.input_id].shape, stand_ins)
+                for t in model.inputs
+                if t.input_id >= 0
             )
             if len(shapes) != len(model.inputs):
                 return None
@@ -417,10 +426,10 @@ class Program:
             shape = model.declared if model.declared is not None else data_shape
             if shape is None:
                 return None
-            shapes = (rules_shape(shape),)
+            shapes = (rules_shape(shape, stand_ins),)
         if model.trace is not None and model.traced_input == shapes:
             return model.trace
-        graph, why, where = self.graph_of(model, shapes)
+        graph, why, where = self.graph_of(model, shapes, stand_ins)
         if graph is None:
             self.findings.append(NotRead.at(where, f"{model.name!r} is not traced: {why}"))
             model.broken = True
@@ -428,11 +437,21 @@ class Program:
         try:
             result = trace_graph(graph, input_shapes=shapes if model.graph is not None else None)
         except ShapeError as exc:
-            if not quiet:
+            if stand_ins.reached(str(exc)):
+                # The refusal is about a size the code does not fix: never a false alarm.
+                self.findings.append(
+                    Assumption.at(
+                        model.line,
+                        f"{model.name!r} is traced no further: {stand_ins.text(str(exc))}; "
+                        "state the unknown size with --shape to check it",
+                    )
+                )
+            elif not quiet:
                 from_data = data if data_shape is not None and model.declared is None else None
                 self._refused(model, exc, from_data, line)
             model.broken = True
             return None
+        result = stand_ins.restore(result)
         model.trace, model.traced_input = result, shapes
         return result
 
@@ -462,6 +481,9 @@ class Program:
                 fix = with_keyword(earlier.source, "return_sequences", True)
                 fix_line = earlier.line
                 edit = replace(earlier.source, fix)
+                in_loop = self._loop_fix(model, earlier)
+                if in_loop is not None:
+                    fix, edit = in_loop
         removed = _REMOVE.search(message)
         if not fix and removed and layers.get(removed.group(1)) is not None:
             # A Flatten or pooling layer took the time axis away: its line goes.
@@ -509,6 +531,64 @@ class Program:
             )
             return
         self.findings.append(LayerRefused.at(line, message, fix, fix_line, edit))
+
+    def _loop_fix(self, model: ModelObj, layer: LayerObj) -> tuple[str, Edit | None] | None:
+        """For a recurrent layer made in ``for i in range(n)``: every round but the last passes
+        on sequences, ``return_sequences=i < n - 1`` (True on all would leave the last one
+        passing sequences on too). None when the layer is not made in such a loop."""
+        call = layer.source
+        made = [other for other in model.layers if other.source is call]
+        if len(made) < 2 or self.source.cells:
+            return None
+        try:
+            tree = ast.parse(self.source.text)
+        except (SyntaxError, ValueError):
+            return None
+        loop = next(
+            (
+                node
+                for node in ast.walk(tree)
+                if isinstance(node, ast.For)
+                and isinstance(node.iter, ast.Call)
+                and isinstance(node.iter.func, ast.Name)
+                and node.iter.func.id == "range"
+                and len(node.iter.args) == 1
+                and isinstance(node.target, ast.Name)
+                and node.body[0].lineno <= call.lineno <= (node.end_lineno or 0)
+            ),
+            None,
+        )
+        if loop is None:
+            return None
+        var = loop.target.id if loop.target.id != "_" else "i"
+        rounds = ast.unparse(loop.iter.args[0])
+        value = ast.parse(f"{var} < {rounds} - 1", mode="eval").body
+        new = ast.unparse(
+            ast.Call(
+                call.func,
+                list(call.args),
+                [k for k in call.keywords if k.arg != "return_sequences"]
+                + [ast.keyword("return_sequences", value)],
+            )
+        )
+        if var == loop.target.id:
+            return new, replace(call, new)
+        # `for _ in ...`: the loop's variable is named too, in the same edit.
+        if not self.source.text.isascii():  # ast's columns count bytes
+            return f"for {var} in range({rounds}): ... {new}", None
+        lines = self.source.text.splitlines(keepends=True)
+        start = sum(len(x) for x in lines[: loop.target.lineno - 1]) + loop.target.col_offset
+        begin = sum(len(x) for x in lines[: call.lineno - 1]) + call.col_offset
+        between = self.source.text[start + len("_") : begin]
+        fix = f"for {var} in range({rounds}): ... {new}"
+        edit = Edit(
+            loop.target.lineno,
+            loop.target.col_offset,
+            call.end_lineno or call.lineno,
+            call.end_col_offset or 0,
+            var + between + new,
+        )
+        return fix, edit
 
     def _is_first(self, model: ModelObj, layer: LayerObj) -> bool:
         """Whether ``layer`` is the model's first (the one its declared input goes to)."""
@@ -751,6 +831,14 @@ class Program:
                         line,
                         f"{name} {shape_text(data)}: {data[k]} is assumed to be {stated[k]}, as the "
                         f"model declares; state it with --shape {name}=...",
+                    )
+                )
+            elif isinstance(stated[k], Sym) and isinstance(data[k], int):
+                self.findings.append(
+                    Assumption.at(
+                        where,
+                        f"the model declares {stated[k]} where {name} {shape_text(data)} has "
+                        f"{data[k]}: assumed equal; state the array it comes from with --shape",
                     )
                 )
         return self.trace(model, None, line)
@@ -1049,7 +1137,8 @@ class Program:
                 IdsUnderOneHotLoss.at(
                     line,
                     f"the {role} {name} {shape_text(y.shape)} holds integer class ids, but "
-                    f"{loss} compares one-hot rows (one {output[-1]}-wide row per id)",
+                    f"{loss} compares one-hot rows (one "
+                    f"{'' if output[-1] is None else str(output[-1]) + '-wide '}row per id)",
                     fix,
                     fix_line,
                     edit,
@@ -1104,7 +1193,7 @@ class Program:
         if result == "ok":
             model.targets_ok = True
             return
-        fix = self._target_fix(model, last, y, output, loss)
+        fix = self._encoded_again(y) or self._target_fix(model, last, y, output, loss)
         text = (
             f"the model outputs {shape_text(output)} but the {role}{' ' + name if name else ''} is "
             f"{shape_text(y.shape)}; {loss} needs {wanted}"
@@ -1121,6 +1210,26 @@ class Program:
         else:
             self.findings.append(TargetShape.at(line, text, *fix))
 
+    def _encoded_again(self, y: Array) -> tuple[str, int, Edit | None] | None:
+        """The fix for one-hot rows encoded again (``y = to_categorical(y)`` twice): drop that
+        line, when it is ``NAME = ...(NAME...)`` alone; else say which line made it."""
+        if not y.again:
+            return None
+        lines = self.source.text.splitlines() if not self.source.cells else []
+        text = lines[y.again - 1].strip() if y.again <= len(lines) else ""
+        alone = re.match(r"^(\w+) = [\w.]+\(\1\b[^()]*\)(\s*#.*)?$", text)
+        if alone and self.statement_end.get(y.again) == y.again:
+            return (
+                f"remove {text.split('#')[0].strip()}: those rows were one-hot already",
+                y.again,
+                Edit(y.again, 0, y.again + 1, 0, ""),
+            )
+        return (
+            f"one-hot encode the labels once: line {y.again} encodes rows that were one-hot already",
+            y.again,
+            None,
+        )
+
     def _target_fix(
         self, model: ModelObj, last: LayerObj | None, y: Array, output: tuple, loss: str
     ) -> tuple[str, int, Edit | None]:
@@ -1131,11 +1240,12 @@ class Program:
         sparse = losses.kind(loss) == losses.SPARSE
         output_steps = len(output) >= 3
         if sparse:
+            # (n, T) ids under a sparse loss are one id per step: against a last-step output
+            # (None, classes) they ask for the steps; against (None, T', C) for T' == T.
             target_steps = len(target) >= 3 or (
                 len(target) == 2
                 and target[-1] != 1
-                and sizes.known_equal(target[1], output[1]) is not False
-                and output_steps
+                and (not output_steps or sizes.known_equal(target[1], output[1]) is not False)
             )
         else:
             target_steps = len(target) >= 3 or (

@@ -4,6 +4,8 @@ followed) through `specs.from_values`, the same allow-list as typed text and sav
 from __future__ import annotations
 
 import ast
+import dataclasses
+import re
 from typing import Any
 
 from rnnshape_docs.program import sizes
@@ -28,19 +30,83 @@ class NotLiteral(ValueError):
     pass
 
 
-def layer_value(value: Any, key: str, layer: LayerObj) -> Any:
+class StandIns:
+    """Sizes the code does not fix (``Dense(len(np.unique(y)))``), each traced as a stand-in
+    number far above any real layer size, then unknown again in the shapes the trace gives.
+
+    The rules need numbers; a stand-in keeps the trace going, and turning every size it
+    reaches back into an unknown (None) means no check can clash with it: no false alarm
+    ever comes from an unknown (issue 22 item 4).
+    """
+
+    BASE = 7_000_001  # well above any real width; its multiples are recognised too
+
+    def __init__(self) -> None:
+        self.names: dict[int, str] = {}
+
+    def number(self, size: Sym) -> int:
+        for number, name in self.names.items():
+            if name == str(size):
+                return number
+        number = self.BASE + 1000 * len(self.names)
+        self.names[number] = str(size)
+        return number
+
+    def _dim(self, dim: Any) -> Any:
+        if isinstance(dim, tuple):
+            return tuple(self._dim(d) for d in dim)
+        return None if isinstance(dim, int) and dim >= self.BASE else dim
+
+    def text(self, text: str) -> str:
+        """``text`` with each stand-in number written as the size it stands for."""
+        for number, name in self.names.items():
+            text = re.sub(rf"\b{number}\b", name, text)
+        return text
+
+    def reached(self, text: str) -> bool:
+        """Whether ``text`` (a refusal) speaks of a size a stand-in reached."""
+        return bool(self.names) and any(
+            int(n.replace(",", "")) >= self.BASE for n in re.findall(r"\d[\d,]{6,}", text)
+        )
+
+    def restore(self, trace):
+        """``trace`` with every size a stand-in reached unknown again, its name in the text."""
+        if not self.names:
+            return trace
+        steps = tuple(
+            dataclasses.replace(
+                step,
+                layer=self.text(step.layer),
+                why=self.text(step.why),
+                inputs=self._dim(step.inputs),
+                outputs=self._dim(step.outputs),
+            )
+            for step in trace.steps
+        )
+        return dataclasses.replace(
+            trace,
+            inputs=tuple((name, self._dim(shape)) for name, shape in trace.inputs),
+            steps=steps,
+            outputs=self._dim(trace.outputs),
+            calls=tuple((n, c, self._dim(o)) for n, c, o in trace.calls),
+        )
+
+
+def layer_value(value: Any, key: str, layer: LayerObj, stand_ins: StandIns | None = None) -> Any:
     """A layer argument as `specs.from_values` takes it: a literal, a spec, or an `Opaque`."""
     if isinstance(value, LayerObj):
-        return layer_spec(value)
+        return layer_spec(value, stand_ins)
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, tuple):
-        return tuple(layer_value(v, key, layer) for v in value)
+        return tuple(layer_value(v, key, layer, stand_ins) for v in value)
     if isinstance(value, ListVal) and value.items is not None:
-        return [layer_value(v, key, layer) for v in value.items]
+        return [layer_value(v, key, layer, stand_ins) for v in value.items]
     if free_keyword(key):  # weights, initializers: any value, never a shape
         node = keyword_node(layer.source, key)
         return Opaque(ast.unparse(node) if node is not None else "...")
+    if isinstance(value, Sym) and stand_ins is not None:
+        return stand_ins.number(value)
     if isinstance(value, Sym):
         raise NotLiteral(f"{layer.class_name}({key}=...) is {value}, a size the code does not fix")
     raise NotLiteral(
@@ -48,16 +114,18 @@ def layer_value(value: Any, key: str, layer: LayerObj) -> Any:
     )
 
 
-def layer_spec(layer: LayerObj):
-    """The layer as `specs.from_values` reads it; the input declarations are the model's."""
+def layer_spec(layer: LayerObj, stand_ins: StandIns | None = None):
+    """The layer as `specs.from_values` reads it; the input declarations are the model's.
+
+    With ``stand_ins``, a size the code does not fix is traced as a stand-in number."""
     sig = SIGNATURES.get(layer.class_name)
     names = sig.positional if sig is not None else ()
     args = [
-        layer_value(a, names[k] if k < len(names) else f"argument {k + 1}", layer)
+        layer_value(a, names[k] if k < len(names) else f"argument {k + 1}", layer, stand_ins)
         for k, a in enumerate(layer.args)
     ]
     kwargs = {
-        key: layer_value(value, key, layer)
+        key: layer_value(value, key, layer, stand_ins)
         for key, value in layer.kwargs.items()
         if key not in INPUT_KEYWORDS or vocabulary(layer.class_name, key)
     }
@@ -93,8 +161,15 @@ def sizes_of(value: Any) -> tuple | None:
     return None
 
 
-def rules_shape(shape: tuple) -> tuple:
-    return tuple(sizes.to_rules(s) for s in shape)
+def rules_shape(shape: tuple, stand_ins: StandIns | None = None) -> tuple:
+    """The shape as the rules take it; with ``stand_ins``, an axis after the batch whose size
+    the code does not fix is traced as a stand-in (a layer sizes its weights from it)."""
+    return tuple(
+        stand_ins.number(s)
+        if stand_ins is not None and k > 0 and isinstance(s, Sym)
+        else sizes.to_rules(s)
+        for k, s in enumerate(shape)
+    )
 
 
 def tensors_in(value: Any) -> list[Tensor]:

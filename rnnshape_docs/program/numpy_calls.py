@@ -252,6 +252,7 @@ def _with(a: Array, **changes) -> Array:
         "classes": a.classes,
         "frame": a.frame,
         "ragged": a.ragged,
+        "again": a.again,
     }
     fields.update(changes)
     return Array(**fields)
@@ -278,7 +279,11 @@ def from_value(value: Any, node: ast.AST | None = None) -> Any:
                     "ids" if inner.dtype == "int" and not inner.shape else None
                 )
                 return Array((length, *inner.shape), inner.dtype, line, labels, inner.classes)
-            if isinstance(inner, ListVal | tuple) or inner is UNKNOWN:
+            if (
+                isinstance(inner, ListVal | tuple)
+                or inner is UNKNOWN
+                or (isinstance(inner, Array) and inner.shape is None)  # rank unknown
+            ):
                 return Array(None, None, line)
             return Array((length,), None, line)
         if not items:
@@ -516,7 +521,21 @@ def _to_categorical(reader, args, kwargs, node):
     shape = y.shape
     if "to_categorical" in ast.unparse(node.func) and len(shape) > 1 and shape[-1] == 1:
         shape = shape[:-1]  # Keras squeezes a last axis of 1 first
-    return Array((*shape, classes), "float", _line(node), "onehot", classes)
+    again = _line(node) if y.labels == "onehot" else 0
+    return Array((*shape, classes), "float", _line(node), "onehot", classes, again=again)
+
+
+@handles("numpy.unique")
+def _unique(reader, args, kwargs, node):
+    """``np.unique(y)``: as many values as y holds distinct ones, a size only the data fixes."""
+    if (
+        not args
+        or not isinstance(args[0], Array)
+        or any(kwargs.get(k) for k in ("return_index", "return_inverse", "return_counts", "axis"))
+    ):
+        return UNKNOWN
+    y = args[0]
+    return Array((Sym.named(f"len({ast.unparse(node)})"),), y.dtype, _line(node), y.labels)
 
 
 @handles("pandas.get_dummies")

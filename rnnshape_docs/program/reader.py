@@ -461,6 +461,8 @@ class Reader:
             return owner.item
         if isinstance(owner, dict) and isinstance(key, str):
             return owner.get(key, UNKNOWN)
+        if isinstance(owner, _Mapping):
+            return owner.value
         from rnnshape_docs.program import keras_calls
 
         return keras_calls.subscript(self, owner, key, node)
@@ -479,7 +481,13 @@ class Reader:
 
     _expr_GeneratorExp = _expr_ListComp
 
-    def _comprehension(self, node: ast.ListComp | ast.GeneratorExp, elt: ast.expr) -> Any:
+    def _expr_DictComp(self, node: ast.DictComp) -> Any:
+        listed = self._comprehension(node, node.value)
+        return _Mapping(listed.item if isinstance(listed, ListVal) else UNKNOWN)
+
+    def _comprehension(
+        self, node: ast.ListComp | ast.GeneratorExp | ast.DictComp, elt: ast.expr
+    ) -> Any:
         if len(node.generators) != 1:
             return ListVal(None, None, UNKNOWN, node.lineno)
         gen = node.generators[0]
@@ -658,6 +666,14 @@ class _Zipped:
 class _Enumerated:
     def __init__(self, inner: Any):
         self.inner = inner
+
+
+class _Mapping:
+    """A dict built by a comprehension: any key gives what its values are, read for all
+    rounds (``{c: i for i, c in enumerate(chars)}[c]`` is an integer id)."""
+
+    def __init__(self, value: Any):
+        self.value = value
 
 
 def _slice_length(length: sizes.Size, key: slice) -> sizes.Size:

@@ -39,6 +39,7 @@ class Array:
     classes: Size = None
     frame: bool = False  # a pandas DataFrame / Series (columns by name)
     ragged: bool = False  # a list of sequences of different lengths (token ids)
+    again: int = 0  # the line that one-hot encoded rows that were one-hot already
 
     @property
     def rank(self) -> int | None:
