@@ -323,12 +323,61 @@ def dataset_method(reader, dataset: Dataset, name: str, args, kwargs, node) -> A
         size = kwargs.get("batch_size", args[0] if args else None)
         out = Dataset(dataset.x, dataset.y, size if sizes.is_size(size) else True, _line(node))
         out.rows = getattr(dataset, "rows", None)
+        out.whole = bool(kwargs.get("drop_remainder"))
         return out
+    if name == "window" and dataset.batch is None:
+        # A dataset of windows, each a dataset of `size` elements (fewer at the end unless
+        # drop_remainder=True); flat_map(lambda w: w.batch(size)) makes each one array.
+        size = kwargs.get("size", args[0] if args else None)
+        out = Dataset(dataset.x, dataset.y, None, _line(node))
+        out.window = size if sizes.is_size(size) and kwargs.get("drop_remainder") else None
+        out.windows = True
+        return out
+    if name == "flat_map" and getattr(dataset, "windows", False) and args:
+        return _flat_map(reader, dataset, args[0], node)
+    if name == "map" and dataset.batch is None and args:
+        return _map(reader, dataset, args[0], node)
     if (
         name in ("shuffle", "prefetch", "repeat", "cache", "take", "skip", "unbatch")
         and name != "unbatch"
     ):
         return dataset
+    return Unknown("a dataset")
+
+
+def _flat_map(reader, windows: Dataset, function: Any, node) -> Any:
+    """``windows.flat_map(lambda w: w.batch(n))``: each window as one array of n steps (n
+    known when the windows are whole and n is their size, or the batch drops its rest)."""
+    from rnnshape_docs.program.values import Function
+
+    if not isinstance(function, Function):
+        return Unknown("a dataset")
+    one = Dataset(windows.x, windows.y, None, windows.line)
+    one.window = windows.window
+    made = reader.call_function(function, [one], {})
+    if not isinstance(made, Dataset) or made.batch is None or made.y is not None:
+        return Unknown("a dataset")
+    if not isinstance(made.x, Array) or made.x.shape is None:
+        return Unknown("a dataset")
+    n = made.batch if sizes.is_size(made.batch) else None
+    steps = n if n is not None and (n == one.window or getattr(made, "whole", False)) else None
+    x = Array((steps, *made.x.shape), made.x.dtype, _line(node), made.x.labels, made.x.classes)
+    return Dataset(x, None, None, _line(node))
+
+
+def _map(reader, dataset: Dataset, function: Any, node) -> Any:
+    """``ds.map(f)`` on single elements: f read on one element; (x, y) back makes the pairs."""
+    from rnnshape_docs.program.values import Function
+
+    if not isinstance(function, Function):
+        return Unknown("a dataset")
+    given = [dataset.x] if dataset.y is None else [dataset.x, dataset.y]
+    made = reader.call_function(function, given, {})
+    if isinstance(made, tuple) and len(made) == 2:
+        x, y = (numpy_calls.from_value(v, node) if not isinstance(v, Array) else v for v in made)
+        return Dataset(x, y, None, _line(node))
+    if isinstance(made, Array):
+        return Dataset(made, None, None, _line(node))
     return Unknown("a dataset")
 
 

@@ -311,7 +311,8 @@ class Reader:
         return Unknown("text")
 
     def _expr_Lambda(self, node: ast.Lambda) -> Any:
-        return Unknown("lambda")
+        # Read when called, like a def (a dataset's map and flat_map take one)
+        return Function(node, self.scopes[-1])
 
     def _expr_IfExp(self, node: ast.IfExp) -> Any:
         test = self.truth(self.eval(node.test))
@@ -563,6 +564,8 @@ class Reader:
         )
         line = self.line
         try:
+            if isinstance(node, ast.Lambda):
+                return self.eval(node.body)
             self._body(node.body)
         except _Return as result:
             return result.value
