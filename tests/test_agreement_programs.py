@@ -147,3 +147,16 @@ def test_the_program_with_the_tools_fixes_runs_on_keras(path: Path, tmp_path, mo
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         exec(compile(text, str(path), "exec"), {"__name__": "__main__"})  # noqa: S102
+
+
+@pytest.mark.keras
+def test_keras_3_has_no_tokenizer_as_the_checker_says():
+    """RS150 on `Tokenizer`: Keras 3 has no keras.preprocessing.text (tests/test_check.py)."""
+    import importlib.util
+
+    import keras
+
+    assert importlib.util.find_spec("keras.preprocessing") is not None
+    assert importlib.util.find_spec("keras.preprocessing.text") is None
+    assert hasattr(keras.layers, "TextVectorization")
+    assert hasattr(keras.utils, "pad_sequences")

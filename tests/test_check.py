@@ -419,3 +419,28 @@ def test_an_array_of_items_of_unknown_rank_has_an_unknown_rank():
     )
     shapes = {name: a for name, _, a in result.arrays}
     assert shapes["X"].shape is None  # not (10,): a rank it does not know is never claimed
+
+
+def test_tokenizer_sequences_are_read_as_meant_with_the_keras_3_spelling():
+    result = _check(
+        """
+        from tensorflow.keras.preprocessing.text import Tokenizer
+        from tensorflow.keras.preprocessing.sequence import pad_sequences
+        from tensorflow import keras
+        texts = ["good film", "bad plot and acting", "great"] * 10
+        tok = Tokenizer(num_words=500)
+        tok.fit_on_texts(texts)
+        X = pad_sequences(tok.texts_to_sequences(texts), maxlen=20)
+        vocab = len(tok.word_index) + 1
+        model = keras.Sequential([keras.layers.Embedding(vocab, 8), keras.layers.LSTM(4)])
+        model.add(keras.layers.Dense(1, activation="sigmoid"))
+        model.compile(loss="binary_crossentropy")
+        model.fit(X, [0, 1, 1] * 10)
+        """
+    )
+    assert _shape(result, "X") == (30, 20)
+    assert _codes(result) == {("RS150", 6)}, result.text(200)
+    (note,) = [f for f in result.findings if f.code == "RS150"]
+    assert "keras.layers.TextVectorization(max_tokens=500)" in note.fix
+    # the vocabulary's size is unknown (word_index), and the model is traced all the same
+    assert result.models[0].trace.outputs == ((None, 1),)

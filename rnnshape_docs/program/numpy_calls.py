@@ -570,7 +570,21 @@ def _pad_sequences(reader, args, kwargs, node):
 
 @handles("keras.preprocessing.text.Tokenizer")
 def _tokenizer(reader, args, kwargs, node):
+    """tf.keras 2's Tokenizer, read as meant: texts_to_sequences gives lists of ids (then
+    pad_sequences makes them (n, maxlen)). Keras 3 has no keras.preprocessing.text."""
+    from rnnshape_docs.program.findings import Keras2Name
+
     num_words = kwargs.get("num_words", args[0] if args else None)
+    tokens = f"max_tokens={num_words}" if sizes.is_size(num_words) else ""
+    reader.add(
+        Keras2Name.at(
+            _line(node),
+            "Tokenizer is tf.keras 2 (keras.preprocessing.text), which Keras 3 does not have; "
+            "read as meant: texts_to_sequences gives one list of word ids per text",
+            f"keras.layers.TextVectorization({tokens}), adapted to the texts, gives the ids "
+            "(output_sequence_length= pads them as pad_sequences(maxlen=) does)",
+        )
+    )
     return Tokenizer(num_words if sizes.is_size(num_words) else None, Sym.named("len(word_index)"))
 
 
