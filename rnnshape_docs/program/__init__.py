@@ -3,7 +3,8 @@
 The room is split along what reading a program takes: `source` (the text, bounded, a
 notebook's cells), `reader` (the abstract interpreter) over `sizes` and `values`, `calls`
 with `numpy_calls` and `keras_calls` (what each call makes), `layers` (a layer as the rules
-read it), `check` (the models traced on their data through the one walk, and the checks),
+read it), `check` (what the program makes, and its models traced on their data through the
+one walk), `checks` (data, targets, stateful batches, predict, validation, Embedding),
 `losses`, `findings` (every kind, a code each), `edits` (each fix as an edit of the code),
 `result` (what is returned and shown) and `live` (the same checks on a built model).
 """
