@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rnnshape_docs import hints, rules
+from rnnshape_docs.rules import ops
 from rnnshape_docs.model_config import (
     Chained,
     ConfigError,
@@ -27,6 +28,7 @@ from rnnshape_docs.model_config import (
 )
 from rnnshape_docs.rules import Call, Refusal, Shape, format_shape
 from rnnshape_docs.rules.base import flag
+from rnnshape_docs.rules.ops import Operand
 from rnnshape_docs.rules.recurrent import with_return_sequences
 from rnnshape_docs.specs import RETURNS_SEQUENCES, LayerSpec
 from rnnshape_docs.tables import Table
@@ -73,6 +75,7 @@ class CallStep:
     why: str
     names: tuple[str, ...] = ()  # what each output is
     spec: LayerSpec | None = field(default=None, compare=False, repr=False)
+    stated: bool = False  # the outputs were stated by the reader (--assume), not derived
 
     @property
     def label(self) -> str:
@@ -107,6 +110,8 @@ class ModelTrace:
                 outputs=[list(o) for o in s.outputs],
                 why=s.why,
             )
+            if s.stated:
+                entry["stated"] = True
             layers.append(entry)
         return {
             "inputs": [list(shape) for _, shape in self.inputs],
@@ -171,13 +176,62 @@ def model_config_of(model: Any) -> dict[str, Any]:
     return json.loads(to_json())
 
 
-def trace_config(config: Any, *, batch: int | None = None, **options: Any) -> ModelTrace:
-    """Trace a model config (the parsed JSON of ``model.to_json()`` or ``config.json``)."""
+def trace_config(
+    config: Any,
+    *,
+    batch: int | None = None,
+    assume: dict[str, Any] | None = None,
+    **options: Any,
+) -> ModelTrace:
+    """Trace a model config (the parsed JSON of ``model.to_json()`` or ``config.json``).
+
+    ``assume`` states the outputs of layers the rules cannot know (see `trace_graph`).
+    """
+    stated = normalize_assume(assume)
     try:
-        graph = read_model_config(config)
+        graph = read_model_config(config, frozenset(stated))
     except ConfigError as exc:
         raise ShapeError(str(exc)) from None
-    return trace_graph(graph, batch=batch, **options)
+    return trace_graph(graph, batch=batch, assume=stated, **options)
+
+
+def normalize_assume(assume: dict[str, Any] | None) -> dict[str, tuple[Shape, ...]]:
+    """``assume={name: shape}`` (or a list of shapes, one per output) as name -> shapes.
+
+    >>> normalize_assume({"scale": (None, 8), "pair": [(None, 4), (None, 2)]})
+    {'scale': ((None, 8),), 'pair': ((None, 4), (None, 2))}
+    """
+    if not assume:
+        return {}
+    if not isinstance(assume, dict):
+        raise ShapeError("assume must be a dict of layer name -> output shape, e.g. {'scale': (None, 8)}")
+    out: dict[str, tuple[Shape, ...]] = {}
+    for name, value in assume.items():
+        items = value if value and isinstance(value, list) and all(
+            isinstance(v, tuple | list) for v in value
+        ) else [value]
+        shapes = []
+        for shape in items:
+            if not isinstance(shape, tuple | list) or not all(
+                d is None or (isinstance(d, int) and not isinstance(d, bool) and d > 0)
+                for d in shape
+            ):
+                raise ShapeError(
+                    f"assume: the shape stated for {name!r} must be sizes (batch first, None for "
+                    f"unknown), e.g. (None, 8); got {shape!r:.60}"
+                )
+            shapes.append(tuple(shape))
+        out[str(name)] = tuple(shapes)
+    return out
+
+
+def _layer_names(graph: ModelGraph, prefix: str = "") -> set[str]:
+    names = set()
+    for name, layer in graph.layers.items():
+        names |= {name, prefix + name}
+        if layer.model is not None:
+            names |= _layer_names(layer.model, f"{prefix}{name}/")
+    return names
 
 
 def trace_graph(
@@ -186,8 +240,12 @@ def trace_graph(
     batch: int | None = None,
     input_shapes: tuple[Shape, ...] | None = None,
     chain: bool = False,
+    assume: dict[str, tuple[Shape, ...]] | None = None,
 ) -> ModelTrace:
     """Trace every call of every layer of ``graph``.
+
+    ``assume`` maps a layer's name to the output shapes the reader states for it (a layer
+    without rules, or any other): the trace goes on from them, and its row says so.
 
     ``batch`` fills an unknown batch size; ``input_shapes`` replaces the model's input shapes
     (`keras_models.check_model` traces with the sizes it runs the model on). With ``chain``
@@ -204,7 +262,14 @@ def trace_graph(
         if batch is not None and shape[0] is None:
             shape = (batch, *shape[1:])
         inputs.append(shape)
-    walk = _Walk(graph, "", chain=chain)
+    assume = assume or {}
+    unknown = sorted(set(assume) - _layer_names(graph))
+    if unknown:
+        raise ShapeError(
+            f"--assume names {unknown[0]!r}, which is no layer of the model {graph.name!r}; "
+            "give the name of a layer in the model (as its row or refusal names it)"
+        )
+    walk = _Walk(graph, "", chain=chain, assume=assume)
     outputs = walk.run(tuple(inputs))
     names = tuple((ref.layer, shape) for ref, shape in zip(graph.inputs, inputs, strict=True))
     calls = tuple(
@@ -232,9 +297,17 @@ class _Done:
 class _Walk:
     """Runs the calls of one graph (and of the graphs nested in it) in dependency order."""
 
-    def __init__(self, graph: ModelGraph, prefix: str, *, chain: bool = False):
+    def __init__(
+        self,
+        graph: ModelGraph,
+        prefix: str,
+        *,
+        chain: bool = False,
+        assume: dict[str, tuple[Shape, ...]] | None = None,
+    ):
         self.graph = graph
         self.prefix = prefix
+        self.assume = assume or {}
         self.chain = chain  # a typed chain: layers are named by position, counted from 1
         self.steps: list[CallStep] = []
         self.done: dict[tuple[str, int], _Done] = {}
@@ -287,11 +360,14 @@ class _Walk:
         done = self.done.get(self._key(ref, output=output))
         if done is None:
             raise ShapeError(f"the model's outputs name a call of {ref.layer!r} that never happens")
-        if done.layer.operation:
+        if done.layer.operation and done.call is None:  # an op without rules
+            name = self._name(ref.layer)
             raise ShapeError(
-                f"a layer is called on the result of {self._name(ref.layer)!r}, a Keras "
-                f"operation ({done.layer.class_name}, from keras.ops) rather than a layer; "
-                "rnnshape traces layers only: use a layer in its place (e.g. keras.layers.Add)"
+                f"the model uses the result of {name!r}, a Keras operation "
+                f"({done.layer.class_name}, from keras.ops) rnnshape has no rule for; use a "
+                f"layer in its place, or state its output shape: --assume {name}=SHAPE "
+                "(batch first, e.g. None,8)",
+                layer=name,
             )
         if ref.index >= len(done.outputs):
             raise ShapeError(
@@ -357,14 +433,22 @@ class _Walk:
 
     # -- one call
 
+    def _stated(self, layer: Layer) -> tuple[Shape, ...] | None:
+        name = self._name(layer.name)
+        return self.assume.get(name, self.assume.get(layer.name))
+
     def _step(self, node: Node) -> None:
         layer = self.graph.layers[node.layer]
-        if layer.operation:  # no rules: fine as long as only masks use it (see _shape)
-            self.done[(node.layer, node.call)] = _Done((), layer, None)
+        stated = self._stated(layer)
+        if stated is not None:
+            self._step_stated(node, layer, stated)
+            return
+        if layer.operation:
+            self._step_operation(node, layer)
             return
         call, sources = self._call(node, layer)
         if layer.model is not None:
-            inner = _Walk(layer.model, f"{self._name(layer.name)}/")
+            inner = _Walk(layer.model, f"{self._name(layer.name)}/", assume=self.assume)
             outputs = inner.run(call.inputs)
             self.steps.extend(inner.steps)
             self.done[(node.layer, node.call)] = _Done(outputs, layer, call)
@@ -388,6 +472,81 @@ class _Walk:
                 why,
                 names,
                 spec,
+            )
+        )
+
+    def _step_stated(self, node: Node, layer: Layer, stated: tuple[Shape, ...]) -> None:
+        """A layer whose outputs the reader states: its inputs are read, its outputs taken."""
+        refs = _refs_in((node.args, node.kwargs))
+        if len(node.args) == 1 and isinstance(node.args[0], Chained):
+            prev = node.args[0].layer
+            refs = [Ref(prev, 0, k) for k in range(len(self.done[(prev, 0)].outputs))]
+        inputs = tuple(self._shape(r) for r in refs)
+        sources = {("input", k): r for k, r in enumerate(refs)}
+        call = Call(inputs)
+        self.done[(node.layer, node.call)] = _Done(stated, layer, call, (), sources)
+        text = layer.spec.text if layer.spec is not None else f"{layer.class_name}(...)"
+        self.steps.append(
+            CallStep(
+                self._name(node.layer),
+                node.call,
+                self.calls[node.layer],
+                text,
+                inputs,
+                stated,
+                "stated (--assume), not derived: rnnshape cannot know this layer's output",
+                (),
+                layer.spec,
+                stated=True,
+            )
+        )
+
+    def _step_operation(self, node: Node, layer: Layer) -> None:
+        """A keras.ops call recorded in the graph (x + y, x[:, -1], ops.mean...)."""
+        if layer.class_name not in ops.RULES:
+            # No rules: fine as long as nothing uses it but a mask (Keras records the ops
+            # that compute masks); `_shape` refuses any other use, by name.
+            self.done[(node.layer, node.call)] = _Done((), layer, None)
+            return
+        refs: list[Ref] = []
+
+        def operand(value: Any) -> Any:
+            if isinstance(value, Ref):
+                refs.append(value)
+                name = value.layer + (f"[{value.index}]" if value.index else "")
+                return Operand(self._shape(value), name)
+            if isinstance(value, list):
+                return [operand(v) for v in value]
+            return value
+
+        operands = [operand(a) for a in node.args]
+        if _refs_in(node.kwargs):
+            raise ShapeError(
+                f"operation {self._name(layer.name)!r} ({layer.class_name}) is called with a "
+                "tensor as a keyword argument, which rnnshape does not read"
+            )
+        config = layer.config or {}
+        call = Call(tuple(o.shape for o in ops._tensors(operands)))
+        sources = {("input", k): r for k, r in enumerate(refs)}
+        text = ops.text(layer.class_name, config, operands)
+        try:
+            outputs, names, why = ops.apply(layer.class_name, config, operands)
+        except Refusal as exc:
+            got = ", ".join(map(format_shape, call.inputs))
+            raise self._error(
+                f"{self._called(layer)}, {text}, called on {got}: {exc}", layer
+            ) from None
+        self.done[(node.layer, node.call)] = _Done(outputs, layer, call, names, sources)
+        self.steps.append(
+            CallStep(
+                self._name(node.layer),
+                node.call,
+                self.calls[node.layer],
+                text,
+                call.inputs,
+                outputs,
+                why,
+                names,
             )
         )
 
