@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rnnshape_docs import hints, rules
-from rnnshape_docs.rules import ops
 from rnnshape_docs.model_config import (
     Chained,
     ConfigError,
@@ -26,7 +25,7 @@ from rnnshape_docs.model_config import (
     Ref,
     read_model_config,
 )
-from rnnshape_docs.rules import Call, Refusal, Shape, format_shape
+from rnnshape_docs.rules import Call, Refusal, Shape, format_shape, ops
 from rnnshape_docs.rules.base import flag
 from rnnshape_docs.rules.ops import Operand
 from rnnshape_docs.rules.recurrent import with_return_sequences
@@ -191,6 +190,11 @@ def trace_config(
     try:
         graph = read_model_config(config, frozenset(stated))
     except ConfigError as exc:
+        unknown = sorted(set(stated) - _config_names(config))
+        if unknown:  # the reader's mistake comes first: the refusal may be what it meant
+            raise ShapeError(
+                _no_such_layer(unknown[0], str(config.get("config", {}).get("name")))
+            ) from None
         raise ShapeError(str(exc)) from None
     return trace_graph(graph, batch=batch, assume=stated, **options)
 
@@ -204,12 +208,16 @@ def normalize_assume(assume: dict[str, Any] | None) -> dict[str, tuple[Shape, ..
     if not assume:
         return {}
     if not isinstance(assume, dict):
-        raise ShapeError("assume must be a dict of layer name -> output shape, e.g. {'scale': (None, 8)}")
+        raise ShapeError(
+            "assume must be a dict of layer name -> output shape, e.g. {'scale': (None, 8)}"
+        )
     out: dict[str, tuple[Shape, ...]] = {}
     for name, value in assume.items():
-        items = value if value and isinstance(value, list) and all(
-            isinstance(v, tuple | list) for v in value
-        ) else [value]
+        items = (
+            value
+            if value and isinstance(value, list) and all(isinstance(v, tuple | list) for v in value)
+            else [value]
+        )
         shapes = []
         for shape in items:
             if not isinstance(shape, tuple | list) or not all(
@@ -223,6 +231,28 @@ def normalize_assume(assume: dict[str, Any] | None) -> dict[str, tuple[Shape, ..
             shapes.append(tuple(shape))
         out[str(name)] = tuple(shapes)
     return out
+
+
+def _no_such_layer(name: str, model: str) -> str:
+    return (
+        f"--assume names {name!r}, which is no layer of the model {model!r}; give the name "
+        "of a layer in the model (as its row or refusal names it)"
+    )
+
+
+def _config_names(config: Any, depth: int = 0) -> set[str]:
+    """Every layer name in a model config, nested models included (before it is read)."""
+    names: set[str] = set()
+    layers = config.get("config", {}).get("layers") if isinstance(config, dict) else None
+    if not isinstance(layers, list) or depth > 20:
+        return names
+    for entry in layers:
+        if isinstance(entry, dict):
+            name = entry.get("name") or (entry.get("config") or {}).get("name")
+            if isinstance(name, str):
+                names.add(name)
+            names |= _config_names(entry, depth + 1)
+    return names
 
 
 def _layer_names(graph: ModelGraph, prefix: str = "") -> set[str]:
@@ -265,10 +295,7 @@ def trace_graph(
     assume = assume or {}
     unknown = sorted(set(assume) - _layer_names(graph))
     if unknown:
-        raise ShapeError(
-            f"--assume names {unknown[0]!r}, which is no layer of the model {graph.name!r}; "
-            "give the name of a layer in the model (as its row or refusal names it)"
-        )
+        raise ShapeError(_no_such_layer(unknown[0], graph.name))
     walk = _Walk(graph, "", chain=chain, assume=assume)
     outputs = walk.run(tuple(inputs))
     names = tuple((ref.layer, shape) for ref, shape in zip(graph.inputs, inputs, strict=True))

@@ -11,6 +11,7 @@ from rnnshape_docs.program.values import (
     UNKNOWN,
     Array,
     Bound,
+    CustomClass,
     Dataset,
     Function,
     LayerObj,
@@ -41,6 +42,10 @@ def call(reader, func: Any, args: list[Any], kwargs: dict[str, Any], node: ast.C
         return _method(reader, func.owner, func.name, args, kwargs, node)
     if isinstance(func, LayerObj):
         return keras_calls.call_layer(reader, func, args, kwargs, node)
+    if isinstance(func, CustomClass):
+        layer = keras_calls.make_layer(reader, func.name, args, kwargs, node)
+        layer.custom = True
+        return layer
     if isinstance(func, ModelObj):
         return keras_calls.method(reader, func, "__call__", args, kwargs, node)
     return Unknown("the result of a call")

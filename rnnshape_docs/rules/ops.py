@@ -173,8 +173,7 @@ def get_item(op: str, config: dict[str, Any], operands: list[Any]) -> Result:
             dropped += 1
             if length is not None and not -length <= sub < length:
                 raise Refusal(
-                    f"index {sub} is out of range for an axis of {length} in "
-                    f"{format_shape(shape)}"
+                    f"index {sub} is out of range for an axis of {length} in {format_shape(shape)}"
                 )
         else:
             out.append(None if length is None else len(range(*sub.indices(length))))
