@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rnnshape_docs.rules import Shape
-from rnnshape_docs.specs import LayerSpec, SpecError, from_config
+from rnnshape_docs.specs import SHAPE_ARGS, LayerSpec, SpecError, from_config
+from rnnshape_docs.specs_catalog import CONFIG_NAMES
 
 MODEL_CLASSES = ("Sequential", "Functional", "Model")
 INPUT_CLASSES = ("InputLayer",)
@@ -160,7 +161,10 @@ def _layer(entry: Any, fallback: str, stated: frozenset[str] = frozenset()) -> L
     except SpecError as exc:
         if name in stated:  # e.g. a wrapper of another framework: refused by name
             return Layer(name, class_name, stated=True)
-        raise ConfigError(f"layer {name!r}: {exc}") from None
+        # A class Keras does not have (a custom layer saved from a script or notebook) or one
+        # refused by name: its output can be stated. A known layer's bad keyword cannot.
+        unknown = CONFIG_NAMES.get(class_name, class_name) not in SHAPE_ARGS
+        raise ConfigError(f"layer {name!r}: {exc}" + _ASSUME.format(name=name) * unknown) from None
     return Layer(name, class_name, spec=spec)
 
 

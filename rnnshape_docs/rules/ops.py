@@ -152,7 +152,7 @@ def get_item(op: str, config: dict[str, Any], operands: list[Any]) -> Result:
         raise Refusal("a slice can have only one ... (Ellipsis)")
     if Ellipsis not in key:
         key.append(Ellipsis)
-    remaining, out, dropped = list(shape), [], 0
+    remaining, out, dropped = list(shape), [], []
     while key:
         sub = key.pop(0)
         if sub is Ellipsis:
@@ -170,16 +170,18 @@ def get_item(op: str, config: dict[str, Any], operands: list[Any]) -> Result:
             )
         length = remaining.pop(0)
         if isinstance(sub, int):
-            dropped += 1
+            dropped.append(str(sub))
             if length is not None and not -length <= sub < length:
                 raise Refusal(
                     f"index {sub} is out of range for an axis of {length} in {format_shape(shape)}"
                 )
         else:
             out.append(None if length is None else len(range(*sub.indices(length))))
-    why = "slicing keeps the sliced axes" + (
-        f"; each single index ({dropped}) removes its axis" if dropped else ""
-    )
+    if dropped:
+        which = "a single index" if len(dropped) == 1 else "single indices"
+        why = f"{which} ({', '.join(dropped)}) picks one position and removes that axis"
+    else:
+        why = "slicing keeps every axis, with the length of its slice"
     return (tuple(out),), (), why
 
 
@@ -225,7 +227,7 @@ def expand_dims(op: str, config: dict[str, Any], operands: list[Any]) -> Result:
     out: list[int | None] = list(shape)
     for a in where:
         out.insert(a, 1)
-    return (tuple(out),), (), f"ops.expand_dims adds an axis of size 1 at {axes}"
+    return (tuple(out),), (), f"ops.expand_dims adds an axis of size 1 at axis {axes}"
 
 
 def squeeze(op: str, config: dict[str, Any], operands: list[Any]) -> Result:
