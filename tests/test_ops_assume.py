@@ -317,3 +317,26 @@ def test_check_command_takes_assume(tmp_path, capsys):
     out, _ = capsys.readouterr()
     assert status == 0
     assert "stated (--assume)" in out
+
+
+# --------------------------------------------------------------------------- the explorer
+
+
+def test_explorer_offers_to_state_where_the_trace_stops():
+    from rnnshape_docs.explorer import check_code
+
+    stopped = check_code(PROGRAM)
+    assert stopped["assumable"] == ["scale"]
+    on = check_code(PROGRAM, "", "scale=None,12,8")
+    assert on["assumable"] == ["last"]
+    done = check_code(PROGRAM, "", "scale=None,12,8; last=None,8")
+    assert done["assumable"] == []
+    assert "stated (--assume)" in done["models"]
+    assert check_code(PROGRAM, "", "scale=None,x")["error"].startswith("rnnshape: error: --assume")
+
+
+def test_explorer_fragment_carries_assume():
+    from rnnshape_docs.explorer import code_fragment
+
+    link = code_fragment("x = 1", assume=["scale=None,12,8"])
+    assert link == "code=x%20%3D%201&assume=scale%3DNone,12,8"

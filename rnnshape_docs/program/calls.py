@@ -18,6 +18,7 @@ from rnnshape_docs.program.values import (
     ListVal,
     ModelObj,
     Ref,
+    Tensor,
     Tokenizer,
     Unknown,
 )
@@ -51,6 +52,11 @@ def call(reader, func: Any, args: list[Any], kwargs: dict[str, Any], node: ast.C
     return Unknown("the result of a call")
 
 
+# keras.ops functions read as NumPy's for arrays (names._MOVED); on a symbolic tensor they
+# are operations of the model.
+_SHARED_WITH_NUMPY = ("numpy.expand_dims", "numpy.reshape")
+
+
 def _call_path(reader, path: str, args, kwargs, node) -> Any:
     if path in _NEVER:
         if path != "builtins.open":
@@ -59,6 +65,8 @@ def _call_path(reader, path: str, args, kwargs, node) -> Any:
                 f"{path.split('.')[-1]}() is never run by rnnshape: what it makes is unknown",
             )
         return UNKNOWN
+    if path in _SHARED_WITH_NUMPY and args and isinstance(args[0], Tensor):
+        path = "keras.ops." + path.rsplit(".", 1)[-1]  # keras.ops.reshape(x, ...) on a tensor
     handler = (
         numpy_calls.HANDLERS.get(path) or keras_calls.HANDLERS.get(path) or _BUILTINS.get(path)
     )

@@ -166,6 +166,14 @@ class Program:
         states its outputs.
         """
         self.layer_names.add(layer.name)
+        if layer.op_config is not None:
+            return Layer(
+                layer.name,
+                layer.class_name,
+                operation=True,
+                config=layer.op_config,
+                stated=layer.name in self.assume,
+            ), ""
         spec, why = self.spec_of(layer)
         if spec is not None:
             return Layer(layer.name, layer.class_name, spec=spec), ""
@@ -375,6 +383,10 @@ class Program:
             call = calls.get(id(layer), 0)
             calls[id(layer)] = call + 1
             layers[layer.name] = graph_layer
+            if layer.op_config is not None:  # an op: its operands as Keras records them
+                nodes.append(Node(layer.name, 0, tuple(self._refs(a) for a in args), {}))
+                refs[index] = Ref(layer.name, 0, 0)
+                continue
             nodes.append(
                 Node(
                     layer.name,

@@ -377,6 +377,10 @@ class Reader:
 
         if isinstance(left, Array) or isinstance(right, Array):
             return numpy_calls.elementwise(self, left, right, node)
+        if isinstance(left, Tensor) or isinstance(right, Tensor):  # recorded as a keras.ops op
+            from rnnshape_docs.program import keras_calls
+
+            return keras_calls.binary_operator(self, op, left, right, node)
         if isinstance(left, bool) or isinstance(right, bool):
             return UNKNOWN
         if sizes.is_size(left) and sizes.is_size(right):

@@ -86,6 +86,7 @@ class LayerObj:
     name: str = ""  # the name Keras gives it, set when it joins a model
     notes: tuple[str, ...] = ()
     custom: bool = False  # an instance of a class the program defines
+    op_config: dict[str, Any] | None = None  # a keras.ops operation (x + y, x[:, -1], ops.mean)
 
 
 @dataclass(frozen=True)
