@@ -343,6 +343,7 @@ class _Walk:
         for i, node in enumerate(graph.nodes):
             self.calls[node.layer] = self.calls.get(node.layer, 0) + 1
             self.position.setdefault(node.layer, i)
+        self.used = _used_for_data(graph)
 
     def run(self, inputs: tuple[Shape, ...]) -> tuple[Shape, ...]:
         graph = self.graph
@@ -530,9 +531,10 @@ class _Walk:
 
     def _step_operation(self, node: Node, layer: Layer) -> None:
         """A keras.ops call recorded in the graph (x + y, x[:, -1], ops.mean...)."""
-        if layer.class_name not in ops.RULES:
-            # No rules: fine as long as nothing uses it but a mask (Keras records the ops
-            # that compute masks); `_shape` refuses any other use, by name.
+        if layer.class_name not in ops.RULES or layer.name not in self.used:
+            # Keras records the ops that compute masks (NotEqual for mask_zero=True): not
+            # rows. An op without rules is fine as long as nothing uses it but a mask;
+            # `_shape` refuses any other use, by name.
             self.done[(node.layer, node.call)] = _Done((), layer, None)
             return
         refs: list[Ref] = []
@@ -703,6 +705,29 @@ class _Walk:
         assert done.call is not None
         subject, _ = self._subject(at.layer)
         return hints.lost_time_axis(subject, done.call.inputs[0], done.outputs[at.index], vector)
+
+
+def _used_for_data(graph: ModelGraph) -> set[str]:
+    """The layers whose outputs reach a layer's tensor argument or a model output, not only
+    a ``mask=``: an op outside this set computes a mask, as Keras records it."""
+    used = {ref.layer for ref in graph.outputs}
+    ops_nodes = []
+    for node in graph.nodes:
+        data = (node.args, {k: v for k, v in node.kwargs.items() if k not in _IGNORED_TENSORS})
+        if graph.layers[node.layer].operation:
+            ops_nodes.append((node.layer, _refs_in(data)))
+        else:
+            used.update(r.layer for r in _refs_in(data))
+    changed = True
+    while changed:  # an op feeding a used op is used (bounded: each round adds a layer)
+        changed = False
+        for name, refs in ops_nodes:
+            if name in used:
+                for r in refs:
+                    if r.layer not in used:
+                        used.add(r.layer)
+                        changed = True
+    return used
 
 
 def _notes(spec: LayerSpec) -> tuple[str, ...]:

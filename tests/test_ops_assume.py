@@ -340,3 +340,29 @@ def test_explorer_fragment_carries_assume():
 
     link = code_fragment("x = 1", assume=["scale=None,12,8"])
     assert link == "code=x%20%3D%201&assume=scale%3DNone,12,8"
+
+
+def test_an_op_that_only_computes_a_mask_is_not_a_row():
+    # What Keras 3.15 writes for Embedding(mask_zero=True) then LSTM: NotEqual feeds mask=.
+    config = functional(
+        [
+            inputs("ids", [None, 7]),
+            layer(
+                "Embedding", "embedding", {"input_dim": 20, "output_dim": 4}, ([tensor("ids")], {})
+            ),
+            op("NotEqual", "not_equal", {}, tensor("ids"), 0),
+            layer(
+                "LSTM",
+                "lstm",
+                {"units": 2},
+                ([tensor("embedding")], {"training": False, "mask": tensor("not_equal")}),
+            ),
+        ],
+        [["ids", 0, 0]],
+        ["lstm", 0, 0],
+    )
+    traced = trace_config(config)
+    assert [s.name for s in traced.steps] == ["embedding", "lstm"]
+    config["config"]["output_layers"] = [["lstm", 0, 0], ["not_equal", 0, 0]]
+    traced = trace_config(config)  # as an output it is data: a row
+    assert traced.step("not_equal").outputs == ((None, 7),)
