@@ -109,6 +109,14 @@ def add_trace_command(commands) -> None:
         metavar="N",
         help="for a model file: the batch size to use where the model has None",
     )
+    sub.add_argument(
+        "--assume",
+        action="append",
+        default=[],
+        metavar="NAME=SHAPE",
+        help="for a model file: the output shape of a layer rnnshape cannot know (a custom "
+        "class, a Lambda), batch first, e.g. scale=None,8; repeat once per output, in order",
+    )
     sub.add_argument("--json", action="store_true", help="print one JSON object instead")
     sub.add_argument(
         "--keras",
@@ -128,11 +136,16 @@ def run_trace(args: argparse.Namespace) -> int:
                 "--keras compares a stack given with --input; for a model file, use "
                 "rnnshape_docs.keras_models.check_model(keras.saving.load_model(path)) in Python"
             )
-        model = trace_file(args.layers[0], batch=args.batch)
+        model = trace_file(args.layers[0], batch=args.batch, assume=assumed(args.assume))
         print(json.dumps(model.to_json()) if args.json else model.table().text(terminal_width()))
         return EXIT_OK
     if args.batch is not None:
         raise UsageError("--batch is for a model file; with --input, write the batch size there")
+    if args.assume:
+        raise UsageError(
+            "--assume is for a model file (or rnnshape check); a stack given with --input "
+            "holds only layers rnnshape knows"
+        )
     if args.keras:
         return _run_keras(args)
     result = stack_from_args(args)
@@ -206,8 +219,40 @@ def add_check_command(commands) -> None:
         metavar="NAME=SHAPE",
         help="a size the code cannot show, e.g. X=1000,24,3 (repeat for each array)",
     )
+    sub.add_argument(
+        "--assume",
+        action="append",
+        default=[],
+        metavar="NAME=SHAPE",
+        help="the output shape of a layer rnnshape cannot know (a custom class, a Lambda), "
+        "batch first, e.g. scale=None,8; repeat once per output, in order",
+    )
     sub.add_argument("--json", action="store_true", help="print one JSON object instead")
     sub.set_defaults(func=run_check)
+
+
+def assumed(pairs: Sequence[str]) -> dict[str, list[tuple]]:
+    """--assume NAME=SHAPE, repeated once per output of the layer, in order: name -> shapes.
+
+    >>> assumed(["scale=None,8", "pair=None,4", "pair=None,2"])
+    {'scale': [(None, 8)], 'pair': [(None, 4), (None, 2)]}
+    """
+    stated: dict[str, list[tuple]] = {}
+    for pair in pairs:
+        name, sep, shape = pair.partition("=")
+        name = name.strip()
+        if not sep or not name or not shape.strip():
+            raise UsageError(
+                f"--assume {pair!r}: write NAME=SHAPE, the layer's name and its output shape "
+                "batch first, e.g. --assume scale=None,8"
+            )
+        try:
+            stated.setdefault(name, []).append(parse_shape(shape))
+        except ShapeError as exc:
+            raise UsageError(
+                f"--assume {pair!r}: {exc}; write NAME=SHAPE, e.g. --assume scale=None,8"
+            ) from None
+    return stated
 
 
 def _stated_shapes(pairs: Sequence[str]) -> dict[str, tuple]:
@@ -227,6 +272,7 @@ def run_check(args: argparse.Namespace) -> int:
     from rnnshape_docs.program import check_program
 
     shapes = _stated_shapes(args.shape)
+    assume = assumed(args.assume)
     if args.program == "-":
         data, name = sys.stdin.buffer.read(), "<stdin>"
     else:
@@ -236,7 +282,7 @@ def run_check(args: argparse.Namespace) -> int:
                 data = f.read(64 * 2**20 + 1)
         except OSError as exc:
             raise UsageError(f"{name}: cannot read the file ({exc.strerror or exc})") from None
-    result = check_program(data, shapes=shapes, filename=name)
+    result = check_program(data, shapes=shapes, filename=name, assume=assume)
     # A finding per line for a pipe (design.md's contract); wrapped for a terminal, or when
     # COLUMNS says how wide the reader's screen is.
     wrap = sys.stdout.isatty() or "COLUMNS" in os.environ

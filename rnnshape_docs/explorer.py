@@ -134,16 +134,18 @@ def _model_files():
 MAX_CODE = 200_000  # characters: a pasted program, not a data file
 
 
-def check_code(code: str, shapes_text: str = "") -> dict:
+def check_code(code: str, shapes_text: str = "", assume_text: str = "") -> dict:
     """What the page shows for a program (code mode): the text `rnnshape check` prints, and
     each finding with its line and, when its fix is an edit, the program with it made.
 
     ``shapes_text``: sizes the code cannot show, ``X=1000,24,3``, separated by spaces,
-    semicolons or new lines (the command's ``--shape``).
+    semicolons or new lines (the command's ``--shape``); ``assume_text`` likewise states
+    the output shape of a layer rnnshape cannot know, ``scale=None,12,8`` (``--assume``).
 
     Keys: ``text`` (or None), ``error`` (one line, or None), ``findings`` (``line``,
     ``severity``, ``code``, ``message``, ``fix``, ``fix_line``, ``fixed``: the whole program
-    with that fix made, or None), ``lines`` (the program's line count).
+    with that fix made, or None), ``lines`` (the program's line count), ``assumable`` (the
+    layers whose output shape the reader could state, where a trace stopped).
     """
     from rnnshape_docs.program import ProgramError, check_program
     from rnnshape_docs.program.findings import apply_edits
@@ -155,6 +157,7 @@ def check_code(code: str, shapes_text: str = "") -> dict:
         "error": None,
         "findings": [],
         "lines": code.count("\n") + 1,
+        "assumable": [],
     }
     if not code.strip():
         result["error"] = f"{cli.PROG}: error: no program: paste or type the code that fails"
@@ -167,7 +170,8 @@ def check_code(code: str, shapes_text: str = "") -> dict:
         return result
     try:
         shapes = cli._stated_shapes(shapes_text.replace(";", " ").split())
-        checked = check_program(code, shapes=shapes, filename="program.py")
+        assume = cli.assumed(assume_text.replace(";", " ").split())
+        checked = check_program(code, shapes=shapes, filename="program.py", assume=assume)
     except (ProgramError, cli.UsageError, ShapeError) as exc:
         result["error"] = f"{cli.PROG}: error: {cli._one_line(exc)}"
         return result
@@ -181,12 +185,19 @@ def check_code(code: str, shapes_text: str = "") -> dict:
         entry["fixed"] = apply_edits(code, [finding.edit]) if finding.edit is not None else None
         entry.pop("edit", None)
         result["findings"].append(entry)
+        stop = _ASSUMABLE.search(finding.message)
+        if stop and stop.group(1) not in result["assumable"]:
+            result["assumable"].append(stop.group(1))
     return result
 
 
-def check_code_json(code: str, shapes_text: str = "") -> str:
+# Where a trace stops at a layer rnnshape cannot know, the finding says how to state it.
+_ASSUMABLE = re.compile(r"--assume ([\w./-]+)=SHAPE")
+
+
+def check_code_json(code: str, shapes_text: str = "", assume_text: str = "") -> str:
     """`check_code` as one JSON string."""
-    return json.dumps(check_code(code, shapes_text))
+    return json.dumps(check_code(code, shapes_text, assume_text))
 
 
 def explain_message(message: str) -> dict:
@@ -314,11 +325,12 @@ def fragment(input_text: str, layers: Sequence[str]) -> str:
 LONG_PROGRAM = 1500  # characters: longer programs go into a link compressed
 
 
-def code_fragment(code: str, shapes: Sequence[str] = ()) -> str:
+def code_fragment(code: str, shapes: Sequence[str] = (), assume: Sequence[str] = ()) -> str:
     """The URL fragment (without ``#``) that opens the explorer's code mode on ``code``.
 
     A long program is compressed (``codez=``: raw deflate, base64url without padding), as the
-    page writes it; ``shapes`` are ``NAME=SHAPE`` sizes the code cannot show.
+    page writes it; ``shapes`` are ``NAME=SHAPE`` sizes the code cannot show, ``assume`` the
+    ``NAME=SHAPE`` output shapes stated for layers rnnshape cannot know.
 
     >>> code_fragment("import keras\\nm = keras.Sequential()")
     'code=import%20keras%0Am%20%3D%20keras.Sequential()'
@@ -337,6 +349,7 @@ def code_fragment(code: str, shapes: Sequence[str] = ()) -> str:
     else:
         parts = [f"code={quote(code, safe=_LAYER_SAFE)}"]
     parts += [f"shape={quote(shape, safe=_INPUT_SAFE)}" for shape in shapes]
+    parts += [f"assume={quote(stated, safe=_INPUT_SAFE)}" for stated in assume]
     return "&".join(parts)
 
 

@@ -25,8 +25,9 @@ from rnnshape_docs.model_config import (
     Ref,
     read_model_config,
 )
-from rnnshape_docs.rules import Call, Refusal, Shape, format_shape
+from rnnshape_docs.rules import Call, Refusal, Shape, format_shape, ops
 from rnnshape_docs.rules.base import flag
+from rnnshape_docs.rules.ops import Operand
 from rnnshape_docs.rules.recurrent import with_return_sequences
 from rnnshape_docs.specs import RETURNS_SEQUENCES, LayerSpec
 from rnnshape_docs.tables import Table
@@ -73,6 +74,7 @@ class CallStep:
     why: str
     names: tuple[str, ...] = ()  # what each output is
     spec: LayerSpec | None = field(default=None, compare=False, repr=False)
+    stated: bool = False  # the outputs were stated by the reader (--assume), not derived
 
     @property
     def label(self) -> str:
@@ -107,6 +109,8 @@ class ModelTrace:
                 outputs=[list(o) for o in s.outputs],
                 why=s.why,
             )
+            if s.stated:
+                entry["stated"] = True
             layers.append(entry)
         return {
             "inputs": [list(shape) for _, shape in self.inputs],
@@ -171,13 +175,93 @@ def model_config_of(model: Any) -> dict[str, Any]:
     return json.loads(to_json())
 
 
-def trace_config(config: Any, *, batch: int | None = None, **options: Any) -> ModelTrace:
-    """Trace a model config (the parsed JSON of ``model.to_json()`` or ``config.json``)."""
+def trace_config(
+    config: Any,
+    *,
+    batch: int | None = None,
+    assume: dict[str, Any] | None = None,
+    **options: Any,
+) -> ModelTrace:
+    """Trace a model config (the parsed JSON of ``model.to_json()`` or ``config.json``).
+
+    ``assume`` states the outputs of layers the rules cannot know (see `trace_graph`).
+    """
+    stated = normalize_assume(assume)
     try:
-        graph = read_model_config(config)
+        graph = read_model_config(config, frozenset(stated))
     except ConfigError as exc:
+        unknown = sorted(set(stated) - _config_names(config))
+        if unknown:  # the reader's mistake comes first: the refusal may be what it meant
+            raise ShapeError(
+                _no_such_layer(unknown[0], str(config.get("config", {}).get("name")))
+            ) from None
         raise ShapeError(str(exc)) from None
-    return trace_graph(graph, batch=batch, **options)
+    return trace_graph(graph, batch=batch, assume=stated, **options)
+
+
+def normalize_assume(assume: dict[str, Any] | None) -> dict[str, tuple[Shape, ...]]:
+    """``assume={name: shape}`` (or a list of shapes, one per output) as name -> shapes.
+
+    >>> normalize_assume({"scale": (None, 8), "pair": [(None, 4), (None, 2)]})
+    {'scale': ((None, 8),), 'pair': ((None, 4), (None, 2))}
+    """
+    if not assume:
+        return {}
+    if not isinstance(assume, dict):
+        raise ShapeError(
+            "assume must be a dict of layer name -> output shape, e.g. {'scale': (None, 8)}"
+        )
+    out: dict[str, tuple[Shape, ...]] = {}
+    for name, value in assume.items():
+        items = (
+            value
+            if value and isinstance(value, list) and all(isinstance(v, tuple | list) for v in value)
+            else [value]
+        )
+        shapes = []
+        for shape in items:
+            if not isinstance(shape, tuple | list) or not all(
+                d is None or (isinstance(d, int) and not isinstance(d, bool) and d > 0)
+                for d in shape
+            ):
+                raise ShapeError(
+                    f"assume: the shape stated for {name!r} must be sizes (batch first, None for "
+                    f"unknown), e.g. (None, 8); got {shape!r:.60}"
+                )
+            shapes.append(tuple(shape))
+        out[str(name)] = tuple(shapes)
+    return out
+
+
+def _no_such_layer(name: str, model: str) -> str:
+    return (
+        f"--assume names {name!r}, which is no layer of the model {model!r}; give the name "
+        "of a layer in the model (as its row or refusal names it)"
+    )
+
+
+def _config_names(config: Any, depth: int = 0) -> set[str]:
+    """Every layer name in a model config, nested models included (before it is read)."""
+    names: set[str] = set()
+    layers = config.get("config", {}).get("layers") if isinstance(config, dict) else None
+    if not isinstance(layers, list) or depth > 20:
+        return names
+    for entry in layers:
+        if isinstance(entry, dict):
+            name = entry.get("name") or (entry.get("config") or {}).get("name")
+            if isinstance(name, str):
+                names.add(name)
+            names |= _config_names(entry, depth + 1)
+    return names
+
+
+def _layer_names(graph: ModelGraph, prefix: str = "") -> set[str]:
+    names = set()
+    for name, layer in graph.layers.items():
+        names |= {name, prefix + name}
+        if layer.model is not None:
+            names |= _layer_names(layer.model, f"{prefix}{name}/")
+    return names
 
 
 def trace_graph(
@@ -186,8 +270,12 @@ def trace_graph(
     batch: int | None = None,
     input_shapes: tuple[Shape, ...] | None = None,
     chain: bool = False,
+    assume: dict[str, tuple[Shape, ...]] | None = None,
 ) -> ModelTrace:
     """Trace every call of every layer of ``graph``.
+
+    ``assume`` maps a layer's name to the output shapes the reader states for it (a layer
+    without rules, or any other): the trace goes on from them, and its row says so.
 
     ``batch`` fills an unknown batch size; ``input_shapes`` replaces the model's input shapes
     (`keras_models.check_model` traces with the sizes it runs the model on). With ``chain``
@@ -204,7 +292,11 @@ def trace_graph(
         if batch is not None and shape[0] is None:
             shape = (batch, *shape[1:])
         inputs.append(shape)
-    walk = _Walk(graph, "", chain=chain)
+    assume = assume or {}
+    unknown = sorted(set(assume) - _layer_names(graph))
+    if unknown:
+        raise ShapeError(_no_such_layer(unknown[0], graph.name))
+    walk = _Walk(graph, "", chain=chain, assume=assume)
     outputs = walk.run(tuple(inputs))
     names = tuple((ref.layer, shape) for ref, shape in zip(graph.inputs, inputs, strict=True))
     calls = tuple(
@@ -232,9 +324,17 @@ class _Done:
 class _Walk:
     """Runs the calls of one graph (and of the graphs nested in it) in dependency order."""
 
-    def __init__(self, graph: ModelGraph, prefix: str, *, chain: bool = False):
+    def __init__(
+        self,
+        graph: ModelGraph,
+        prefix: str,
+        *,
+        chain: bool = False,
+        assume: dict[str, tuple[Shape, ...]] | None = None,
+    ):
         self.graph = graph
         self.prefix = prefix
+        self.assume = assume or {}
         self.chain = chain  # a typed chain: layers are named by position, counted from 1
         self.steps: list[CallStep] = []
         self.done: dict[tuple[str, int], _Done] = {}
@@ -243,6 +343,7 @@ class _Walk:
         for i, node in enumerate(graph.nodes):
             self.calls[node.layer] = self.calls.get(node.layer, 0) + 1
             self.position.setdefault(node.layer, i)
+        self.used = _used_for_data(graph)
 
     def run(self, inputs: tuple[Shape, ...]) -> tuple[Shape, ...]:
         graph = self.graph
@@ -287,11 +388,14 @@ class _Walk:
         done = self.done.get(self._key(ref, output=output))
         if done is None:
             raise ShapeError(f"the model's outputs name a call of {ref.layer!r} that never happens")
-        if done.layer.operation:
+        if done.layer.operation and done.call is None:  # an op without rules
+            name = self._name(ref.layer)
             raise ShapeError(
-                f"a layer is called on the result of {self._name(ref.layer)!r}, a Keras "
-                f"operation ({done.layer.class_name}, from keras.ops) rather than a layer; "
-                "rnnshape traces layers only: use a layer in its place (e.g. keras.layers.Add)"
+                f"the model uses the result of {name!r}, a Keras operation "
+                f"({done.layer.class_name}, from keras.ops) rnnshape has no rule for; use a "
+                f"layer in its place, or state its output shape: --assume {name}=SHAPE "
+                "(batch first, e.g. None,8)",
+                layer=name,
             )
         if ref.index >= len(done.outputs):
             raise ShapeError(
@@ -357,14 +461,22 @@ class _Walk:
 
     # -- one call
 
+    def _stated(self, layer: Layer) -> tuple[Shape, ...] | None:
+        name = self._name(layer.name)
+        return self.assume.get(name, self.assume.get(layer.name))
+
     def _step(self, node: Node) -> None:
         layer = self.graph.layers[node.layer]
-        if layer.operation:  # no rules: fine as long as only masks use it (see _shape)
-            self.done[(node.layer, node.call)] = _Done((), layer, None)
+        stated = self._stated(layer)
+        if stated is not None:
+            self._step_stated(node, layer, stated)
+            return
+        if layer.operation:
+            self._step_operation(node, layer)
             return
         call, sources = self._call(node, layer)
         if layer.model is not None:
-            inner = _Walk(layer.model, f"{self._name(layer.name)}/")
+            inner = _Walk(layer.model, f"{self._name(layer.name)}/", assume=self.assume)
             outputs = inner.run(call.inputs)
             self.steps.extend(inner.steps)
             self.done[(node.layer, node.call)] = _Done(outputs, layer, call)
@@ -388,6 +500,82 @@ class _Walk:
                 why,
                 names,
                 spec,
+            )
+        )
+
+    def _step_stated(self, node: Node, layer: Layer, stated: tuple[Shape, ...]) -> None:
+        """A layer whose outputs the reader states: its inputs are read, its outputs taken."""
+        refs = _refs_in((node.args, node.kwargs))
+        if len(node.args) == 1 and isinstance(node.args[0], Chained):
+            prev = node.args[0].layer
+            refs = [Ref(prev, 0, k) for k in range(len(self.done[(prev, 0)].outputs))]
+        inputs = tuple(self._shape(r) for r in refs)
+        sources = {("input", k): r for k, r in enumerate(refs)}
+        call = Call(inputs)
+        self.done[(node.layer, node.call)] = _Done(stated, layer, call, (), sources)
+        text = layer.spec.text if layer.spec is not None else f"{layer.class_name}(...)"
+        self.steps.append(
+            CallStep(
+                self._name(node.layer),
+                node.call,
+                self.calls[node.layer],
+                text,
+                inputs,
+                stated,
+                "stated (--assume), not derived: rnnshape cannot know this layer's output",
+                (),
+                layer.spec,
+                stated=True,
+            )
+        )
+
+    def _step_operation(self, node: Node, layer: Layer) -> None:
+        """A keras.ops call recorded in the graph (x + y, x[:, -1], ops.mean...)."""
+        if layer.class_name not in ops.RULES or layer.name not in self.used:
+            # Keras records the ops that compute masks (NotEqual for mask_zero=True): not
+            # rows. An op without rules is fine as long as nothing uses it but a mask;
+            # `_shape` refuses any other use, by name.
+            self.done[(node.layer, node.call)] = _Done((), layer, None)
+            return
+        refs: list[Ref] = []
+
+        def operand(value: Any) -> Any:
+            if isinstance(value, Ref):
+                refs.append(value)
+                name = value.layer + (f"[{value.index}]" if value.index else "")
+                return Operand(self._shape(value), name)
+            if isinstance(value, list):
+                return [operand(v) for v in value]
+            return value
+
+        operands = [operand(a) for a in node.args]
+        if _refs_in(node.kwargs):
+            raise ShapeError(
+                f"operation {self._name(layer.name)!r} ({layer.class_name}) is called with a "
+                "tensor as a keyword argument, which rnnshape does not read"
+            )
+        config = layer.config or {}
+        call = Call(tuple(o.shape for o in ops._tensors(operands)))
+        sources = {("input", k): r for k, r in enumerate(refs)}
+        text = ops.text(layer.class_name, config, operands)
+        try:
+            outputs, names, why = ops.apply(layer.class_name, config, operands)
+        except Refusal as exc:
+            got = ", ".join(map(format_shape, call.inputs))
+            raise self._error(
+                f"{self._called(layer)}, {text}, called on {got}: {exc}", layer
+            ) from None
+        self.done[(node.layer, node.call)] = _Done(outputs, layer, call, names, sources)
+        self.steps.append(
+            CallStep(
+                self._name(node.layer),
+                node.call,
+                self.calls[node.layer],
+                text,
+                call.inputs,
+                outputs,
+                why,
+                names,
             )
         )
 
@@ -517,6 +705,29 @@ class _Walk:
         assert done.call is not None
         subject, _ = self._subject(at.layer)
         return hints.lost_time_axis(subject, done.call.inputs[0], done.outputs[at.index], vector)
+
+
+def _used_for_data(graph: ModelGraph) -> set[str]:
+    """The layers whose outputs reach a layer's tensor argument or a model output, not only
+    a ``mask=``: an op outside this set computes a mask, as Keras records it."""
+    used = {ref.layer for ref in graph.outputs}
+    ops_nodes = []
+    for node in graph.nodes:
+        data = (node.args, {k: v for k, v in node.kwargs.items() if k not in _IGNORED_TENSORS})
+        if graph.layers[node.layer].operation:
+            ops_nodes.append((node.layer, _refs_in(data)))
+        else:
+            used.update(r.layer for r in _refs_in(data))
+    changed = True
+    while changed:  # an op feeding a used op is used (bounded: each round adds a layer)
+        changed = False
+        for name, refs in ops_nodes:
+            if name in used:
+                for r in refs:
+                    if r.layer not in used:
+                        used.add(r.layer)
+                        changed = True
+    return used
 
 
 def _notes(spec: LayerSpec) -> tuple[str, ...]:

@@ -332,11 +332,14 @@ def _probe(
         warnings.simplefilter("ignore")
         rebuilt = type(model).from_config(model.get_config())
         keys, tensors = [], []
-        for layer in rebuilt.layers:
+        # A functional model's operations: its layers and the keras.ops calls it records
+        # (x + y, x[:, -1]); a Sequential's are its layers.
+        sequential = isinstance(rebuilt, keras.Sequential)
+        for layer in rebuilt.layers if sequential else rebuilt.operations:
             if isinstance(layer, keras.layers.InputLayer):
                 continue
             nodes = list(layer._inbound_nodes)  # Keras has no public API for a layer's calls
-            if isinstance(rebuilt, keras.Sequential):
+            if sequential:
                 nodes = nodes[-1:]  # building a Sequential calls each layer again per layer added
             for call, node in enumerate(nodes):
                 outs = list(node.output_tensors)

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rnnshape_docs.rules import Shape
-from rnnshape_docs.specs import LayerSpec, SpecError, from_config
+from rnnshape_docs.specs import SHAPE_ARGS, LayerSpec, SpecError, from_config
+from rnnshape_docs.specs_catalog import CONFIG_NAMES
 
 MODEL_CLASSES = ("Sequential", "Functional", "Model")
 INPUT_CLASSES = ("InputLayer",)
@@ -64,7 +65,9 @@ class Layer:
     spec: LayerSpec | None = None
     input_shape: Shape | None = None  # for an InputLayer
     model: ModelGraph | None = None  # for a nested Sequential or Functional model
-    operation: bool = False  # a keras.ops call Keras records in the graph (e.g. for a mask)
+    operation: bool = False  # a keras.ops call Keras records in the graph (x + y, x[:, -1])
+    config: dict[str, Any] | None = field(default=None, compare=False)  # an operation's own
+    stated: bool = False  # a layer without rules whose outputs the reader states (--assume)
 
 
 @dataclass(frozen=True)
@@ -79,8 +82,12 @@ class ModelGraph:
     outputs: tuple[Ref, ...] = field(default=())
 
 
-def read_model_config(data: Any) -> ModelGraph:
-    """The graph of a model config (the parsed JSON object); raises `ConfigError`."""
+def read_model_config(data: Any, stated: frozenset[str] = frozenset()) -> ModelGraph:
+    """The graph of a model config (the parsed JSON object); raises `ConfigError`.
+
+    ``stated`` names the layers without rules (a Lambda, a custom class) whose outputs the
+    reader states (``--assume``): they are read as placeholders instead of refused.
+    """
     if not isinstance(data, dict):
         raise ConfigError("the JSON is not an object: expected a Keras model config")
     class_name = data.get("class_name")
@@ -98,15 +105,19 @@ def read_model_config(data: Any) -> ModelGraph:
         raise ConfigError(f"{len(config['layers'])} layers is more than rnnshape reads")
     name = str(config.get("name") or class_name.lower())
     if class_name == "Sequential":
-        return _sequential(name, config)
-    return _functional(name, config)
+        return _sequential(name, config, stated)
+    return _functional(name, config, stated)
 
 
 # --------------------------------------------------------------------------- layers
 
 
-def _layer(entry: Any, fallback: str) -> Layer:
-    """One layer entry; refuses what the rules cannot know without running code."""
+_ASSUME = "; or state its output shape: --assume {name}=SHAPE (batch first, e.g. None,8)"
+
+
+def _layer(entry: Any, fallback: str, stated: frozenset[str] = frozenset()) -> Layer:
+    """One layer entry; refuses what the rules cannot know without running code, unless the
+    reader states its outputs (``stated``)."""
     if not isinstance(entry, dict) or not isinstance(entry.get("class_name"), str):
         raise ConfigError(f"layer {fallback!r} has no class_name: not a Keras layer config")
     class_name = entry["class_name"]
@@ -116,34 +127,44 @@ def _layer(entry: Any, fallback: str) -> Layer:
     module = entry.get("module")
     registered = entry.get("registered_name")
     if isinstance(module, str) and module.startswith(OPERATION_MODULES):
-        # Keras records the ops that compute masks (e.g. NotEqual for mask_zero=True) as nodes
-        # of the graph; they are traced only as far as nothing but a mask uses them.
-        return Layer(name, class_name, operation=True)
+        # An operator or keras.ops call on symbolic tensors (x + y, x[:, -1]): traced by
+        # rules.ops from its own arguments; one without rules is refused where it is used.
+        return Layer(name, class_name, operation=True, config=config, stated=name in stated)
+    custom = ""
     if isinstance(module, str) and module != "keras" and not module.startswith("keras."):
-        raise ConfigError(
+        custom = (
             f"layer {name!r} is a custom class {class_name!r} from module {module!r}: rnnshape "
             "reads Keras's own layers only and never imports a module a file names"
         )
-    if registered not in (None, class_name) and class_name not in MODEL_CLASSES:
-        raise ConfigError(
+    elif registered not in (None, class_name) and class_name not in MODEL_CLASSES:
+        custom = (
             f"layer {name!r} is a custom class registered as {registered!r}: rnnshape cannot "
             "know its output shape without running its code, which it never does; trace the "
             "model with a built-in layer in its place"
         )
-    if class_name == "Lambda":
-        raise ConfigError(
+    elif class_name == "Lambda":
+        custom = (
             f"layer {name!r} is a Lambda: its output shape cannot be known without running its "
             "Python function, which rnnshape never does; replace it by a built-in layer (e.g. "
             "Reshape, Permute, or a merge layer such as Add)"
         )
+    if custom:
+        if name in stated:
+            return Layer(name, class_name, stated=True)
+        raise ConfigError(custom + _ASSUME.format(name=name))
     if class_name in INPUT_CLASSES:
         return Layer(name, class_name, input_shape=_input_shape(name, config))
     if class_name in MODEL_CLASSES:
-        return Layer(name, class_name, model=read_model_config(entry))
+        return Layer(name, class_name, model=read_model_config(entry, stated))
     try:
         spec = from_config(class_name, config)
     except SpecError as exc:
-        raise ConfigError(f"layer {name!r}: {exc}") from None
+        if name in stated:  # e.g. a wrapper of another framework: refused by name
+            return Layer(name, class_name, stated=True)
+        # A class Keras does not have (a custom layer saved from a script or notebook) or one
+        # refused by name: its output can be stated. A known layer's bad keyword cannot.
+        unknown = CONFIG_NAMES.get(class_name, class_name) not in SHAPE_ARGS
+        raise ConfigError(f"layer {name!r}: {exc}" + _ASSUME.format(name=name) * unknown) from None
     return Layer(name, class_name, spec=spec)
 
 
@@ -160,14 +181,14 @@ def _input_shape(name: str, config: dict[str, Any]) -> Shape:
 # --------------------------------------------------------------------------- Sequential
 
 
-def _sequential(name: str, config: dict[str, Any]) -> ModelGraph:
+def _sequential(name: str, config: dict[str, Any], stated: frozenset[str]) -> ModelGraph:
     entries = config["layers"]
     layers: dict[str, Layer] = {}
     nodes: list[Node] = []
     previous: str | None = None
     inputs: tuple[Ref, ...] = ()
     for i, entry in enumerate(entries):
-        layer = _layer(entry, f"layer_{i}")
+        layer = _layer(entry, f"layer_{i}", stated)
         if layer.name in layers:
             raise ConfigError(f"two layers are named {layer.name!r}")
         layers[layer.name] = layer
@@ -199,11 +220,11 @@ def _sequential(name: str, config: dict[str, Any]) -> ModelGraph:
 # --------------------------------------------------------------------------- Functional
 
 
-def _functional(name: str, config: dict[str, Any]) -> ModelGraph:
+def _functional(name: str, config: dict[str, Any], stated: frozenset[str]) -> ModelGraph:
     layers: dict[str, Layer] = {}
     nodes: list[Node] = []
     for i, entry in enumerate(config["layers"]):
-        layer = _layer(entry, f"layer_{i}")
+        layer = _layer(entry, f"layer_{i}", stated)
         if layer.name in layers:
             raise ConfigError(f"two layers are named {layer.name!r}")
         layers[layer.name] = layer

@@ -26,15 +26,19 @@ MAX_ENTRIES = 10_000
 MODEL_SUFFIXES = (".keras", ".json")
 
 
-def trace_model(model_or_path: Any, *, batch: int | None = None) -> ModelTrace:
+def trace_model(
+    model_or_path: Any, *, batch: int | None = None, assume: dict[str, Any] | None = None
+) -> ModelTrace:
     """Trace a saved model file (a path) or a built Keras model (through ``get_config()``).
 
     Nothing is run: a file is read as data, and a Keras model as its config, which also
-    works before its first call.
+    works before its first call. ``assume`` states the output shape of a layer the rules
+    cannot know (a custom class, a Lambda), by its name: ``assume={"scale": (None, 8)}``, or
+    a list of shapes for a layer with several outputs; its row says the shape was stated.
     """
     if isinstance(model_or_path, str | os.PathLike):
-        return trace_file(model_or_path, batch=batch)
-    return trace_config(model_config_of(model_or_path), batch=batch)
+        return trace_file(model_or_path, batch=batch, assume=assume)
+    return trace_config(model_config_of(model_or_path), batch=batch, assume=assume)
 
 
 def is_model_file(argument: str) -> bool:
@@ -42,7 +46,9 @@ def is_model_file(argument: str) -> bool:
     return argument.lower().endswith(MODEL_SUFFIXES) or os.path.isfile(argument)
 
 
-def trace_file(path: str | os.PathLike, *, batch: int | None = None) -> ModelTrace:
+def trace_file(
+    path: str | os.PathLike, *, batch: int | None = None, assume: dict[str, Any] | None = None
+) -> ModelTrace:
     """Trace the model saved at ``path`` (``.keras`` archive or JSON config)."""
     name = os.fspath(path)
     try:
@@ -50,22 +56,28 @@ def trace_file(path: str | os.PathLike, *, batch: int | None = None) -> ModelTra
         with open(name, "rb") as f:
             head = f.read(4)
             if head.startswith(b"PK"):
-                return trace_bytes(f, name, batch=batch)
+                return trace_bytes(f, name, batch=batch, assume=assume)
             if size > MAX_CONFIG_BYTES:
                 raise ShapeError(
                     f"{name}: {size / 2**20:.1f} MB of JSON is more than a model config "
                     f"({MAX_CONFIG_BYTES // 2**20} MB at most); give model.to_json() or config.json"
                 )
-            return trace_bytes(head + f.read(), name, batch=batch)
+            return trace_bytes(head + f.read(), name, batch=batch, assume=assume)
     except OSError as exc:
         raise ShapeError(f"{name}: cannot read the file ({exc.strerror or exc})") from None
 
 
-def trace_bytes(data: bytes | Any, filename: str, *, batch: int | None = None) -> ModelTrace:
+def trace_bytes(
+    data: bytes | Any,
+    filename: str,
+    *,
+    batch: int | None = None,
+    assume: dict[str, Any] | None = None,
+) -> ModelTrace:
     """Trace a model file's content (bytes, or a binary file object for an archive)."""
     config = read_config(data, filename)
     try:
-        return trace_config(config, batch=batch)
+        return trace_config(config, batch=batch, assume=assume)
     except ShapeError as exc:
         raise ShapeError(f"{filename}: {exc}", layer=exc.layer, text=exc.text) from None
 

@@ -177,6 +177,28 @@ def sequential_with_rnns():
     )
 
 
+def ops_residual():
+    """Operators and keras.ops reductions on symbolic tensors, recorded as operations."""
+    x = keras.Input((12, 3))
+    seq = L.LSTM(3, return_sequences=True)(x)
+    scaled = (seq + x) * 0.5 - x  # Add, Multiply, Subtract
+    last, first = scaled[:, -1], scaled[:, :5, :]  # GetItem
+    pooled = keras.ops.mean(first, axis=1) + keras.ops.max(scaled, axis=1)
+    summed = keras.ops.sum(scaled, axis=-1, keepdims=True)
+    return keras.Model(x, [L.Dense(1)(last / pooled), summed, -scaled[..., 0]])
+
+
+def ops_shapes():
+    """keras.ops calls that change shapes, and concatenate's default axis (0, the batch)."""
+    a, b = keras.Input((6, 4)), keras.Input((6, 3))
+    joined = keras.ops.concatenate([a, b], axis=-1)
+    scores = keras.ops.matmul(joined, keras.ops.transpose(joined, (0, 2, 1)))
+    flat = keras.ops.reshape(scores, (-1, 36))
+    again = keras.ops.squeeze(keras.ops.expand_dims(flat, 1), axis=1)
+    out = L.Dense(2)(keras.ops.cast(keras.ops.cast(again, "float16"), "float32"))
+    return keras.Model([a, b], [out, keras.ops.concatenate([a, a]), a[:, None, 1:5:2]])
+
+
 MODELS = {
     "encoder-decoder LSTM": lambda: encoder_decoder("LSTM"),
     "encoder-decoder GRU": lambda: encoder_decoder("GRU"),
@@ -214,6 +236,8 @@ MODELS = {
     "Conv1D and GRU merged": conv_and_rnn,
     "Bidirectional SimpleRNN and multi-head attention": bidirectional_simple_rnn_mha,
     "a Sequential of RNNs": sequential_with_rnns,
+    "ops: x + y, slicing, reductions": ops_residual,
+    "ops: concatenate, matmul, reshape, expand_dims, squeeze, cast": ops_shapes,
 }
 
 
@@ -311,3 +335,57 @@ def test_concatenate_of_mismatched_sequences_names_the_input():
         json.loads(keras.Model([a, b], [x, y]).to_json())
     )  # the two branches alone trace fine
     assert rules.outputs == ((None, 5, 4), (None, 7, 4))
+
+
+# --------------------------------------------------------------------------- ops Keras refuses
+
+# An op on two inputs, and the input shapes (a, b) it is built on and then refused on: the
+# saved model's Input is edited (as a reader editing a file would), then Keras refuses to
+# load it and the rules refuse the same op by name.
+OP_REFUSALS = {
+    "x + y that does not broadcast": (lambda a, b: a + b, (12, 3), (12, 3), (5, 3)),
+    "concatenate of unequal lengths": (
+        lambda a, b: keras.ops.concatenate([a, b], axis=-1),
+        (12, 3),
+        (12, 2),
+        (5, 2),
+    ),
+    "matmul with unequal inner sizes": (
+        lambda a, b: keras.ops.matmul(a, b),
+        (12, 3),
+        (3, 7),
+        (4, 7),
+    ),
+    "an index beyond the axis": (lambda a, b: a[:, 10] * b, (12, 3), (3,), None),
+    "squeeze of an axis that is not 1": (
+        lambda a, b: keras.ops.squeeze(a, axis=1) + b,
+        (1, 3),
+        (3,),
+        None,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", OP_REFUSALS)
+def test_ops_keras_refuses_are_refused_at_the_same_op(case):
+    build, shape_a, shape_b, bad_b = OP_REFUSALS[case]
+    a, b = keras.Input(shape_a, name="a"), keras.Input(shape_b, name="b")
+    out = build(a, b)
+    config = json.loads(keras.Model([a, b], out).to_json())
+    op_name = out._keras_history[0].name if bad_b else None
+    layers = config["config"]["layers"]
+    if bad_b is None:  # edit a: the first op on it is the one that refuses
+        op_name = next(e["name"] for e in layers if e["class_name"] not in ("InputLayer",))
+        bad = (5, 3) if shape_a == (12, 3) else (2, 3)
+        layers[0]["config"]["batch_shape"] = [None, *bad]
+        bad_shapes = (bad, shape_b)
+    else:
+        layers[1]["config"]["batch_shape"] = [None, *bad_b]
+        bad_shapes = (shape_a, bad_b)
+    with pytest.raises(ValueError):  # noqa: PT011 (Keras's own message)
+        build(keras.Input(bad_shapes[0]), keras.Input(bad_shapes[1]))
+    with pytest.raises(Exception):  # noqa: B017, PT011 (Keras refuses to load the edited file)
+        keras.models.model_from_json(json.dumps(config))
+    with pytest.raises(ShapeError) as refused:
+        trace_config(config)
+    assert refused.value.layer == op_name, str(refused.value)

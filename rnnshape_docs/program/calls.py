@@ -13,12 +13,14 @@ from rnnshape_docs.program.values import (
     UNKNOWN,
     Array,
     Bound,
+    CustomClass,
     Dataset,
     Function,
     LayerObj,
     ListVal,
     ModelObj,
     Ref,
+    Tensor,
     Tokenizer,
     Unknown,
 )
@@ -43,9 +45,18 @@ def call(reader, func: Any, args: list[Any], kwargs: dict[str, Any], node: ast.C
         return _method(reader, func.owner, func.name, args, kwargs, node)
     if isinstance(func, LayerObj):
         return keras_calls.call_layer(reader, func, args, kwargs, node)
+    if isinstance(func, CustomClass):
+        layer = keras_calls.make_layer(reader, func.name, args, kwargs, node)
+        layer.custom = True
+        return layer
     if isinstance(func, ModelObj):
         return keras_calls.method(reader, func, "__call__", args, kwargs, node)
     return Unknown("the result of a call")
+
+
+# keras.ops functions read as NumPy's for arrays (names._MOVED); on a symbolic tensor they
+# are operations of the model.
+_SHARED_WITH_NUMPY = ("numpy.expand_dims", "numpy.reshape")
 
 
 def _call_path(reader, path: str, args, kwargs, node) -> Any:
@@ -56,6 +67,8 @@ def _call_path(reader, path: str, args, kwargs, node) -> Any:
                 f"{path.split('.')[-1]}() is never run by rnnshape: what it makes is unknown",
             )
         return UNKNOWN
+    if path in _SHARED_WITH_NUMPY and args and isinstance(args[0], Tensor):
+        path = "keras.ops." + path.rsplit(".", 1)[-1]  # keras.ops.reshape(x, ...) on a tensor
     handler = (
         numpy_calls.HANDLERS.get(path) or keras_calls.HANDLERS.get(path) or _BUILTINS.get(path)
     )

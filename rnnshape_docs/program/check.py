@@ -14,7 +14,7 @@ import ast
 import re
 from typing import Any
 
-from rnnshape_docs.graph import ModelTrace, trace_graph
+from rnnshape_docs.graph import ModelTrace, normalize_assume, trace_graph
 from rnnshape_docs.model_config import Chained, Layer, ModelGraph, Node, Ref
 from rnnshape_docs.program import sizes
 from rnnshape_docs.program.checks import Checks
@@ -72,15 +72,24 @@ def check_program(
     *,
     shapes: dict[str, tuple] | None = None,
     filename: str = "<program>",
+    assume: dict[str, Any] | None = None,
 ) -> ProgramCheck:
     """Read ``text`` (a program or a notebook's JSON), never running it, and check its shapes.
 
     ``shapes`` states sizes the code cannot show: ``{"X": (1000, 24, 3)}`` gives the array
-    assigned to ``X`` that shape. Raises `ProgramError` (one line) when the text cannot be read.
+    assigned to ``X`` that shape. ``assume`` states the output shape of a layer rnnshape
+    cannot know (a custom class, a Lambda) by its name in the model: ``{"scale": (None, 8)}``.
+    Raises `ProgramError` (one line) when the text cannot be read, or ``assume`` names no
+    layer the program makes.
     """
     source = read_source(text, filename)
     tree = parse_source(source)
+    try:
+        stated = normalize_assume(assume)
+    except ShapeError as exc:
+        raise ProgramError(str(exc)) from None
     program = Program(source, dict(shapes or {}))
+    program.assume = stated
     for node in ast.walk(tree):
         if isinstance(node, ast.stmt) and not hasattr(node, "body"):  # a simple statement
             program.statement_end[node.lineno] = node.end_lineno or node.lineno
@@ -90,6 +99,12 @@ def check_program(
     if reader.stopped:
         program.findings.append(NotRead.at(reader.line, reader.stopped))
     program.finish()
+    unknown = sorted(set(stated) - program.layer_names)
+    if unknown:
+        raise ProgramError(
+            f"--assume names {unknown[0]!r}, which is no layer the program makes; give the "
+            "name of a layer (its name= or the name Keras gives it, e.g. 'scale' for Scale())"
+        )
     return program.result()
 
 
@@ -110,6 +125,8 @@ class Program(Checks):
         self.noted: set[int] = set()  # layers whose Keras 1/2 spellings were reported
         self.statement_end: dict[int, int] = {}  # a statement's first line -> its last
         self._target_nodes: dict[int, ast.expr] = {}  # id(target array) -> its node in the call
+        self.assume: dict[str, tuple] = {}  # layer name -> stated output shapes (--assume)
+        self.layer_names: set[str] = set()  # every layer name the program makes
 
     # ------------------------------------------------------------------ recording
 
@@ -118,6 +135,39 @@ class Program(Checks):
         count = self.counters.get(base, 0)
         self.counters[base] = count + 1
         return base if count == 0 else f"{base}_{count}"
+
+    def _layer(
+        self, layer: LayerObj, stand_ins: StandIns | None = None
+    ) -> tuple[Layer | None, str]:
+        """The graph's layer for a layer the program makes, or None and why it is not read.
+
+        A layer without rules (a custom class, a Lambda) is a placeholder when ``--assume``
+        states its outputs.
+        """
+        self.layer_names.add(layer.name)
+        if layer.op_config is not None:
+            return Layer(
+                layer.name,
+                layer.class_name,
+                operation=True,
+                config=layer.op_config,
+                stated=layer.name in self.assume,
+            ), ""
+        spec, why = self.spec_of(layer, stand_ins)
+        if spec is not None:
+            return Layer(layer.name, layer.class_name, spec=spec), ""
+        if layer.name in self.assume:
+            return Layer(layer.name, layer.class_name, stated=True), ""
+        if layer.custom or layer.class_name == "Lambda":
+            kind = (
+                "a Lambda" if layer.class_name == "Lambda" else f"a custom class {layer.class_name}"
+            )
+            why = (
+                f"layer {layer.name!r} is {kind}, whose output shape rnnshape cannot know "
+                f"without running it; state it: --assume {layer.name}=SHAPE (batch first, e.g. "
+                "None,8)"
+            )
+        return None, why
 
     def on_assign(self, name: str, value: Any, line: int) -> Any:
         if isinstance(value, Array):
@@ -268,10 +318,10 @@ class Program(Checks):
             layers[entry] = Layer(entry, "InputLayer", input_shape=input_shapes[0])
             previous = entry
             for layer in model.layers:
-                spec, why = self.spec_of(layer, stand_ins)
-                if spec is None:
+                entry_layer, why = self._layer(layer, stand_ins)
+                if entry_layer is None:
                     return None, why, layer.line
-                layers[layer.name] = Layer(layer.name, layer.class_name, spec=spec)
+                layers[layer.name] = entry_layer
                 nodes.append(Node(layer.name, 0, (Chained(previous),), {}))
                 previous = layer.name
             if not nodes:
@@ -311,12 +361,16 @@ class Program(Checks):
                 )
         for index in sorted(needed):
             layer, args, extra, line = self.nodes[index]
-            spec, why = self.spec_of(layer, stand_ins)
-            if spec is None:
+            graph_layer, why = self._layer(layer, stand_ins)
+            if graph_layer is None:
                 return None, why, line
             call = calls.get(id(layer), 0)
             calls[id(layer)] = call + 1
-            layers[layer.name] = Layer(layer.name, layer.class_name, spec=spec)
+            layers[layer.name] = graph_layer
+            if layer.op_config is not None:  # an op: its operands as Keras records them
+                nodes.append(Node(layer.name, 0, tuple(self._refs(a) for a in args), {}))
+                refs[index] = Ref(layer.name, 0, 0)
+                continue
             nodes.append(
                 Node(
                     layer.name,
@@ -411,7 +465,11 @@ class Program(Checks):
             model.broken = True
             return None
         try:
-            result = trace_graph(graph, input_shapes=shapes if model.graph is not None else None)
+            result = trace_graph(
+                graph,
+                input_shapes=shapes if model.graph is not None else None,
+                assume={k: v for k, v in self.assume.items() if k in graph.layers},
+            )
         except ShapeError as exc:
             if stand_ins.reached(str(exc)):
                 # The refusal is about a size the code does not fix: never a false alarm.

@@ -11,6 +11,7 @@ import ast
 from typing import Any
 
 from rnnshape_docs.program import numpy_calls, sizes
+from rnnshape_docs.program.layers import tensors_in
 from rnnshape_docs.program.values import (
     UNKNOWN,
     Array,
@@ -406,7 +407,110 @@ def attribute(reader, owner: Any, attr: str, node) -> Any:
 
 
 def subscript(reader, owner: Any, key: Any, node) -> Any:
+    if isinstance(owner, Tensor):  # x[:, -1] on a symbolic tensor: Keras's GetItem
+        keys = list(key) if isinstance(key, tuple) else key
+        return operation(reader, "GetItem", [owner, keys], {}, node)
     return UNKNOWN
+
+
+# ---------------------------------------------------------------------------- keras.ops
+
+# What Keras records for an operator on a symbolic tensor, by the operator's AST type name.
+OPERATORS = {
+    "Add": "Add",
+    "Sub": "Subtract",
+    "Mult": "Multiply",
+    "Div": "TrueDivide",
+    "FloorDiv": "FloorDivide",
+    "Pow": "Power",
+    "Mod": "Mod",
+    "MatMult": "Matmul",
+}
+
+# keras.ops functions: (the op class Keras records, how many leading arguments are the
+# call's (tensors), the op's own parameters in order with their defaults).
+_REQUIRED = object()
+OPS_FUNCTIONS: dict[str, tuple[str, int, tuple[tuple[str, Any], ...]]] = {
+    "add": ("Add", 2, ()),
+    "subtract": ("Subtract", 2, ()),
+    "multiply": ("Multiply", 2, ()),
+    "divide": ("Divide", 2, ()),
+    "true_divide": ("TrueDivide", 2, ()),
+    "maximum": ("Maximum", 2, ()),
+    "minimum": ("Minimum", 2, ()),
+    "power": ("Power", 2, ()),
+    "matmul": ("Matmul", 2, ()),
+    "concatenate": ("Concatenate", 1, (("axis", 0),)),
+    "expand_dims": ("ExpandDims", 1, (("axis", _REQUIRED),)),
+    "squeeze": ("Squeeze", 1, (("axis", None),)),
+    "reshape": ("Reshape", 1, (("newshape", _REQUIRED),)),
+    "transpose": ("Transpose", 1, (("axes", None),)),
+    "cast": ("Cast", 1, (("dtype", _REQUIRED),)),
+    **{
+        name: (name.capitalize(), 1, (("axis", None), ("keepdims", False)))
+        for name in ("mean", "sum", "max", "min", "prod")
+    },
+    **{
+        name: (name.capitalize(), 1, ())
+        for name in ("relu", "sigmoid", "tanh", "exp", "log", "sqrt", "square", "abs", "negative")
+    },
+    "softmax": ("Softmax", 1, (("axis", -1),)),
+}
+
+
+def _is_operand(value: Any) -> bool:
+    return isinstance(value, Tensor) or (
+        isinstance(value, int | float) and not isinstance(value, bool)
+    )
+
+
+def binary_operator(reader, op: ast.operator, left: Any, right: Any, node) -> Any:
+    """``x + y`` (and the other operators) where one side is a symbolic tensor."""
+    name = OPERATORS.get(type(op).__name__)
+    if name is None or not (_is_operand(left) and _is_operand(right)):
+        return Unknown("the result of an operator on a tensor")
+    return operation(reader, name, [left, right], {}, node)
+
+
+def _ops_function(reader, args, kwargs, node):
+    function = ast.unparse(node.func).rsplit(".", 1)[-1]
+    class_name, n_tensors, params = OPS_FUNCTIONS[function]  # (the path may be NumPy's)
+    args = list(args)
+    first = kwargs.pop("xs", kwargs.pop("x", kwargs.pop("x1", None)))
+    if first is not None:
+        args.insert(0, first)
+    if "x2" in kwargs:
+        args.insert(1, kwargs.pop("x2"))
+    operands = [_tensor_list(a) for a in args[:n_tensors]]
+    if not any(tensors_in(operands)):
+        return Unknown(f"the result of keras.ops.{function}")
+    config: dict[str, Any] = {}
+    for k, (param, default) in enumerate(params):
+        value = args[n_tensors + k] if len(args) > n_tensors + k else kwargs.get(param, default)
+        if value is _REQUIRED:
+            return Unknown(f"the result of keras.ops.{function}")
+        config[param] = list(value) if isinstance(value, tuple) else value
+    return operation(reader, class_name, operands, config, node)
+
+
+def _tensor_list(value: Any) -> Any:
+    if isinstance(value, ListVal) and value.items is not None:
+        return list(value.items)
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+for _function in OPS_FUNCTIONS:
+    HANDLERS[f"keras.ops.{_function}"] = _ops_function
+
+
+def operation(reader, class_name: str, operands: list[Any], config: dict[str, Any], node) -> Any:
+    """A keras.ops operation on symbolic tensors: a node of the graph, as Keras records it."""
+    op = LayerObj(class_name, (), {}, _line(node), node, op_config=config)
+    op.name = reader.program.auto_name(class_name)
+    index = reader.program.add_node(op, operands, {}, _line(node))
+    return Tensor(index, 0)
 
 
 def tokenizer_method(reader, tokenizer: Tokenizer, name: str, args, kwargs, node) -> Any:

@@ -257,7 +257,13 @@ class Reader:
     _stmt_AsyncFunctionDef = _stmt_FunctionDef
 
     def _stmt_ClassDef(self, node: ast.ClassDef) -> None:
-        self.scopes[-1][node.name] = Unknown(f"class {node.name}")
+        from rnnshape_docs.program.values import CustomClass
+
+        # A subclass of a Keras layer is a layer rnnshape cannot know; others stay unknown.
+        if any(ast.unparse(base).split(".")[-1] == "Layer" for base in node.bases):
+            self.scopes[-1][node.name] = CustomClass(node.name)
+        else:
+            self.scopes[-1][node.name] = Unknown(f"class {node.name}")
 
     def _stmt_Return(self, node: ast.Return) -> None:
         raise _Return(self.eval(node.value) if node.value is not None else None)
@@ -372,6 +378,10 @@ class Reader:
 
         if isinstance(left, Array) or isinstance(right, Array):
             return numpy_calls.elementwise(self, left, right, node)
+        if isinstance(left, Tensor) or isinstance(right, Tensor):  # recorded as a keras.ops op
+            from rnnshape_docs.program import keras_calls
+
+            return keras_calls.binary_operator(self, op, left, right, node)
         if isinstance(left, bool) or isinstance(right, bool):
             return UNKNOWN
         if sizes.is_size(left) and sizes.is_size(right):

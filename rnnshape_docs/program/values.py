@@ -67,6 +67,14 @@ class Ref:
     path: str  # e.g. "numpy.zeros", "keras.layers.LSTM"
 
 
+@dataclass(frozen=True)
+class CustomClass:
+    """A layer class the program defines (``class Scale(keras.layers.Layer)``): never run;
+    its output shape is known only when the reader states it (``--assume``)."""
+
+    name: str
+
+
 @dataclass
 class LayerObj:
     """A Keras layer the program constructs."""
@@ -78,6 +86,8 @@ class LayerObj:
     source: Any = None  # the ast.Call, for fixes that quote the code
     name: str = ""  # the name Keras gives it, set when it joins a model
     notes: tuple[str, ...] = ()
+    custom: bool = False  # an instance of a class the program defines
+    op_config: dict[str, Any] | None = None  # a keras.ops operation (x + y, x[:, -1], ops.mean)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,10 @@ const examples = JSON.parse(root.dataset.examples || "[]");
 const here = new URL(".", import.meta.url);
 
 let shown = null; // the JSON last rendered, so an unchanged result is not re-announced
+// Code mode: the output shapes the reader stated for layers rnnshape cannot know (a custom
+// class, a Lambda), "NAME=SHAPE" each, as `rnnshape check --assume`; in the fragment as
+// &assume=NAME%3DSHAPE, once per output, in order.
+let assumed = [];
 const timings = { firstTrace: null, traces: [], figures: [] };
 window.__explorerTimings = timings;
 
@@ -53,6 +57,7 @@ function fromFragment(hash) {
   let message = null;
   const layers = [];
   const shapes = [];
+  const assume = [];
   for (const part of hash.replace(/^#/, "").split("&")) {
     const at = part.indexOf("=");
     if (at < 0) continue;
@@ -63,9 +68,10 @@ function fromFragment(hash) {
     else if (key === "code") code = value;
     else if (key === "codez") code = { compressed: part.slice(at + 1) };
     else if (key === "shape") shapes.push(value);
+    else if (key === "assume") assume.push(value);
     else if (key === "error") message = value;
   }
-  if (code !== null) return { mode: "code", code, shapes: shapes.join(" ") };
+  if (code !== null) return { mode: "code", code, shapes: shapes.join(" "), assume };
   if (message !== null) return { mode: "error", message };
   return input === null && layers.length === 0
     ? null
@@ -123,6 +129,7 @@ function toFragment() {
         .split(/[\s;]+/)
         .filter((s) => s)
         .map((s) => `shape=${encodeInput(s)}`),
+      ...assumed.map((a) => `assume=${encodeInput(a)}`),
     ].join("&");
   }
   if (mode === "error") return `error=${encodeLayer(messageField.value)}`;
@@ -137,6 +144,7 @@ function restore(state) {
   if (state.mode === "code") {
     codeField.value = state.code;
     shapesField.value = state.shapes ?? "";
+    assumed = state.assume ?? [];
   } else if (state.mode === "error") {
     messageField.value = state.message;
   } else {
@@ -245,6 +253,7 @@ function renderCode(data, code) {
     if (worst !== "error") marked.set(finding.line, finding.severity);
   }
   if (data.findings.length) parts.push(list);
+  for (const name of data.assumable ?? []) parts.push(assumeField(name));
   // The program, numbered, with a mark in the gutter of each line a finding names.
   const listing = element("pre", { className: "explorer-listing", tabIndex: 0 });
   listing.setAttribute("aria-label", "The program, with the lines the findings name marked");
@@ -261,6 +270,38 @@ function renderCode(data, code) {
   });
   parts.push(listing);
   result.replaceChildren(...parts);
+}
+
+// Where the trace stops at a layer rnnshape cannot know: a field to state its output shape
+// (batch first; several outputs separated by ";"), then the trace goes on from it.
+function assumeField(name) {
+  const form = element("p", { className: "explorer-assume" });
+  form.dataset.layer = name;
+  const input = element("input", { type: "text", className: "explorer-assume-shape" });
+  input.placeholder = "None,8";
+  input.setAttribute("aria-label", `The output shape of ${name}, batch first`);
+  const label = element("label", {}, `State the output shape of ${name} (batch first): `);
+  label.append(input);
+  const apply = element("button", { type: "button", className: "btn explorer-assume-apply" });
+  apply.textContent = `Trace on from ${name}`;
+  const state = () => {
+    const shapes = input.value.split(";").map((s) => s.trim().replace(/\s+/g, ""));
+    if (!shapes.some((s) => s)) return;
+    assumed = [
+      ...assumed.filter((a) => !a.startsWith(`${name}=`)),
+      ...shapes.filter((s) => s).map((s) => `${name}=${s}`),
+    ];
+    update();
+  };
+  apply.addEventListener("click", state);
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") {
+      event.preventDefault();
+      state();
+    }
+  });
+  form.append(label, " ", apply);
+  return form;
 }
 
 // Selecting a finding: its line is scrolled into view in the listing and selected in the
@@ -386,6 +427,7 @@ function update(event) {
     mode,
     code: codeField.value,
     shapes: shapesField.value,
+    assume: assumed.join(" "),
     message: messageField.value,
     input: inputField.value,
     layers: layersField.value,
@@ -410,14 +452,16 @@ async function traceWhatIsPending() {
     if (job.mode !== "stack") {
       const data =
         job.mode === "code"
-          ? JSON.parse(await call("check_code_json", job.code, job.shapes))
+          ? JSON.parse(await call("check_code_json", job.code, job.shapes, job.assume))
           : JSON.parse(await call("explain_json", job.message));
       if (token !== issued || job.mode !== mode) continue;
       if (job.mode === "code") renderCode(data, job.code);
       else renderExplanation(data);
       let link = job.fragment;
       if (job.mode === "code" && job.code.length > LONG_PROGRAM) {
-        const shapes = link.split("&").filter((p) => p.startsWith("shape="));
+        const shapes = link
+          .split("&")
+          .filter((p) => p.startsWith("shape=") || p.startsWith("assume="));
         link = [`codez=${await deflate(job.code)}`, ...shapes].join("&");
       }
       history.replaceState(null, "", `#${link}`);
