@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import os
 import re
 import textwrap
@@ -32,6 +33,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from rnnshape_docs import masks
 from rnnshape_docs.graph import ModelTrace, model_config_of, trace_graph
 from rnnshape_docs.model_config import ConfigError, read_model_config
 from rnnshape_docs.shapes import Shape, ShapeError, Step, Trace, format_shape, trace
@@ -323,13 +325,42 @@ def _run_shapes(model: keras.Model, batch: int | None = None) -> tuple[Shape, ..
     )
 
 
-def _probe(
-    model: keras.Model, run_shapes: tuple[Shape, ...]
-) -> tuple[dict[tuple[str, int], tuple[Shape, ...]], dict[tuple[str, int], tuple[Shape, ...]]]:
-    """Keras's symbolic output shapes of every layer call, and the real ones of a run on
-    zeros of ``run_shapes``; both keyed by (layer name, call)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+@dataclass
+class _Probe:
+    """What Keras says of every layer call of a model, keyed by (layer name, call): its
+    symbolic output shapes, the real ones of a run on zeros, which outputs carry a mask;
+    each layer's (trainable, non-trainable) weights by name ("outer/inner" in a nested
+    model), and the layers that warned they drop a mask."""
+
+    symbolic: dict[tuple[str, int], tuple[Shape, ...]]
+    real: dict[tuple[str, int], tuple[Shape, ...]]
+    masks: dict[tuple[str, int], tuple[bool, ...]]
+    weights: dict[str, tuple[int, int]]
+    dropped: set[str]
+
+
+_DROP_WARNING = re.compile(r"^Layer '([^']+)' \(of type \w+\) was passed an input with a mask")
+
+
+def _weights(model: keras.Model, prefix: str = "") -> dict[str, tuple[int, int]]:
+    out = {}
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.InputLayer):
+            continue
+        if isinstance(layer, keras.Model):
+            out.update(_weights(layer, f"{prefix}{layer.name}/"))
+            continue
+        out[prefix + layer.name] = (
+            sum(math.prod(w.shape) for w in layer.trainable_weights),
+            sum(math.prod(w.shape) for w in layer.non_trainable_weights),
+        )
+    return out
+
+
+def _probe(model: keras.Model, run_shapes: tuple[Shape, ...]) -> _Probe:
+    """Build ``model`` again from its config and run it once on zeros of ``run_shapes``."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         rebuilt = type(model).from_config(model.get_config())
         keys, tensors = [], []
         for layer in rebuilt.layers:
@@ -349,12 +380,15 @@ def _probe(
         probe = keras.Model(rebuilt.inputs, tensors)
         values = probe(inputs if len(inputs) > 1 else inputs[0])
     values = list(values) if isinstance(values, list | tuple) else [values]
-    symbolic, real, i = {}, {}, 0
+    symbolic, real, masks, i = {}, {}, {}, 0
     for key, n in keys:
         symbolic[key] = _shapes(tensors[i : i + n])
         real[key] = _shapes(values[i : i + n])
+        # Keras keeps a tensor's mask on it as _keras_mask (no public getter in Keras 3)
+        masks[key] = tuple(getattr(t, "_keras_mask", None) is not None for t in tensors[i : i + n])
         i += n
-    return symbolic, real
+    dropped = {m.group(1) for w in caught if (m := _DROP_WARNING.match(str(w.message)))}
+    return _Probe(symbolic, real, masks, _weights(rebuilt), dropped)
 
 
 def measure_model(model: keras.Model) -> dict[tuple[str, int], tuple[Shape, ...]]:
@@ -367,7 +401,7 @@ def measure_model(model: keras.Model) -> dict[tuple[str, int], tuple[Shape, ...]
     real tensors: Keras's symbolic shapes are wrong in a few places (e.g. the scores of
     MultiHeadAttention when key and query lengths differ), the run is the truth.
     """
-    return _probe(model, _run_shapes(model))[1]
+    return _probe(model, _run_shapes(model)).real
 
 
 class SymbolicDifference(NamedTuple):
@@ -430,7 +464,9 @@ def check_model(model: keras.Model, *, batch: int | None = None) -> Trace | Mode
         predicted = trace_graph(graph, input_shapes=run_shapes)
     except ShapeError as exc:
         raise ShapeMismatch(f"Keras built this model but the rules refuse it: {exc}") from None
-    symbolic, measured = _probe(model, run_shapes)
+    probe = _probe(model, run_shapes)
+    symbolic, measured = probe.symbolic, probe.real
+    _check_params_and_masks(predicted, probe)
     for name, call, outputs in predicted.calls:
         real = measured.get((name, call))
         if real != outputs:
@@ -455,6 +491,33 @@ def check_model(model: keras.Model, *, batch: int | None = None) -> Trace | Mode
     return _as_chain(shown) or shown
 
 
+def _check_params_and_masks(predicted: ModelTrace, probe: _Probe) -> None:
+    """Each row's parameters are the layer's weights in Keras, and its mask is the one Keras
+    puts on the call's outputs (with Keras's warning where the row says the mask is dropped);
+    else `ShapeMismatch`."""
+    for s in predicted.steps:
+        where = f"{s.label!r}, {s.layer}"
+        weights = probe.weights.get(s.name)
+        if s.params is not None and weights is not None and s.params != weights:
+            raise ShapeMismatch(
+                f"rules and Keras disagree at {where}: the rules count {s.params[0]:,} trainable "
+                f"and {s.params[1]:,} non-trainable parameters, Keras holds {weights[0]:,} and "
+                f"{weights[1]:,}"
+            )
+        real = probe.masks.get((s.name, s.call))
+        if real is not None and real != s.masked:
+            raise ShapeMismatch(
+                f"rules and Keras disagree at {where}: the rules put a mask on outputs "
+                f"{list(s.masked)}, Keras on {list(real)}"
+            )
+        if "/" not in s.name and (s.mask == masks.DROPS) != (s.name in probe.dropped):
+            raise ShapeMismatch(
+                f"rules and Keras disagree at {where}: the rules say the mask is "
+                f"{s.mask or 'not involved'}, but Keras "
+                + ("warned it drops it" if s.name in probe.dropped else "did not warn")
+            )
+
+
 def _as_chain(model: ModelTrace) -> Trace | None:
     """The chain form of a model whose calls form one chain on one input, else None."""
     if len(model.inputs) != 1 or any(s.calls > 1 or "/" in s.name for s in model.steps):
@@ -464,7 +527,20 @@ def _as_chain(model: ModelTrace) -> Trace | None:
     for s in model.steps:
         if s.inputs != current[:1] and s.inputs != current:
             return None
-        steps.append(Step(s.layer, s.inputs[0], s.outputs, s.why, spec=s.spec, names=s.names))
+        steps.append(
+            Step(
+                s.layer,
+                s.inputs[0],
+                s.outputs,
+                s.why,
+                spec=s.spec,
+                names=s.names,
+                params=s.params,
+                mask=s.mask,
+                masked=s.masked,
+                mask_in=s.mask_in,
+            )
+        )
         current = s.outputs
     if current != model.outputs:
         return None
