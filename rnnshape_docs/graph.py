@@ -211,7 +211,10 @@ def totals_text(steps) -> str:
 
 
 def params_text(step) -> str:
-    """A row's parameter count: the layer's weights ("?" when not known)."""
+    """A row's parameter count: the layer's weights ("?" when not known; a shared layer's
+    later calls say so, their weights are its first call's)."""
+    if getattr(step, "call", 0):
+        return "shared"
     return "?" if step.params is None else f"{sum(step.params):,}"
 
 
