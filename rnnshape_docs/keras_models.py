@@ -126,21 +126,68 @@ def measure(
     Raises whatever Keras raises when it refuses the stack; Keras's warnings (such as
     "does not support masking") are not refusals and are silenced.
     """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return _measure(layers, input_shape, run)
+    return measure_layers(layers, input_shape, run=run).shapes
 
 
-def _measure(layers, input_shape, run: bool) -> list[tuple[Shape, ...]]:
+@dataclass(frozen=True)
+class Measured:
+    """What Keras gives each layer of a stack: output shapes (as `measure`), its
+    (trainable, non-trainable) weights, which outputs carry a mask, and whether it warned
+    that it drops a mask."""
+
+    shapes: list[tuple[Shape, ...]]
+    weights: list[tuple[int, int]]
+    masks: list[tuple[bool, ...]]
+    dropped: list[bool]
+
+    def disagreements(self, predicted: Trace) -> list[str]:
+        """Where the rows of ``predicted`` (the rules' trace of the same stack) say other
+        parameters or another mask than Keras: one line each, empty when they agree."""
+        found = []
+        for k, s in enumerate(predicted.steps):
+            where = f"layer {k + 1}, {s.layer}"
+            if s.params is not None and s.params != self.weights[k]:
+                found.append(f"{where}: rules count {s.params}, Keras {self.weights[k]}")
+            if s.masked != self.masks[k]:
+                found.append(f"{where}: rules mask {s.masked}, Keras {self.masks[k]}")
+            if (s.mask == masks.DROPS) != self.dropped[k]:
+                found.append(f"{where}: rules say mask {s.mask!r}, Keras warned: {self.dropped[k]}")
+        return found
+
+
+def measure_layers(
+    layers: Sequence[str | LayerSpec], input_shape: Sequence[int | None], *, run: bool = True
+) -> Measured:
+    """`measure`, with each layer's weights and masks (see `Measured`)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        return _measure(layers, input_shape, run, caught)
+
+
+def _measure(layers, input_shape, run: bool, caught) -> Measured:
     inputs = keras.Input(batch_shape=tuple(input_shape))
     x = inputs
-    per_layer = []
+    per_layer, built = [], []
     for spec in layers:
-        x = to_keras_layer(spec)(x)
+        built.append(to_keras_layer(spec))
+        x = built[-1](x)
         per_layer.append(x)
+    flat_masks = [
+        tuple(getattr(t, "_keras_mask", None) is not None for t in keras.tree.flatten(ts))
+        for ts in per_layer
+    ]
+    warned = {m.group(1) for w in caught if (m := _DROP_WARNING.match(str(w.message)))}
+    weights = [
+        (
+            sum(math.prod(w.shape) for w in layer.trainable_weights),
+            sum(math.prod(w.shape) for w in layer.non_trainable_weights),
+        )
+        for layer in built
+    ]
+    dropped = [layer.name in warned for layer in built]
     symbolic = [_shapes(t) for t in per_layer]
     if not run or any(s is None for s in input_shape):
-        return symbolic
+        return Measured(symbolic, weights, flat_masks, dropped)
     flat = [t for ts in per_layer for t in (ts if isinstance(ts, list | tuple) else [ts])]
     model = keras.Model(inputs, flat)
     values = model(np.zeros(tuple(input_shape), dtype="float32"))
@@ -149,7 +196,7 @@ def _measure(layers, input_shape, run: bool) -> list[tuple[Shape, ...]]:
     for shapes in symbolic:
         concrete.append(tuple(tuple(v.shape) for v in values[i : i + len(shapes)]))
         i += len(shapes)
-    return concrete
+    return Measured(concrete, weights, flat_masks, dropped)
 
 
 # Keras refuses a stack when a layer's constructor rejects an argument, a layer rejects its
