@@ -109,13 +109,15 @@ class Trace:
         )
 
     def __str__(self) -> str:
-        """A plain-text table, one row per layer, 80 columns wide (see `Table.text`).
+        """A plain-text table, one row per layer, 80 columns wide (see `Table.text`), and
+        the model's parameters under it, as ``model.summary()`` ends.
 
         >>> print(trace(["LSTM(4)"], (2, 5, 3)))
-        layer    input      output  why
-        -------  ---------  ------  ----------------------------------------------
-        LSTM(4)  (2, 5, 3)  (2, 4)  return_sequences=False: only the last of the 5
-                                    outputs is kept, 4 wide
+        layer    input      output  params  why
+        -------  ---------  ------  ------  --------------------------------------------
+        LSTM(4)  (2, 5, 3)  (2, 4)  128     return_sequences=False: only the last of the
+                                            5 outputs is kept, 4 wide
+        parameters: 128 (trainable 128, non-trainable 0)
         """
         return str(self.table())
 
