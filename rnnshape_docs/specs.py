@@ -877,7 +877,7 @@ def from_config(class_name: str, config: dict[str, Any]) -> LayerSpec:
         value = _json_value(class_name, key, config.get(key, default))
         if value != default and not _same_as_default(class_name, key, value, config):
             parts.append(f"{key}={value!r}")
-    parts += _weight_args(class_name, config, keywords)
+    parts += _weight_args(class_name, config, (*positional, *keywords))
     return parse(f"{class_name}({', '.join(parts)})")
 
 
