@@ -200,14 +200,8 @@ def totals_text(steps) -> str:
     """The line under a trace: the model's parameters, as ``model.summary()`` ends."""
     trainable, frozen, unknown = totals(steps)
     if unknown:
-        return (
-            f"parameters: at least {trainable + frozen:,} "
-            f"(not counted: {', '.join(unknown)})"
-        )
-    return (
-        f"parameters: {trainable + frozen:,} "
-        f"(trainable {trainable:,}, non-trainable {frozen:,})"
-    )
+        return f"parameters: at least {trainable + frozen:,} (not counted: {', '.join(unknown)})"
+    return f"parameters: {trainable + frozen:,} (trainable {trainable:,}, non-trainable {frozen:,})"
 
 
 def params_text(step) -> str:
@@ -352,7 +346,9 @@ class _Walk:
             )
         masks_in = masks_in or (False,) * len(inputs)
         for ref, shape, mask in zip(graph.inputs, inputs, masks_in, strict=True):
-            self.done[(ref.layer, 0)] = _Done((shape,), graph.layers[ref.layer], None, masks=(mask,))
+            self.done[(ref.layer, 0)] = _Done(
+                (shape,), graph.layers[ref.layer], None, masks=(mask,)
+            )
         # The calls each node waits for, found once: scanning the arguments again on every
         # round made a 200-layer chain quadratic (most of `rnnshape trace FILE`'s time).
         needs = {id(n): self._needs(n) for n in graph.nodes}
@@ -476,7 +472,9 @@ class _Walk:
         )
         if layer.model is not None:
             inner = _Walk(layer.model, f"{self._name(layer.name)}/")
-            outputs = inner.run(call.inputs, incoming if len(incoming) == len(call.inputs) else None)
+            outputs = inner.run(
+                call.inputs, incoming if len(incoming) == len(call.inputs) else None
+            )
             self.steps.extend(inner.steps)
             self.done[(node.layer, node.call)] = _Done(
                 outputs, layer, call, masks=inner.output_masks

@@ -48,9 +48,7 @@ def supports(spec: LayerSpec) -> bool:
     return spec.name in SUPPORTS
 
 
-def flow(
-    spec: LayerSpec, incoming: Sequence[bool], outputs: int
-) -> tuple[tuple[bool, ...], str]:
+def flow(spec: LayerSpec, incoming: Sequence[bool], outputs: int) -> tuple[tuple[bool, ...], str]:
     """Which of ``outputs`` tensors carry a mask, and the row's note, for a call of ``spec``
     whose input tensors carry a mask where ``incoming`` is True."""
     from rnnshape_docs.specs_catalog import ALIASES

@@ -207,7 +207,9 @@ class Table:
         # the longest heading (docs/_static/rnnshape.css).
         label = max((len(c) for c in head), default=0)
         footer = (
-            f'<p class="rnnshape-table-footer">{html.escape(self.footer)}</p>' if self.footer else ""
+            f'<p class="rnnshape-table-footer">{html.escape(self.footer)}</p>'
+            if self.footer
+            else ""
         )
         return (
             f'<table class="rnnshape-table table" style="--rnnshape-label: {label}ch">{caption}'

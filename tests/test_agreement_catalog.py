@@ -779,8 +779,11 @@ def test_mask_support_is_kerass(name):
     layer = _quiet(lambda: getattr(L, name)(**keras_args(name)))
     own = specs_catalog.ALIASES.get(name, name)
     assert layer.supports_masking == (own in masks.SUPPORTS), name
-    reads = any(p == "mask" or p.endswith("_mask") for p in inspect.signature(layer.call).parameters)
+    reads = any(
+        p == "mask" or p.endswith("_mask") for p in inspect.signature(layer.call).parameters
+    )
     assert reads == (own in masks.USES), name
     if own in ("Embedding", "ReversibleEmbedding"):  # supports masking with mask_zero only
         zero = _quiet(lambda: getattr(L, name)(**keras_args(name), mask_zero=True))
-        assert zero.supports_masking and masks.supports(parse(f"{name}(5, 2, mask_zero=True)"))
+        assert zero.supports_masking
+        assert masks.supports(parse(f"{name}(5, 2, mask_zero=True)"))
