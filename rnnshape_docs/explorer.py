@@ -53,7 +53,9 @@ def explore(
     Keys: ``table`` (the text `rnnshape trace` prints, or None), ``error`` (the line it
     prints on stderr, or None), ``fix`` (None, or the fixed ``layers`` with the ``index``
     of the layer it changes and a ``label`` for its button), ``svg`` (the stack drawn, or
-    None) and ``layers`` (the layers as read).
+    None), ``layers`` (the layers as read), and for a trace ``columns``, ``rows`` (its
+    cells as text, for the page's table: a card per row on a phone) and ``totals`` (the
+    parameters line).
     """
     layers = layer_lines(layers_text)
     result: dict = {"table": None, "error": None, "fix": None, "svg": None, "layers": layers}
@@ -72,8 +74,12 @@ def explore(
         result["fix"] = suggest_fix(input_text, layers)
         return result
     result["table"] = out.rstrip("\n")
+    traced = trace(layers, input_text)
+    table = traced.table()
+    result.update(columns=list(table.columns), rows=[list(r) for r in table.rows])
+    result["totals"] = table.footer
     if figure:
-        result["svg"] = _stack_svg(trace(layers, input_text), width)
+        result["svg"] = _stack_svg(traced, width)
     return result
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from rnnshape_docs import hints, rules
+from rnnshape_docs import hints, masks, params, rules
 from rnnshape_docs.model_config import (
     Chained,
     ConfigError,
@@ -74,6 +74,12 @@ class CallStep:
     why: str
     names: tuple[str, ...] = ()  # what each output is
     spec: LayerSpec | None = field(default=None, compare=False, repr=False)
+    # (trainable, non-trainable) weights, None when params.count does not know them; a shared
+    # layer's later calls repeat its first call's count (totals count each layer once).
+    params: tuple[int, int] | None = field(default=None, compare=False)
+    mask: str = field(default="", compare=False)  # what the call does with a mask (masks.flow)
+    masked: tuple[bool, ...] = field(default=(), compare=False)  # which outputs carry one
+    mask_in: bool = field(default=False, compare=False)  # whether a mask arrives
     stated: bool = False  # the outputs were stated by the reader (--assume), not derived
 
     @property
@@ -108,6 +114,7 @@ class ModelTrace:
                 inputs=[list(i) for i in s.inputs],
                 outputs=[list(o) for o in s.outputs],
                 why=s.why,
+                **step_extras(s),
             )
             if s.stated:
                 entry["stated"] = True
@@ -116,22 +123,31 @@ class ModelTrace:
             "inputs": [list(shape) for _, shape in self.inputs],
             "layers": layers,
             "outputs": [list(o) for o in self.outputs],
+            "params": totals_json(self.steps),
         }
 
     def table(self) -> Table:
-        """One row per layer call: name, layer, input(s), output(s), why; inputs in the caption."""
+        """One row per layer call: name, layer, input(s), output(s), parameters, why (with
+        the mask note); the inputs in the caption, the parameter totals under the rows."""
         rows = [
             (
                 s.label,
                 s.layer,
                 ", ".join(map(format_shape, s.inputs)),
                 _outputs_text(s),
-                s.why,
+                params_text(s),
+                why_text(s),
             )
             for s in self.steps
         ]
         caption = "inputs: " + ", ".join(f"{n} {format_shape(s)}" for n, s in self.inputs)
-        return Table(("name", "layer", "input", "output", "why"), rows, caption, code=(1, 2, 3))
+        return Table(
+            ("name", "layer", "input", "output", "params", "why"),
+            rows,
+            caption,
+            code=(1, 2, 3, 4),
+            footer=totals_text(self.steps),
+        )
 
     def __str__(self) -> str:
         return str(self.table())
@@ -148,6 +164,76 @@ class ModelTrace:
             if s.name == name and s.call == call:
                 return s
         raise KeyError(f"no call {call} of a layer named {name!r}")
+
+
+def _first_calls(steps) -> list:
+    """Each layer once (a shared layer's first call), as ``summary()`` counts weights."""
+    seen, first = set(), []
+    for s in steps:
+        name = getattr(s, "name", id(s))  # a chain's `shapes.Step` is one layer each
+        if name not in seen:
+            seen.add(name)
+            first.append(s)
+    return first
+
+
+def totals(steps) -> tuple[int, int, list[str]]:
+    """(trainable, non-trainable, the layers whose count is unknown) over ``steps``."""
+    trainable = frozen = 0
+    unknown = []
+    for s in _first_calls(steps):
+        if s.params is None:
+            unknown.append(s.layer)
+        else:
+            trainable += s.params[0]
+            frozen += s.params[1]
+    return trainable, frozen, unknown
+
+
+def totals_json(steps) -> dict[str, Any]:
+    """The model's parameters as JSON: total, trainable, non_trainable (``null`` when a
+    layer's count is unknown, then ``counted`` is what the known layers hold)."""
+    trainable, frozen, unknown = totals(steps)
+    if unknown:
+        return {"total": None, "trainable": None, "non_trainable": None,
+                "counted": trainable + frozen, "unknown": unknown}  # fmt: skip
+    return {"total": trainable + frozen, "trainable": trainable, "non_trainable": frozen}
+
+
+def totals_text(steps) -> str:
+    """The line under a trace: the model's parameters, as ``model.summary()`` ends."""
+    trainable, frozen, unknown = totals(steps)
+    if unknown:
+        return f"parameters: at least {trainable + frozen:,} (not counted: {', '.join(unknown)})"
+    return f"parameters: {trainable + frozen:,} (trainable {trainable:,}, non-trainable {frozen:,})"
+
+
+def params_text(step) -> str:
+    """A row's parameter count: the layer's weights ("?" when not known; a shared layer's
+    later calls say so, their weights are its first call's)."""
+    if getattr(step, "call", 0):
+        return "shared"
+    return "?" if step.params is None else f"{sum(step.params):,}"
+
+
+def why_text(step) -> str:
+    """A row's why, with what the layer does with a mask when one is involved."""
+    return f"{step.why}; mask: {step.mask}" if step.mask else step.why
+
+
+def step_extras(step) -> dict[str, Any]:
+    """A row's JSON beyond the shapes: its parameters and its mask."""
+    counted = step.params
+    return {
+        "params": None
+        if counted is None
+        else {"total": sum(counted), "trainable": counted[0], "non_trainable": counted[1]},
+        "mask": {
+            "in": step.mask_in,
+            "out": list(step.masked),
+            "note": step.mask,
+        },
+    }
 
 
 def _outputs_text(step: CallStep) -> str:
@@ -319,6 +405,10 @@ class _Done:
     call: Call | None  # None for an input
     names: tuple[str, ...] = ()  # what each output is
     sources: dict[tuple[str, int], Ref] = field(default_factory=dict)  # where inputs came from
+    masks: tuple[bool, ...] = ()  # which outputs carry a Keras mask (none: all False)
+
+
+_UNCOUNTED = object()
 
 
 class _Walk:
@@ -340,19 +430,26 @@ class _Walk:
         self.done: dict[tuple[str, int], _Done] = {}
         self.calls = {}
         self.position = {}
+        self.counts: dict[str, Any] = {}  # each layer's parameters, counted on its first call
+        self.output_masks: tuple[bool, ...] = ()
         for i, node in enumerate(graph.nodes):
             self.calls[node.layer] = self.calls.get(node.layer, 0) + 1
             self.position.setdefault(node.layer, i)
         self.used = _used_for_data(graph)
 
-    def run(self, inputs: tuple[Shape, ...]) -> tuple[Shape, ...]:
+    def run(
+        self, inputs: tuple[Shape, ...], masks_in: tuple[bool, ...] | None = None
+    ) -> tuple[Shape, ...]:
         graph = self.graph
         if len(inputs) != len(graph.inputs):
             raise ShapeError(
                 f"model {graph.name!r} takes {len(graph.inputs)} inputs but is given {len(inputs)}"
             )
-        for ref, shape in zip(graph.inputs, inputs, strict=True):
-            self.done[(ref.layer, 0)] = _Done((shape,), graph.layers[ref.layer], None)
+        masks_in = masks_in or (False,) * len(inputs)
+        for ref, shape, mask in zip(graph.inputs, inputs, masks_in, strict=True):
+            self.done[(ref.layer, 0)] = _Done(
+                (shape,), graph.layers[ref.layer], None, masks=(mask,)
+            )
         # The calls each node waits for, found once: scanning the arguments again on every
         # round made a 200-layer chain quadratic (most of `rnnshape trace FILE`'s time).
         needs = {id(n): self._needs(n) for n in graph.nodes}
@@ -368,9 +465,15 @@ class _Walk:
             for node in ready:
                 self._step(node)
             pending = [n for n in pending if (n.layer, n.call) not in self.done]
+        self.output_masks = tuple(self._masked(ref, output=True) for ref in graph.outputs)
         return tuple(self._shape(ref, output=True) for ref in graph.outputs)
 
     # -- tensors
+
+    def _masked(self, ref: Ref, *, output: bool = False) -> bool:
+        """Whether the tensor ``ref`` carries a Keras mask."""
+        done = self.done.get(self._key(ref, output=output))
+        return done is not None and ref.index < len(done.masks) and done.masks[ref.index]
 
     def _key(self, ref: Ref, *, output: bool = False) -> tuple[str, int]:
         layer = self.graph.layers.get(ref.layer)
@@ -475,11 +578,19 @@ class _Walk:
             self._step_operation(node, layer)
             return
         call, sources = self._call(node, layer)
+        incoming = tuple(
+            self._masked(sources[("input", k)]) if ("input", k) in sources else False
+            for k in range(len(call.inputs))
+        )
         if layer.model is not None:
             inner = _Walk(layer.model, f"{self._name(layer.name)}/", assume=self.assume)
-            outputs = inner.run(call.inputs)
+            outputs = inner.run(
+                call.inputs, incoming if len(incoming) == len(call.inputs) else None
+            )
             self.steps.extend(inner.steps)
-            self.done[(node.layer, node.call)] = _Done(outputs, layer, call)
+            self.done[(node.layer, node.call)] = _Done(
+                outputs, layer, call, masks=inner.output_masks
+            )
             return
         spec = layer.spec
         assert spec is not None
@@ -488,7 +599,11 @@ class _Walk:
         except Refusal as exc:
             raise self._error(self._refusal(node, layer, call, sources, exc), layer) from None
         why += "".join(f" [{note}]" for note in _notes(spec))
-        self.done[(node.layer, node.call)] = _Done(outputs, layer, call, names, sources)
+        masked, mask_note = masks.flow(spec, incoming, len(outputs))
+        self.done[(node.layer, node.call)] = _Done(outputs, layer, call, names, sources, masked)
+        first = self.counts.get(node.layer, _UNCOUNTED)
+        if first is _UNCOUNTED:
+            first = self.counts[node.layer] = params.count(spec, call.inputs)
         self.steps.append(
             CallStep(
                 self._name(node.layer),
@@ -500,6 +615,10 @@ class _Walk:
                 why,
                 names,
                 spec,
+                first,
+                mask_note,
+                masked,
+                any(incoming),
             )
         )
 
@@ -576,6 +695,7 @@ class _Walk:
                 outputs,
                 why,
                 names,
+                params=(0, 0),  # an operation holds no weights
             )
         )
 

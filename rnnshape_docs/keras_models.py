@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import os
 import re
 import textwrap
@@ -32,6 +33,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from rnnshape_docs import masks
 from rnnshape_docs.graph import ModelTrace, model_config_of, trace_graph
 from rnnshape_docs.model_config import ConfigError, read_model_config
 from rnnshape_docs.shapes import Shape, ShapeError, Step, Trace, format_shape, trace
@@ -124,21 +126,68 @@ def measure(
     Raises whatever Keras raises when it refuses the stack; Keras's warnings (such as
     "does not support masking") are not refusals and are silenced.
     """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return _measure(layers, input_shape, run)
+    return measure_layers(layers, input_shape, run=run).shapes
 
 
-def _measure(layers, input_shape, run: bool) -> list[tuple[Shape, ...]]:
+@dataclass(frozen=True)
+class Measured:
+    """What Keras gives each layer of a stack: output shapes (as `measure`), its
+    (trainable, non-trainable) weights, which outputs carry a mask, and whether it warned
+    that it drops a mask."""
+
+    shapes: list[tuple[Shape, ...]]
+    weights: list[tuple[int, int]]
+    masks: list[tuple[bool, ...]]
+    dropped: list[bool]
+
+    def disagreements(self, predicted: Trace) -> list[str]:
+        """Where the rows of ``predicted`` (the rules' trace of the same stack) say other
+        parameters or another mask than Keras: one line each, empty when they agree."""
+        found = []
+        for k, s in enumerate(predicted.steps):
+            where = f"layer {k + 1}, {s.layer}"
+            if s.params is not None and s.params != self.weights[k]:
+                found.append(f"{where}: rules count {s.params}, Keras {self.weights[k]}")
+            if s.masked != self.masks[k]:
+                found.append(f"{where}: rules mask {s.masked}, Keras {self.masks[k]}")
+            if (s.mask == masks.DROPS) != self.dropped[k]:
+                found.append(f"{where}: rules say mask {s.mask!r}, Keras warned: {self.dropped[k]}")
+        return found
+
+
+def measure_layers(
+    layers: Sequence[str | LayerSpec], input_shape: Sequence[int | None], *, run: bool = True
+) -> Measured:
+    """`measure`, with each layer's weights and masks (see `Measured`)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        return _measure(layers, input_shape, run, caught)
+
+
+def _measure(layers, input_shape, run: bool, caught) -> Measured:
     inputs = keras.Input(batch_shape=tuple(input_shape))
     x = inputs
-    per_layer = []
+    per_layer, built = [], []
     for spec in layers:
-        x = to_keras_layer(spec)(x)
+        built.append(to_keras_layer(spec))
+        x = built[-1](x)
         per_layer.append(x)
+    flat_masks = [
+        tuple(getattr(t, "_keras_mask", None) is not None for t in keras.tree.flatten(ts))
+        for ts in per_layer
+    ]
+    warned = {m.group(1) for w in caught if (m := _DROP_WARNING.match(str(w.message)))}
+    weights = [
+        (
+            sum(math.prod(w.shape) for w in layer.trainable_weights),
+            sum(math.prod(w.shape) for w in layer.non_trainable_weights),
+        )
+        for layer in built
+    ]
+    dropped = [layer.name in warned for layer in built]
     symbolic = [_shapes(t) for t in per_layer]
     if not run or any(s is None for s in input_shape):
-        return symbolic
+        return Measured(symbolic, weights, flat_masks, dropped)
     flat = [t for ts in per_layer for t in (ts if isinstance(ts, list | tuple) else [ts])]
     model = keras.Model(inputs, flat)
     values = model(np.zeros(tuple(input_shape), dtype="float32"))
@@ -147,7 +196,7 @@ def _measure(layers, input_shape, run: bool) -> list[tuple[Shape, ...]]:
     for shapes in symbolic:
         concrete.append(tuple(tuple(v.shape) for v in values[i : i + len(shapes)]))
         i += len(shapes)
-    return concrete
+    return Measured(concrete, weights, flat_masks, dropped)
 
 
 # Keras refuses a stack when a layer's constructor rejects an argument, a layer rejects its
@@ -323,13 +372,42 @@ def _run_shapes(model: keras.Model, batch: int | None = None) -> tuple[Shape, ..
     )
 
 
-def _probe(
-    model: keras.Model, run_shapes: tuple[Shape, ...]
-) -> tuple[dict[tuple[str, int], tuple[Shape, ...]], dict[tuple[str, int], tuple[Shape, ...]]]:
-    """Keras's symbolic output shapes of every layer call, and the real ones of a run on
-    zeros of ``run_shapes``; both keyed by (layer name, call)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+@dataclass
+class _Probe:
+    """What Keras says of every layer call of a model, keyed by (layer name, call): its
+    symbolic output shapes, the real ones of a run on zeros, which outputs carry a mask;
+    each layer's (trainable, non-trainable) weights by name ("outer/inner" in a nested
+    model), and the layers that warned they drop a mask."""
+
+    symbolic: dict[tuple[str, int], tuple[Shape, ...]]
+    real: dict[tuple[str, int], tuple[Shape, ...]]
+    masks: dict[tuple[str, int], tuple[bool, ...]]
+    weights: dict[str, tuple[int, int]]
+    dropped: set[str]
+
+
+_DROP_WARNING = re.compile(r"^Layer '([^']+)' \(of type \w+\) was passed an input with a mask")
+
+
+def _weights(model: keras.Model, prefix: str = "") -> dict[str, tuple[int, int]]:
+    out = {}
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.InputLayer):
+            continue
+        if isinstance(layer, keras.Model):
+            out.update(_weights(layer, f"{prefix}{layer.name}/"))
+            continue
+        out[prefix + layer.name] = (
+            sum(math.prod(w.shape) for w in layer.trainable_weights),
+            sum(math.prod(w.shape) for w in layer.non_trainable_weights),
+        )
+    return out
+
+
+def _probe(model: keras.Model, run_shapes: tuple[Shape, ...]) -> _Probe:
+    """Build ``model`` again from its config and run it once on zeros of ``run_shapes``."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         rebuilt = type(model).from_config(model.get_config())
         keys, tensors = [], []
         # A functional model's operations: its layers and the keras.ops calls it records
@@ -352,12 +430,15 @@ def _probe(
         probe = keras.Model(rebuilt.inputs, tensors)
         values = probe(inputs if len(inputs) > 1 else inputs[0])
     values = list(values) if isinstance(values, list | tuple) else [values]
-    symbolic, real, i = {}, {}, 0
+    symbolic, real, masks, i = {}, {}, {}, 0
     for key, n in keys:
         symbolic[key] = _shapes(tensors[i : i + n])
         real[key] = _shapes(values[i : i + n])
+        # Keras keeps a tensor's mask on it as _keras_mask (no public getter in Keras 3)
+        masks[key] = tuple(getattr(t, "_keras_mask", None) is not None for t in tensors[i : i + n])
         i += n
-    return symbolic, real
+    dropped = {m.group(1) for w in caught if (m := _DROP_WARNING.match(str(w.message)))}
+    return _Probe(symbolic, real, masks, _weights(rebuilt), dropped)
 
 
 def measure_model(model: keras.Model) -> dict[tuple[str, int], tuple[Shape, ...]]:
@@ -370,7 +451,7 @@ def measure_model(model: keras.Model) -> dict[tuple[str, int], tuple[Shape, ...]
     real tensors: Keras's symbolic shapes are wrong in a few places (e.g. the scores of
     MultiHeadAttention when key and query lengths differ), the run is the truth.
     """
-    return _probe(model, _run_shapes(model))[1]
+    return _probe(model, _run_shapes(model)).real
 
 
 class SymbolicDifference(NamedTuple):
@@ -433,7 +514,9 @@ def check_model(model: keras.Model, *, batch: int | None = None) -> Trace | Mode
         predicted = trace_graph(graph, input_shapes=run_shapes)
     except ShapeError as exc:
         raise ShapeMismatch(f"Keras built this model but the rules refuse it: {exc}") from None
-    symbolic, measured = _probe(model, run_shapes)
+    probe = _probe(model, run_shapes)
+    symbolic, measured = probe.symbolic, probe.real
+    _check_params_and_masks(predicted, probe)
     for name, call, outputs in predicted.calls:
         real = measured.get((name, call))
         if real != outputs:
@@ -458,6 +541,33 @@ def check_model(model: keras.Model, *, batch: int | None = None) -> Trace | Mode
     return _as_chain(shown) or shown
 
 
+def _check_params_and_masks(predicted: ModelTrace, probe: _Probe) -> None:
+    """Each row's parameters are the layer's weights in Keras, and its mask is the one Keras
+    puts on the call's outputs (with Keras's warning where the row says the mask is dropped);
+    else `ShapeMismatch`."""
+    for s in predicted.steps:
+        where = f"{s.label!r}, {s.layer}"
+        weights = probe.weights.get(s.name)
+        if s.params is not None and weights is not None and s.params != weights:
+            raise ShapeMismatch(
+                f"rules and Keras disagree at {where}: the rules count {s.params[0]:,} trainable "
+                f"and {s.params[1]:,} non-trainable parameters, Keras holds {weights[0]:,} and "
+                f"{weights[1]:,}"
+            )
+        real = probe.masks.get((s.name, s.call))
+        if real is not None and real != s.masked:
+            raise ShapeMismatch(
+                f"rules and Keras disagree at {where}: the rules put a mask on outputs "
+                f"{list(s.masked)}, Keras on {list(real)}"
+            )
+        if "/" not in s.name and (s.mask == masks.DROPS) != (s.name in probe.dropped):
+            raise ShapeMismatch(
+                f"rules and Keras disagree at {where}: the rules say the mask is "
+                f"{s.mask or 'not involved'}, but Keras "
+                + ("warned it drops it" if s.name in probe.dropped else "did not warn")
+            )
+
+
 def _as_chain(model: ModelTrace) -> Trace | None:
     """The chain form of a model whose calls form one chain on one input, else None."""
     if len(model.inputs) != 1 or any(s.calls > 1 or "/" in s.name for s in model.steps):
@@ -467,7 +577,20 @@ def _as_chain(model: ModelTrace) -> Trace | None:
     for s in model.steps:
         if s.inputs != current[:1] and s.inputs != current:
             return None
-        steps.append(Step(s.layer, s.inputs[0], s.outputs, s.why, spec=s.spec, names=s.names))
+        steps.append(
+            Step(
+                s.layer,
+                s.inputs[0],
+                s.outputs,
+                s.why,
+                spec=s.spec,
+                names=s.names,
+                params=s.params,
+                mask=s.mask,
+                masked=s.masked,
+                mask_in=s.mask_in,
+            )
+        )
         current = s.outputs
     if current != model.outputs:
         return None

@@ -3,8 +3,9 @@ item 5): trainable and non-trainable, from the layer's configuration and its inp
 
 `count` returns ``(trainable, non_trainable)``, or None for a layer whose count is not
 worked out here (its row then shows no count rather than a wrong one). Keras's own
-``count_params()`` is the truth: tests/test_agreement_catalog.py checks every count. The
-rows do not show the counts yet: that waits for the tracer's one walk (issue 24's item 5).
+``count_params()`` is the truth: tests/test_agreement_catalog.py checks every count, and
+`keras_models.check_model` every row of every model it checks. The walk (`graph`) puts the
+count on each row.
 Nothing here imports Keras.
 """
 
@@ -148,8 +149,12 @@ def count(spec: LayerSpec, inputs: Sequence[Shape]) -> Count | None:
 
     name = ALIASES.get(spec.name, spec.name)
     spec = LayerSpec(name, spec.params, spec.text)
-    shape = inputs[0]
-    result = _count(spec, shape, inputs)
+    if not inputs:
+        return None
+    try:
+        result = _count(spec, inputs[0], inputs)
+    except TypeError:  # arithmetic on an unknown size (None): no count rather than a guess
+        return None
     if result is not None and spec.params.get("trainable") is False:
         return 0, sum(result)
     return result

@@ -24,7 +24,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from rnnshape_docs.graph import ShapeError, trace_graph
+from rnnshape_docs.graph import (
+    ShapeError,
+    params_text,
+    step_extras,
+    totals_json,
+    totals_text,
+    trace_graph,
+    why_text,
+)
 from rnnshape_docs.model_config import Chained, Layer, ModelGraph, Node, Ref
 from rnnshape_docs.rules import Shape, format_shape
 from rnnshape_docs.specs import LayerSpec, SpecError, declared_input, parse
@@ -43,6 +51,11 @@ class Step:
     why: str  # one line in plain words
     spec: LayerSpec | None = field(default=None, compare=False, repr=False)  # the parsed layer
     names: tuple[str, ...] = field(default=(), compare=False)  # what each output is
+    # As graph.CallStep: (trainable, non-trainable) weights or None, and the mask's fate.
+    params: tuple[int, int] | None = field(default=None, compare=False)
+    mask: str = field(default="", compare=False)
+    masked: tuple[bool, ...] = field(default=(), compare=False)
+    mask_in: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -69,28 +82,42 @@ class Trace:
                     "input": list(s.input),
                     "outputs": [list(o) for o in s.outputs],
                     "why": s.why,
+                    **step_extras(s),
                 }
                 for s in self.steps
             ],
             "outputs": [list(o) for o in self.outputs],
+            "params": totals_json(self.steps),
         }
 
-    def rows(self) -> list[tuple[str, str, str, str]]:
-        """Table rows as text: (layer, input shape, output shape(s), why)."""
-        return [(s.layer, format_shape(s.input), format_outputs(s), s.why) for s in self.steps]
+    def rows(self) -> list[tuple[str, str, str, str, str]]:
+        """Table rows as text: (layer, input shape, output shape(s), parameters, why), the
+        why ending with what the layer does with a mask when one is involved."""
+        return [
+            (s.layer, format_shape(s.input), format_outputs(s), params_text(s), why_text(s))
+            for s in self.steps
+        ]
 
     def table(self) -> Table:
-        """The trace as a `Table`: layer, input shape, output shape(s), why."""
-        return Table(("layer", "input", "output", "why"), self.rows(), code=(0, 1, 2))
+        """The trace as a `Table`: layer, input shape, output shape(s), parameters, why; the
+        model's parameter totals under the rows."""
+        return Table(
+            ("layer", "input", "output", "params", "why"),
+            self.rows(),
+            code=(0, 1, 2, 3),
+            footer=totals_text(self.steps),
+        )
 
     def __str__(self) -> str:
-        """A plain-text table, one row per layer, 80 columns wide (see `Table.text`).
+        """A plain-text table, one row per layer, 80 columns wide (see `Table.text`), and
+        the model's parameters under it, as ``model.summary()`` ends.
 
         >>> print(trace(["LSTM(4)"], (2, 5, 3)))
-        layer    input      output  why
-        -------  ---------  ------  ----------------------------------------------
-        LSTM(4)  (2, 5, 3)  (2, 4)  return_sequences=False: only the last of the 5
-                                    outputs is kept, 4 wide
+        layer    input      output  params  why
+        -------  ---------  ------  ------  --------------------------------------------
+        LSTM(4)  (2, 5, 3)  (2, 4)  128     return_sequences=False: only the last of the
+                                            5 outputs is kept, 4 wide
+        parameters: 128 (trainable 128, non-trainable 0)
         """
         return str(self.table())
 
@@ -280,6 +307,17 @@ def chain_graph(specs: Sequence[LayerSpec], input_shape: Shape) -> ModelGraph:
 def _walk(specs: Sequence[LayerSpec], shape: Shape) -> tuple[Step, ...]:
     traced = trace_graph(chain_graph(specs, shape), chain=True)
     return tuple(
-        Step(s.layer, s.inputs[0], s.outputs, s.why, spec=s.spec, names=s.names)
+        Step(
+            s.layer,
+            s.inputs[0],
+            s.outputs,
+            s.why,
+            spec=s.spec,
+            names=s.names,
+            params=s.params,
+            mask=s.mask,
+            masked=s.masked,
+            mask_in=s.mask_in,
+        )
         for s in traced.steps
     )

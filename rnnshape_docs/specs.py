@@ -877,7 +877,31 @@ def from_config(class_name: str, config: dict[str, Any]) -> LayerSpec:
         value = _json_value(class_name, key, config.get(key, default))
         if value != default and not _same_as_default(class_name, key, value, config):
             parts.append(f"{key}={value!r}")
+    parts += _weight_args(class_name, config, (*positional, *keywords))
     return parse(f"{class_name}({', '.join(parts)})")
+
+
+# Keywords that change a layer's weights or its mask, not its shapes: kept from a config when
+# not Keras's default, so a row's parameters and mask (params, masks) read the real layer.
+_WEIGHT_ARGS = {
+    "use_bias": True, "reset_after": True, "center": True, "scale": True, "use_scale": False,
+    "score_mode": "dot", "mask_zero": False, "tie_weights": True, "lora_rank": None,
+    "use_gate": False, "trainable": True,
+}  # fmt: skip
+_WEIGHT_DEFAULTS = {("AdditiveAttention", "use_scale"): True}
+
+
+def _weight_args(class_name: str, config: dict[str, Any], shape_keys) -> list[str]:
+    sig = SIGNATURES.get(class_name)
+    takes = set(sig.positional) | set(sig.keywords) if sig is not None else set()
+    parts = []
+    for key, default in _WEIGHT_ARGS.items():
+        if key in shape_keys or key not in config or (key not in takes and key != "trainable"):
+            continue
+        value = config[key]
+        if value != _WEIGHT_DEFAULTS.get((class_name, key), default):
+            parts.append(f"{key}={value!r}")
+    return parts
 
 
 def _wrapped_config(class_name: str, config: dict[str, Any], key: str) -> LayerSpec:

@@ -57,6 +57,7 @@ class Table:
     rows: Sequence[Sequence[object]]
     caption: str = ""
     code: Collection[int] | None = None
+    footer: str = ""  # a line under the rows (a trace's parameter totals)
 
     def _text_rows(self) -> list[list[str]]:
         return [[str(c) for c in self.columns], *([str(c) for c in row] for row in self.rows)]
@@ -100,7 +101,8 @@ class Table:
             ] or layouts
         lines = min(layouts, key=len)  # the first of the shortest: side by side on a tie
         caption = _wrap(self.caption, width or len(self.caption)) if self.caption else []
-        return "\n".join([*caption, *lines])
+        footer = _wrap(self.footer, width or len(self.footer)) if self.footer else []
+        return "\n".join([*caption, *lines, *footer])
 
     def _side_by_side(self, table: list[list[str]], widths: Sequence[int]) -> list[str]:
         """One line per row, each column padded to its width."""
@@ -204,9 +206,14 @@ class Table:
         # On a narrow screen each cell sits beside its heading: that column is as wide as
         # the longest heading (docs/_static/rnnshape.css).
         label = max((len(c) for c in head), default=0)
+        footer = (
+            f'<p class="rnnshape-table-footer">{html.escape(self.footer)}</p>'
+            if self.footer
+            else ""
+        )
         return (
             f'<table class="rnnshape-table table" style="--rnnshape-label: {label}ch">{caption}'
-            f"<thead><tr>{ths}</tr></thead><tbody>{trs}</tbody></table>"
+            f"<thead><tr>{ths}</tr></thead><tbody>{trs}</tbody></table>{footer}"
         )
 
 

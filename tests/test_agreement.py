@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rnnshape_docs.explorer import suggest_fix
-from rnnshape_docs.keras_models import check_model, keras_error, measure
+from rnnshape_docs.keras_models import check_model, keras_error, measure, measure_layers
 from rnnshape_docs.rules import format_shape
 from rnnshape_docs.shapes import ShapeError, trace
 from rnnshape_docs.specs import SpecError
@@ -53,10 +53,12 @@ def assert_agree(layers, shape, *, run=True):
         assert refusal.index == refused.index, f"rules: {refused}; Keras refuses {refusal}"
         return None
     try:
-        measured = measure(layers, shape, run=run)
+        measured = measure_layers(layers, shape, run=run)
     except Exception as exc:  # noqa: BLE001
         pytest.fail(f"rules accept {layers} on {shape}, Keras refuses: {exc}")
-    assert [s.outputs for s in predicted.steps] == measured, (layers, shape)
+    assert [s.outputs for s in predicted.steps] == measured.shapes, (layers, shape)
+    # each row's parameters and mask, on the layers Keras just built (issue 24, item 5)
+    assert measured.disagreements(predicted) == [], (layers, shape)
     return predicted
 
 

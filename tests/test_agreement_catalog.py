@@ -763,3 +763,27 @@ def test_attention_parameter_counts_agree_with_keras(layers, inputs):
     else:
         built(tensors)
     assert params.count(parse(layers), inputs) == (built.count_params(), 0)
+
+
+# --------------------------------------------------------------------------- masks
+
+
+@pytest.mark.parametrize("name", [n for n in _NAMES if not n.endswith("Cell")], ids=str)
+def test_mask_support_is_kerass(name):
+    """masks.SUPPORTS and masks.USES are each layer class's supports_masking and whether its
+    call reads a mask (check_model then checks the masks on every model's tensors)."""
+    from rnnshape_docs import masks
+
+    if name == "StackedRNNCells":
+        return
+    layer = _quiet(lambda: getattr(L, name)(**keras_args(name)))
+    own = specs_catalog.ALIASES.get(name, name)
+    assert layer.supports_masking == (own in masks.SUPPORTS), name
+    reads = any(
+        p == "mask" or p.endswith("_mask") for p in inspect.signature(layer.call).parameters
+    )
+    assert reads == (own in masks.USES), name
+    if own in ("Embedding", "ReversibleEmbedding"):  # supports masking with mask_zero only
+        zero = _quiet(lambda: getattr(L, name)(**keras_args(name), mask_zero=True))
+        assert zero.supports_masking
+        assert masks.supports(parse(f"{name}(5, 2, mask_zero=True)"))

@@ -35,10 +35,11 @@ def test_table(capsys, monkeypatch):
     assert status == 0
     assert err == ""
     lines = out.splitlines()
-    assert lines[0].split() == ["layer", "input", "output", "why"]
-    assert lines[2].startswith("LSTM(4, return_sequences=True)  (2, 5, 3)  (2, 5, 4)")
+    assert lines[0].split() == ["layer", "input", "output", "params", "why"]
+    assert lines[2].startswith("LSTM(4, return_sequences=True)  (2, 5, 3)  (2, 5, 4)  128")
     assert "only the last of the 5 outputs is kept" in lines[3]
-    assert len(lines) == 5
+    assert lines[5] == "parameters: 553 (trainable 553, non-trainable 0)"
+    assert len(lines) == 6
 
 
 def _lines_at(columns: str | None, *argv: str) -> list[str]:
@@ -70,8 +71,8 @@ def test_table_fits_80_columns_with_every_word_of_why(columns):
 def test_wide_terminal_gets_one_line_per_layer():
     lines = _lines_at("200", "trace", "--input", "None,None,1", *SEED)
     whys = [layer["why"] for layer in json.loads(_lines_at("200", *JSON_SEED)[0])["layers"]]
-    assert len(lines) == 2 + len(SEED)
-    assert [line.split("  ")[-1].strip() for line in lines[2:]] == whys
+    assert len(lines) == 2 + len(SEED) + 1  # and the totals
+    assert [line.split("  ")[-1].strip() for line in lines[2:-1]] == whys
 
 
 def test_json_does_not_depend_on_the_width():
@@ -89,7 +90,9 @@ def test_json_is_one_object_with_nulls(capsys):
     assert [layer["layer"] for layer in data["layers"]] == SEED
     assert data["layers"][0]["outputs"] == [[None, None, 40]]
     assert data["outputs"] == [[None, 1]]
-    assert set(data["layers"][0]) == {"layer", "input", "outputs", "why"}
+    assert set(data["layers"][0]) == {"layer", "input", "outputs", "why", "params", "mask"}
+    assert data["layers"][0]["params"] == {"total": 1680, "trainable": 1680, "non_trainable": 0}
+    assert data["params"]["total"] == sum(layer["params"]["total"] for layer in data["layers"])
 
 
 def test_json_lists_every_output(capsys):

@@ -99,8 +99,9 @@ def test_the_command_traces_a_json_config(tmp_path, capsys, monkeypatch):
     assert (status, err) == (0, "")
     lines = out.splitlines()
     assert lines[0] == "inputs: enc_in (32, 12, 3), dec_in (32, 6, 2)"
-    assert lines[1].split() == ["name", "layer", "input", "output", "why"]
-    assert [line.split()[0] for line in lines[3:]] == ["encoder", "decoder", "out"]
+    assert lines[1].split() == ["name", "layer", "input", "output", "params", "why"]
+    assert [line.split()[0] for line in lines[3:-1]] == ["encoder", "decoder", "out"]
+    assert lines[-1].startswith("parameters: ")
 
 
 def test_json_form_follows_the_contract(tmp_path, capsys):
@@ -116,6 +117,8 @@ def test_json_form_follows_the_contract(tmp_path, capsys):
         "inputs": [[None, 12, 3]],
         "outputs": [[None, 8], [None, 8], [None, 8]],
         "why": data["layers"][0]["why"],
+        "params": {"total": 384, "trainable": 384, "non_trainable": 0},
+        "mask": {"in": False, "out": [False, False, False], "note": ""},
     }
     assert data["outputs"] == [[None, 6, 1]]
 
@@ -133,6 +136,7 @@ def test_a_shared_layer_has_one_entry_per_call():
     )
     data = trace_bytes(json.dumps(config).encode(), "m.json").to_json()
     assert [(e["name"], e["call"]) for e in data["layers"]] == [("shared", 0), ("shared", 1)]
+    assert data["params"]["total"] == 20  # one set of weights, however many calls
 
 
 def test_state_wider_than_units_names_both_layers():

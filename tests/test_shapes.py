@@ -267,10 +267,32 @@ def test_trace_objects_and_json():
                     "return_sequences=False: only the last of the 7 outputs is kept, 4 wide; "
                     "return_state=True adds the final states h and c"
                 ),
+                "params": {"total": 128, "trainable": 128, "non_trainable": 0},
+                "mask": {"in": False, "out": [False, False, False], "note": ""},
             }
         ],
         "outputs": [[None, 4], [None, 4], [None, 4]],
+        "params": {"total": 128, "trainable": 128, "non_trainable": 0},
     }
+
+
+def test_rows_give_parameters_and_masks():
+    """Counts as Keras's count_params() (proven by keras_models.check_model on every model
+    the agreement suites and the book check); masks as Keras 3 propagates them."""
+    layers = ["Embedding(50, 8, mask_zero=True)", "LSTM(4, return_sequences=True)"]
+    layers += ["Flatten()", "Dense(1, trainable=False)"]
+    result = trace(layers, (None, 6))
+    assert [s.params for s in result.steps] == [(400, 0), (208, 0), (0, 0), (0, 25)]
+    assert [s.mask for s in result.steps] == [
+        "made here", "used, passed on", "dropped (Keras warns)", ""
+    ]  # fmt: skip
+    assert [s.mask_in for s in result.steps] == [False, True, True, False]
+    text = str(result)
+    assert text.splitlines()[-1] == "parameters: 633 (trainable 608, non-trainable 25)"
+    assert "; mask: dropped (Keras warns)" in " ".join(text.split())
+    unknown = trace(["EinsumDense('ab,bc->ac', 4)"], (None, 3))  # not counted yet
+    assert unknown.to_json()["params"]["total"] is None
+    assert str(unknown).splitlines()[-1].startswith("parameters: at least 0 (not counted: ")
 
 
 def test_an_empty_stack_outputs_its_input():
@@ -284,7 +306,7 @@ def test_a_single_layer_may_be_given_as_text():
 def test_table_and_html():
     result = trace(["LSTM(4, return_state=True)", "Dense(1)"][:1], (2, 5, 3))
     text = result.table().text(width=None)
-    assert text.splitlines()[0].split() == ["layer", "input", "output", "why"]
+    assert text.splitlines()[0].split() == ["layer", "input", "output", "params", "why"]
     assert "output (2, 4), h (2, 4), c (2, 4)" in text
     assert "output (2, 4), h (2, 4), c (2, 4)" in str(result)
     html = result._repr_html_()

@@ -56,12 +56,13 @@ def test_every_cell_is_shown_and_code_is_never_split(name, width):
     result = trace(layers, shape)
     lines = result.table().text(width).splitlines()
     text = " ".join(" ".join(lines).split())
-    for layer, shape_in, shape_out, why in result.rows():
+    for layer, shape_in, shape_out, params, why in result.rows():
         # each layer's row starts a line with its code cells, in order, whole
         row = [line for line in lines if line.startswith(layer + "  ")]
         assert len(row) == 1
         assert shape_in in row[0]
         assert shape_out in row[0]
+        assert row[0].split(shape_out, 1)[1].split()[0] == params
         assert text.count(" ".join(why.split())) == 1
 
 
@@ -69,7 +70,8 @@ def test_fits_in_one_line_per_row_when_wide_enough():
     result = trace(*STACKS["lecture"])
     lines = result.table().text(None).splitlines()
     assert result.table().text(max(map(len, lines))).splitlines() == lines
-    assert len(lines) == 2 + len(result.steps)
+    assert len(lines) == 2 + len(result.steps) + 1  # the heading, its rule, the rows, the totals
+    assert lines[-1].startswith("parameters: ")
 
 
 def test_str_is_the_default_width():

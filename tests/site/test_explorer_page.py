@@ -442,6 +442,42 @@ def test_on_a_390_px_phone_nothing_overflows(explorer):
         page.set_viewport_size({"width": 1280, "height": 900})
 
 
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_on_a_390_px_phone_the_result_is_a_table_of_cards(explorer, axe_js, mode):
+    """Issue 27 item 6: every row's layer, input, output, params and why in view at 390 px,
+    with no sideways scrolling, and axe clean in both colour modes."""
+    page = explorer.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    _set_mode(page, mode)
+    try:
+        layers = ["Embedding(1000, 16, mask_zero=True)", "Bidirectional(LSTM(32, return_sequences=True))", "GlobalAveragePooling1D()", "Dense(1)"]  # fmt: skip
+        explorer.enter("32,None", layers)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        rows = page.locator("#explorer-result table.explorer-rows tbody tr")
+        assert rows.count() == len(layers)
+        for k in range(len(layers)):
+            for column in ("layer", "input", "output", "params", "why"):
+                cell = rows.nth(k).locator(f'td[data-label="{column}"]')
+                box = cell.bounding_box()
+                assert box["x"] >= 0, (k, column)
+                assert box["x"] + box["width"] <= 390, (k, column)
+                assert cell.evaluate("e => e.scrollWidth <= e.clientWidth"), (k, column)
+        assert "mask: made here" in rows.nth(0).text_content()
+        assert page.text_content("#explorer-result .explorer-totals").startswith("parameters: ")
+        page.evaluate(axe_js)
+        found = page.evaluate(
+            "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)"
+        )
+        assert not [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in found]
+        page.screenshot(
+            path=str(report_dir() / "screenshots" / f"explorer-phone-table-{mode}.png"),
+            full_page=True,
+        )
+    finally:
+        _set_mode(page, "light")
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+
 def test_the_figure_is_the_packages_own_drawing(explorer):
     """The stack figure is rnnshape_docs.svg's drawing for the room the page has."""
     svg = pytest.importorskip("rnnshape_docs.svg")

@@ -171,15 +171,47 @@ function element(tag, props = {}, text = null) {
   return node;
 }
 
+function traceTable(data) {
+  const table = element("table", { className: "rnnshape-table table explorer-rows" });
+  const label = Math.max(...data.columns.map((c) => c.length));
+  table.style.setProperty("--rnnshape-label", `${label}ch`);
+  const head = element("tr");
+  for (const column of data.columns) {
+    head.append(element("th", { scope: "col" }, column));
+  }
+  const body = element("tbody");
+  for (const row of data.rows) {
+    const tr = element("tr");
+    row.forEach((cell, i) => {
+      const td = element("td");
+      td.dataset.label = data.columns[i];
+      if (data.columns[i] === "why") td.textContent = cell;
+      else td.append(element("code", {}, cell));
+      tr.append(td);
+    });
+    body.append(tr);
+  }
+  table.append(element("thead"), body);
+  table.tHead.append(head);
+  const wrap = element("div", { className: "explorer-trace" });
+  wrap.append(table, element("p", { className: "explorer-totals" }, data.totals));
+  return wrap;
+}
+
 function render(data) {
   const key = JSON.stringify(data);
   if (key === shown) return;
   shown = key;
   const parts = [];
   if (data.table !== null) {
+    // The trace as a table (one card per row on a phone, rnnshape.css), built from text
+    // cells with textContent; the command's own text below it, folded.
+    parts.push(traceTable(data));
     const pre = element("pre", { className: "explorer-table", tabIndex: 0 }, data.table);
-    pre.setAttribute("aria-label", "Trace table: layer, input, output, why");
-    parts.push(pre);
+    pre.setAttribute("aria-label", "Trace as rnnshape trace prints it");
+    const folded = element("details", { className: "explorer-text" });
+    folded.append(element("summary", {}, "As the rnnshape command prints it"), pre);
+    parts.push(folded);
   } else {
     const line = element("p", { className: "explorer-error" });
     line.append(element("span", { className: "explorer-error-line" }, data.error));
