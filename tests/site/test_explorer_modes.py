@@ -302,3 +302,35 @@ def test_hostile_input_in_every_field_is_only_text_and_the_page_keeps_answering(
         assert not made, f"requests made while reading hostile input: {made}"
     finally:
         visit.close()  # no console error, no request to another host, none failed
+
+
+# --- Item 3: the message and the program that raised it ----------------------------------------
+def test_the_program_beside_a_message_opens_in_the_code_mode(program):
+    page = program.page
+    page.evaluate("link => { location.hash = link; }", f"error={quote(NDIM)}&code={quote(SWAPPED)}")
+    page.wait_for_selector("#explorer-trace-code")
+    _settled(page)
+    assert page.is_checked("input[name='explorer-mode'][value='error']")
+    assert page.input_value("#explorer-error-code") == SWAPPED
+    assert page.text_content("#explorer-result pre.explorer-table") == _command("explain", NDIM)
+    # The link the page writes carries both, and opens the same.
+    assert page.evaluate("location.hash") == f"#error={quote(NDIM, safe=_JS_SAFE)}&code=" + quote(
+        SWAPPED, safe=_JS_SAFE
+    )
+    page.click("#explorer-trace-code")
+    page.wait_for_selector("#explorer-result .explorer-finding[data-line='11']")
+    assert page.is_checked("input[name='explorer-mode'][value='code']")
+    assert page.input_value("#explorer-code") == SWAPPED
+    assert _command("check", "-", stdin=SWAPPED).startswith(
+        page.text_content("#explorer-result pre.explorer-table")
+    )
+    page.wait_for_function("() => location.hash.startsWith('#code=')")
+    # Without a program, no button.
+    page.check("input[name='explorer-mode'][value='error']")
+    page.fill("#explorer-error-code", "")
+    page.fill("#explorer-message", NDIM)
+    _settled(page)
+    assert page.locator("#explorer-trace-code").count() == 0
+
+
+_JS_SAFE = "-_.!~*'()"  # what encodeURIComponent leaves as it is
