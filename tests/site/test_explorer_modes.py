@@ -13,7 +13,7 @@ import sys
 from urllib.parse import quote
 
 import pytest
-from _site import ROOT, site_dir
+from _site import ROOT, report_dir, site_dir
 from test_explorer_page import READY, START_TIMEOUT, Explorer, _set_mode
 
 PROGRAMS = ROOT / "tests" / "programs"
@@ -126,7 +126,7 @@ def test_hostile_code_is_only_ever_text(browser, base_url):
 
 
 @pytest.mark.parametrize("mode", ["light", "dark"])
-def test_code_mode_on_a_phone_fits_and_axe_finds_nothing(browser, base_url, axe_js, mode):
+def test_code_and_error_modes_on_a_phone_fit_and_axe_finds_nothing(browser, base_url, axe_js, mode):
     visit = _open(
         browser,
         base_url,
@@ -137,18 +137,37 @@ def test_code_mode_on_a_phone_fits_and_axe_finds_nothing(browser, base_url, axe_
     try:
         page = visit.page
         _set_mode(page, mode)
-        width = page.evaluate("document.scrollingElement.scrollWidth")
-        assert width <= 390, width
         page.evaluate(axe_js)
-        found = page.evaluate(
-            "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)"
-        )
-        serious = [
-            (v["id"], [n["target"] for n in v["nodes"]][:3])
-            for v in found
-            if v["impact"] in ("moderate", "serious", "critical")
-        ]
-        assert not serious, serious
+        # A line longer than the phone is wide: it scrolls inside the listing, not the page.
+        long_line = "x = " + "+".join(f"value_{k}" for k in range(30)) + "\n"
+        page.fill("#explorer-code", SWAPPED + long_line)
+        page.wait_for_selector("#explorer-result:not([aria-busy])", state="attached")
+        listing = page.locator("#explorer-result .explorer-listing")
+        assert listing.evaluate("e => e.scrollWidth > e.clientWidth")
+        assert listing.evaluate("e => getComputedStyle(e).overflowX") == "auto"
+        for what in ("code", "error"):
+            if what == "error":  # the error mode, with the program beside the message
+                page.check("input[name='explorer-mode'][value='error']")
+                page.fill("#explorer-message", NDIM)
+                page.fill("#explorer-error-code", SWAPPED)
+                page.wait_for_selector("#explorer-trace-code")
+            width = page.evaluate("document.scrollingElement.scrollWidth")
+            assert width <= 390, (what, width)
+            for box in page.locator("#explorer-result > *").all():
+                right = box.evaluate("e => e.getBoundingClientRect().right")
+                assert right <= 390, (what, box.evaluate("e => e.outerHTML.slice(0, 80)"))
+            found = page.evaluate(
+                "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)"
+            )
+            serious = [
+                (what, v["id"], [n["target"] for n in v["nodes"]][:3])
+                for v in found
+                if v["impact"] in ("moderate", "serious", "critical")
+            ]
+            assert not serious, serious
+            shot = report_dir() / "screenshots" / f"explorer-{what}-phone-{mode}.png"
+            shot.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(shot), full_page=True)
     finally:
         visit.close()
 
