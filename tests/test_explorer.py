@@ -167,3 +167,43 @@ def test_a_pyodide_tarball_that_is_not_the_pinned_one_is_refused(tmp_path, monke
     with pytest.raises(pyodide_dist.PyodideUnavailable, match="is not the pinned"):
         pyodide_dist.tarball()
     assert not fake.exists()  # removed, so the next build fetches it again
+
+
+def _explorer_csp():
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "docs" / "_ext"))
+    try:
+        import explorer_csp
+    finally:
+        sys.path.pop(0)
+    return explorer_csp
+
+
+_PAGE = (
+    '<html><head>\n<meta charset="utf-8" />\n<script>var a = 1;</script>'
+    "<style>p { color: red }</style></head><body>"
+    '<script src="x.js"></script><button onclick="window.print()">p</button>'
+    "<script type=module>go()</script></body></html>"
+)
+
+
+def test_the_explorer_policy_allows_the_pages_own_inline_code_by_hash_and_nothing_else():
+    import base64
+    import hashlib
+
+    csp = _explorer_csp()
+
+    def sha(text: str) -> str:
+        return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+    policy = dict(d.split(" ", 1) for d in csp.policy(_PAGE).split("; "))
+    assert policy["default-src"] == "'none'"
+    assert policy["connect-src"] == "'self'"
+    script = policy["script-src"].split()
+    assert script[:2] == ["'self'", "'wasm-unsafe-eval'"]
+    assert {sha("var a = 1;"), sha("go()"), sha("window.print()")} <= set(script)
+    assert "'unsafe-inline'" not in policy["script-src"] + policy["style-src"]
+    assert policy["style-src"] == f"'self' {sha('p { color: red }')}"
+    # First in <head>, right after the charset; written twice, it is there once.
+    once = csp.with_policy(_PAGE)
+    assert csp.with_policy(once) == once
+    assert once.index("Content-Security-Policy") < once.index("<script>")

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst import Directive
+from explorer_csp import with_policy
 from pyodide_bytecode import STDLIB, precompiled
 from pyodide_dist import FILES, unpack
 from pyodide_dist import VERSION as PYODIDE_VERSION
@@ -203,6 +204,14 @@ def _form_html(examples: list[dict]) -> str:
     <p id="explorer-message-help" class="explorer-help">The message, or the whole traceback:
        what it means, the fix, and the section of the error gallery that shows it.</p>
   </div>
+  <div class="explorer-field">
+    <label for="explorer-error-code">The code that raised it (optional)</label>
+    <textarea id="explorer-error-code" name="error-code" rows="6" spellcheck="false"
+              autocapitalize="off" wrap="off" aria-describedby="explorer-error-code-help"></textarea>
+    <p id="explorer-error-code-help" class="explorer-help">With the program too, a button
+       opens it in the program mode: its models traced layer by layer, and what
+       <code>rnnshape check</code> finds.</p>
+  </div>
   </div>
 </form>
 <p id="explorer-status" class="explorer-status" role="status">Loading the tracer
@@ -269,6 +278,17 @@ def _ship_runtime(app, exception) -> None:
             target.write_bytes(data)
 
 
+def _add_policy(app, exception) -> None:
+    """The explorer page's Content-Security-Policy (explorer_csp.py), over the page as written."""
+    if exception is not None or app.builder.format != "html":
+        return
+    page = Path(app.outdir) / f"{EXPLORER_DOC}.html"
+    if page.is_file():
+        text = page.read_text(encoding="utf-8")
+        if (new := with_policy(text)) != text:
+            page.write_text(new, encoding="utf-8")
+
+
 def setup(app):
     app.add_node(explore_link)
     app.add_node(explorer_form)
@@ -281,4 +301,6 @@ def setup(app):
     app.connect("env-get-outdated", _explorer_always_read)
     app.connect("html-page-context", _add_script)
     app.connect("build-finished", _ship_runtime)
+    # Last: after every hook that rewrites pages (rnnshape_site's run at 500 and 600).
+    app.connect("build-finished", _add_policy, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

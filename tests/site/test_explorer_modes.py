@@ -13,7 +13,7 @@ import sys
 from urllib.parse import quote
 
 import pytest
-from _site import ROOT, site_dir
+from _site import ROOT, report_dir, site_dir
 from test_explorer_page import READY, START_TIMEOUT, Explorer, _set_mode
 
 PROGRAMS = ROOT / "tests" / "programs"
@@ -126,7 +126,7 @@ def test_hostile_code_is_only_ever_text(browser, base_url):
 
 
 @pytest.mark.parametrize("mode", ["light", "dark"])
-def test_code_mode_on_a_phone_fits_and_axe_finds_nothing(browser, base_url, axe_js, mode):
+def test_code_and_error_modes_on_a_phone_fit_and_axe_finds_nothing(browser, base_url, axe_js, mode):
     visit = _open(
         browser,
         base_url,
@@ -137,18 +137,37 @@ def test_code_mode_on_a_phone_fits_and_axe_finds_nothing(browser, base_url, axe_
     try:
         page = visit.page
         _set_mode(page, mode)
-        width = page.evaluate("document.scrollingElement.scrollWidth")
-        assert width <= 390, width
         page.evaluate(axe_js)
-        found = page.evaluate(
-            "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)"
-        )
-        serious = [
-            (v["id"], [n["target"] for n in v["nodes"]][:3])
-            for v in found
-            if v["impact"] in ("moderate", "serious", "critical")
-        ]
-        assert not serious, serious
+        # A line longer than the phone is wide: it scrolls inside the listing, not the page.
+        long_line = "x = " + "+".join(f"value_{k}" for k in range(30)) + "\n"
+        page.fill("#explorer-code", SWAPPED + long_line)
+        page.wait_for_selector("#explorer-result:not([aria-busy])", state="attached")
+        listing = page.locator("#explorer-result .explorer-listing")
+        assert listing.evaluate("e => e.scrollWidth > e.clientWidth")
+        assert listing.evaluate("e => getComputedStyle(e).overflowX") == "auto"
+        for what in ("code", "error"):
+            if what == "error":  # the error mode, with the program beside the message
+                page.check("input[name='explorer-mode'][value='error']")
+                page.fill("#explorer-message", NDIM)
+                page.fill("#explorer-error-code", SWAPPED)
+                page.wait_for_selector("#explorer-trace-code")
+            width = page.evaluate("document.scrollingElement.scrollWidth")
+            assert width <= 390, (what, width)
+            for box in page.locator("#explorer-result > *").all():
+                right = box.evaluate("e => e.getBoundingClientRect().right")
+                assert right <= 390, (what, box.evaluate("e => e.outerHTML.slice(0, 80)"))
+            found = page.evaluate(
+                "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)"
+            )
+            serious = [
+                (what, v["id"], [n["target"] for n in v["nodes"]][:3])
+                for v in found
+                if v["impact"] in ("moderate", "serious", "critical")
+            ]
+            assert not serious, serious
+            shot = report_dir() / "screenshots" / f"explorer-{what}-phone-{mode}.png"
+            shot.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(shot), full_page=True)
     finally:
         visit.close()
 
@@ -178,3 +197,159 @@ def test_a_long_program_travels_compressed_both_ways(browser, base_url):
         assert zlib.decompress(packed, -15).decode() == long_program + "more = 1\n"
     finally:
         visit.close()
+
+
+# --- Item 6: nothing leaves the page, nothing runs ------------------------------------------
+# Every violation of the page's Content-Security-Policy, as the page sees it.
+_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation",
+  (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+"""
+_SEND = "url => fetch(url, {method: 'POST', body: 'pasted'}).then(() => 'sent', () => 'refused')"
+
+
+def _settled(page) -> None:
+    page.wait_for_selector("#explorer-result:not([aria-busy])", state="attached")
+
+
+def test_the_page_works_under_its_policy_and_nothing_leaves_it(browser, base_url):
+    visit = Explorer(browser, base_url)
+    visit.context.add_init_script(_VIOLATIONS)
+    # The same server under another name: another origin, which the test's router would see.
+    other = base_url.replace("127.0.0.1", "localhost") + "collect"
+    try:
+        page = visit.open().page  # the stack mode, with its figure (a data: image)
+        policy = page.get_attribute("meta[http-equiv='Content-Security-Policy']", "content")
+        assert "'unsafe-inline'" not in policy
+        for directive in ("connect-src 'self'", "default-src 'none'", "'wasm-unsafe-eval'"):
+            assert directive in policy
+        page.check("input[name='explorer-mode'][value='code']")
+        page.fill("#explorer-code", SWAPPED)
+        _settled(page)
+        page.click("#explorer-result .explorer-finding .explorer-goto")
+        page.check("input[name='explorer-mode'][value='error']")
+        page.fill("#explorer-message", NDIM)
+        _settled(page)
+        page.click(".theme-switch-button")  # the theme's own scripts, and its inline handlers
+        page.keyboard.press("Escape")
+        page.click("button.btn-fullscreen-button")
+        assert page.evaluate("window.__violations") == []
+        # Neither the page nor its worker (where the pasted text goes) can send it anywhere.
+        assert page.evaluate(_SEND, other) == "refused"
+        (worker,) = page.workers
+        assert worker.evaluate(_SEND, other) == "refused"
+        assert page.evaluate("window.__violations") == [f"connect-src {other}"]
+        assert not visit.problems["external"], "the policy let a request reach the network"
+        # The site's own origin stays open (the control: the refusals are the policy's).
+        assert page.evaluate("url => fetch(url).then((r) => r.ok)", base_url + "index.html")
+    finally:
+        # The browser reports each refusal on the console: expected here, and only those.
+        visit.problems["console"] = [p for p in visit.problems["console"] if other not in p]
+        visit.close()
+
+
+def _drop(page, name: str, data: bytes) -> None:
+    """Drop a file on the explorer, as a reader drags one from their desktop."""
+    transfer = page.evaluate_handle(
+        "([name, bytes]) => { const t = new DataTransfer();"
+        " t.items.add(new File([new Uint8Array(bytes)], name)); return t; }",
+        [name, list(data)],
+    )
+    page.dispatch_event("#explorer", "drop", {"dataTransfer": transfer})
+
+
+_HOSTILE_NAME = "<img src=x onerror='window.__pwned = 4'>"
+_HOSTILE_MESSAGE = NDIM.replace("lstm_1", "<script>window.__pwned = 5</script>") + (
+    "\n<img src=x onerror='window.__pwned = 6'>"
+)
+
+
+def test_hostile_input_in_every_field_is_only_text_and_the_page_keeps_answering(browser, base_url):
+    visit = Explorer(browser, base_url)
+    visit.context.add_init_script(_VIOLATIONS)
+    try:
+        page = visit.open().page
+        before = len(visit.requests)
+        # A layer name in the stack mode: traced, and shown as text.
+        page.fill("#explorer-layers", f'LSTM(4, name="{_HOSTILE_NAME}")\nDense(1)')
+        _settled(page)
+        # A message, and the program beside it, in the error mode.
+        page.check("input[name='explorer-mode'][value='error']")
+        page.fill("#explorer-message", _HOSTILE_MESSAGE)
+        page.fill("#explorer-error-code", HOSTILE)
+        _settled(page)
+        assert page.locator("#explorer-trace-code").is_visible()
+        # A 1 MB program: refused in one line, at once; then a binary file dropped as a program.
+        page.check("input[name='explorer-mode'][value='code']")
+        # (pasted: set at once, one input event; Playwright's fill types it far slower)
+        page.evaluate(
+            "text => { const f = document.getElementById('explorer-code'); f.value = text;"
+            " f.dispatchEvent(new Event('input')); }",
+            HOSTILE * (1_000_000 // len(HOSTILE)),
+        )
+        _settled(page)
+        assert "more than a program" in page.text_content("#explorer-result .explorer-error-line")
+        _drop(page, "train.py", bytes(range(256)) * 64)
+        page.wait_for_function("document.getElementById('explorer-code').value.length < 20000")
+        _settled(page)
+        # ... and a binary file as a model.
+        page.set_input_files(
+            "#explorer-file",
+            files=[
+                {
+                    "name": "model.keras",
+                    "mimeType": "application/octet-stream",
+                    "buffer": bytes(range(256)) * 256,
+                }
+            ],
+        )
+        page.wait_for_selector("#explorer-result .explorer-error-line")
+        # Still answering: a program typed now is checked.
+        page.fill("#explorer-code", SWAPPED)
+        page.check("input[name='explorer-mode'][value='code']")
+        page.wait_for_selector("#explorer-result .explorer-finding[data-line='11']")
+        assert page.evaluate("window.__pwned") is None
+        assert page.evaluate("window.__violations") == []
+        assert page.locator("#explorer-result script, #explorer-result img").count() == 0
+        # (the browser fetches the tab's icon again whenever the fragment changes: its own)
+        made = [
+            r.url
+            for r in visit.requests[before:]
+            if not r.url.startswith("data:") and not r.url.endswith("/_static/favicon.svg")
+        ]
+        assert not made, f"requests made while reading hostile input: {made}"
+    finally:
+        visit.close()  # no console error, no request to another host, none failed
+
+
+# --- Item 3: the message and the program that raised it ----------------------------------------
+def test_the_program_beside_a_message_opens_in_the_code_mode(program):
+    page = program.page
+    page.evaluate("link => { location.hash = link; }", f"error={quote(NDIM)}&code={quote(SWAPPED)}")
+    page.wait_for_selector("#explorer-trace-code")
+    _settled(page)
+    assert page.is_checked("input[name='explorer-mode'][value='error']")
+    assert page.input_value("#explorer-error-code") == SWAPPED
+    assert page.text_content("#explorer-result pre.explorer-table") == _command("explain", NDIM)
+    # The link the page writes carries both, and opens the same.
+    assert page.evaluate("location.hash") == f"#error={quote(NDIM, safe=_JS_SAFE)}&code=" + quote(
+        SWAPPED, safe=_JS_SAFE
+    )
+    page.click("#explorer-trace-code")
+    page.wait_for_selector("#explorer-result .explorer-finding[data-line='11']")
+    assert page.is_checked("input[name='explorer-mode'][value='code']")
+    assert page.input_value("#explorer-code") == SWAPPED
+    assert _command("check", "-", stdin=SWAPPED).startswith(
+        page.text_content("#explorer-result pre.explorer-table")
+    )
+    page.wait_for_function("() => location.hash.startsWith('#code=')")
+    # Without a program, no button.
+    page.check("input[name='explorer-mode'][value='error']")
+    page.fill("#explorer-error-code", "")
+    page.fill("#explorer-message", NDIM)
+    _settled(page)
+    assert page.locator("#explorer-trace-code").count() == 0
+
+
+_JS_SAFE = "-_.!~*'()"  # what encodeURIComponent leaves as it is

@@ -17,6 +17,7 @@ const figure = document.getElementById("explorer-figure");
 const codeField = document.getElementById("explorer-code");
 const shapesField = document.getElementById("explorer-shapes");
 const messageField = document.getElementById("explorer-message");
+const errorCodeField = document.getElementById("explorer-error-code");
 const modeButtons = [...form.querySelectorAll('input[name="explorer-mode"]')];
 const MODES = ["stack", "code", "error"];
 let mode = "stack"; // what the reader has: a stack of layers, a program, or an error message
@@ -71,8 +72,9 @@ function fromFragment(hash) {
     else if (key === "assume") assume.push(value);
     else if (key === "error") message = value;
   }
+  // #error=<message>&code=<program>: the error mode, with the program that raised it.
+  if (message !== null) return { mode: "error", message, code: code ?? "" };
   if (code !== null) return { mode: "code", code, shapes: shapes.join(" "), assume };
-  if (message !== null) return { mode: "error", message };
   return input === null && layers.length === 0
     ? null
     : { mode: "stack", input: input ?? "", layers };
@@ -111,7 +113,7 @@ async function inflate(encoded) {
 // A state whose program came compressed, with the program read out (or a note that it
 // could not be: a link cut short).
 async function expand(state) {
-  if (state?.mode === "code" && typeof state.code === "object") {
+  if (state && typeof state.code === "object") {
     try {
       state.code = await inflate(state.code.compressed);
     } catch {
@@ -132,7 +134,7 @@ function toFragment() {
       ...assumed.map((a) => `assume=${encodeInput(a)}`),
     ].join("&");
   }
-  if (mode === "error") return `error=${encodeLayer(messageField.value)}`;
+  if (mode === "error") return errorFragment(messageField.value, errorCodeField.value);
   return [
     `input=${encodeInput(inputField.value.trim())}`,
     ...layerLines().map((l) => `layer=${encodeLayer(l)}`),
@@ -147,6 +149,7 @@ function restore(state) {
     assumed = state.assume ?? [];
   } else if (state.mode === "error") {
     messageField.value = state.message;
+    errorCodeField.value = state.code ?? "";
   } else {
     inputField.value = state.input;
     layersField.value = state.layers.join("\n");
@@ -352,8 +355,8 @@ function showLine(number, code) {
 }
 
 // Error mode: what `rnnshape explain` prints, and the link into the gallery.
-function renderExplanation(data) {
-  const key = JSON.stringify(data);
+function renderExplanation(data, code = "") {
+  const key = JSON.stringify([data, code]);
   if (key === shown) return;
   shown = key;
   const parts = [];
@@ -379,7 +382,39 @@ function renderExplanation(data) {
     p.append(link);
     parts.push(p);
   }
+  if (code.trim()) parts.push(traceThisModel(code));
   result.replaceChildren(...parts);
+}
+
+// --- Error mode with the program too: "Trace this model" -----------------------------------
+// The fragment carries both (#error=<message>&code=<program>); the button opens the program in
+// the code mode, where its models are traced and checked.
+function errorFragment(message, code) {
+  const link = `error=${encodeLayer(message)}`;
+  return code.trim() ? `${link}&code=${encodeLayer(code)}` : link;
+}
+
+function traceThisModel(code) {
+  const button = element("button", { type: "button", id: "explorer-trace-code" });
+  button.className = "btn explorer-fix";
+  button.textContent = "Trace this model";
+  button.setAttribute("aria-describedby", "explorer-error-code-help");
+  button.addEventListener("click", () => {
+    setMode("code");
+    codeField.value = code;
+    shapesField.value = "";
+    update();
+    codeField.focus();
+  });
+  return button;
+}
+
+// The link written for a job: a long program goes compressed (codez=, see LONG_PROGRAM).
+async function shortLink(job) {
+  const program = job.mode === "code" ? job.code : job.mode === "error" ? job.errorCode : "";
+  if (program.length <= LONG_PROGRAM) return job.fragment;
+  const parts = job.fragment.split("&").filter((p) => !p.startsWith("code="));
+  return [`codez=${await deflate(program)}`, ...parts].join("&");
 }
 
 function showFigure(source) {
@@ -404,10 +439,17 @@ function showFigure(source) {
 }
 
 // --- The worker: the Python runs there, so the page never freezes -----------------------
-const worker = new Worker(new URL("explorer-worker.js", import.meta.url), {
-  type: "module",
-  name: "rnnshape explorer",
-});
+// Started from a blob: URL that only imports explorer-worker.js from the site: a worker from
+// a blob: URL runs under this page's Content-Security-Policy (explorer_csp.py), one from an
+// http(s) URL under its own response's headers, which a static host cannot set. So the
+// worker, where the reader's text goes, may connect to the site's own origin only.
+function startWorker() {
+  const script = new URL("explorer-worker.js", import.meta.url).href;
+  const source = new Blob([`import ${JSON.stringify(script)};\n`], { type: "text/javascript" });
+  return new Worker(URL.createObjectURL(source), { type: "module", name: "rnnshape explorer" });
+}
+
+const worker = startWorker();
 const waiting = new Map(); // id -> the promise's resolve/reject, for each call on its way
 let lastId = 0;
 let started = null; // resolve/reject of start()'s promise, until the worker is ready
@@ -461,6 +503,7 @@ function update(event) {
     shapes: shapesField.value,
     assume: assumed.join(" "),
     message: messageField.value,
+    errorCode: errorCodeField.value,
     input: inputField.value,
     layers: layersField.value,
     fragment: toFragment(),
@@ -488,15 +531,8 @@ async function traceWhatIsPending() {
           : JSON.parse(await call("explain_json", job.message));
       if (token !== issued || job.mode !== mode) continue;
       if (job.mode === "code") renderCode(data, job.code);
-      else renderExplanation(data);
-      let link = job.fragment;
-      if (job.mode === "code" && job.code.length > LONG_PROGRAM) {
-        const shapes = link
-          .split("&")
-          .filter((p) => p.startsWith("shape=") || p.startsWith("assume="));
-        link = [`codez=${await deflate(job.code)}`, ...shapes].join("&");
-      }
-      history.replaceState(null, "", `#${link}`);
+      else renderExplanation(data, job.errorCode);
+      history.replaceState(null, "", `#${await shortLink(job)}`);
       timings.traces.push(performance.now() - job.start);
       if (!pending) result.removeAttribute("aria-busy");
       continue;
@@ -578,6 +614,7 @@ fileField.addEventListener("change", () => traceFile(fileField.files[0]));
 codeField.addEventListener("input", update);
 shapesField.addEventListener("input", update);
 messageField.addEventListener("input", update);
+errorCodeField.addEventListener("input", update);
 for (const button of modeButtons) {
   button.addEventListener("change", () => {
     if (!button.checked) return;
