@@ -160,7 +160,7 @@ def test_pages_wait_for_one_stylesheet_and_no_script_before_painting(browser, ba
     ]
     context = _context(browser)
     page = context.new_page()
-    for path in ("index.html", "chapters/02-several-features.html", "beyond/06-errors.html"):
+    for path in ("index.html", "chapters/02-several-features.html", "tools/02-error-gallery.html"):
         page.goto(base_url + path, wait_until="load")
         head = page.evaluate(
             """() => ({
@@ -270,7 +270,7 @@ def test_first_visit_paints_in_the_final_colour_mode(browser, base_url):
 
 
 # The error gallery, in two pages (each opens quickly on a phone).
-GALLERY = ("beyond/06-errors.html", "beyond/06-more-errors.html")
+GALLERY = ("tools/02-error-gallery.html", "tools/02-error-gallery-more.html")
 # A reader's message names their own layers: 'lstm_2' in the book is 'lstm_17' in theirs.
 _LAYER_NAME = re.compile(r"""(['"])([a-z][a-z0-9]*(?:_[a-z]+)*)_\d+\1""")
 
