@@ -145,8 +145,10 @@ def _ndim(m: re.Match):
                 f"{what}: a layer that reads one vector per sample (RepeatVector, for one) got a "
                 "sequence: the recurrent layer before it returns sequences"
             ),
-            "return_sequences=False on the recurrent layer before it (an encoder hands over its "
-            "last output only)",
+            (
+                "return_sequences=False on the recurrent layer before it (an encoder hands over its "
+                "last output only)"
+            ),
             f"{MORE}#beyond-errors-repeat-vector",
         )
     if expected == 3 and found == 2:
@@ -496,6 +498,40 @@ MESSAGES: tuple[Message, ...] = (
         ),
     ),
     Message(
+        "cardinality of a list",
+        (
+            r"Data cardinality is ambiguous.*?'?x'? sizes: (?P<sizes>\d+(?:, \d+)+)(?!.*?'?y'? sizes)",
+        ),
+        lambda m: (
+            None,
+            None,
+            m.group("sizes"),
+            (
+                f"a list of arrays was read as several inputs of one dataset, and their first axes "
+                f"({m.group('sizes')}) disagree: most often sequences of different lengths given "
+                "as a Python list"
+            ),
+            (
+                "pad them into one (samples, steps, features) array (keras.utils.pad_sequences, "
+                "dtype='float32') and mask the padding, or predict each as a batch of one"
+            ),
+            f"{MORE}#beyond-errors-cardinality",
+        ),
+    ),
+    Message(
+        "not a scalar",
+        (
+            r"only 0-dimensional arrays can be converted to Python scalars",
+            r"Conversion of an array with ndim > 0 to a scalar is deprecated",
+        ),
+        _fixed(
+            "float() or int() was given an array, such as a prediction for one sample: a (1, 1) "
+            "array, one row per sample and one column per output unit",
+            "say which element: prediction[0, 0], or prediction.item() for the only one",
+            f"{MORE}#beyond-errors-scalar",
+        ),
+    ),
+    Message(
         "unknown rank",
         (r"Cannot take the length of shape with unknown rank",),
         _fixed(
@@ -662,7 +698,9 @@ MESSAGES: tuple[Message, ...] = (
     ),
     Message(
         "merge shapes",
-        (rf"Inputs have incompatible shapes\. Received shapes (?P<a>{_SHAPE}) and (?P<b>{_SHAPE})",),
+        (
+            rf"Inputs have incompatible shapes\. Received shapes (?P<a>{_SHAPE}) and (?P<b>{_SHAPE})",
+        ),
         _pair(
             "a merge layer (Add, Subtract, Multiply, Average, Maximum, Minimum) combines its inputs "
             "number by number, and got {a} and {b} (batch axis left out)",
@@ -687,8 +725,10 @@ MESSAGES: tuple[Message, ...] = (
                 "Concatenate joins its inputs along the last axis, so every other axis must agree: "
                 "most often a sequence (samples, steps, features) met a vector (samples, units)"
             ),
-            "RepeatVector(steps) on the vector to give it the time axis, or return_sequences "
-            "alike on both recurrent layers",
+            (
+                "RepeatVector(steps) on the vector to give it the time axis, or return_sequences "
+                "alike on both recurrent layers"
+            ),
             f"{MORE}#beyond-errors-concatenate",
         ),
     ),
@@ -725,8 +765,10 @@ MESSAGES: tuple[Message, ...] = (
                 f"{format_shape(parse_shape_text(m.group('shape')))}: no time axis (the recurrent "
                 "layer before it returns only its last output)"
             ),
-            "return_sequences=True on the recurrent layer before it, or drop TimeDistributed for "
-            "one output per sequence",
+            (
+                "return_sequences=True on the recurrent layer before it, or drop TimeDistributed for "
+                "one output per sequence"
+            ),
             f"{MORE}#beyond-errors-time-distributed-2d",
         ),
     ),
@@ -762,8 +804,10 @@ MESSAGES: tuple[Message, ...] = (
                 f"the weights {m.group('path')!r} could not be made: the layer found no features "
                 "axis, most often keras.layers.RNN(cell) given 2-D input (samples, steps)"
             ),
-            "declare the features axis, e.g. keras.Input(shape=(steps, 1)), and give the data it "
-            "(X[..., None])",
+            (
+                "declare the features axis, e.g. keras.Input(shape=(steps, 1)), and give the data it "
+                "(X[..., None])"
+            ),
             f"{MORE}#beyond-errors-cell-2d",
         ),
     ),

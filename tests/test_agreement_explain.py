@@ -166,6 +166,15 @@ def _cases():
     def bidirectional_state():
         _seq(layers.Bidirectional(layers.LSTM(4, return_state=True)), layers.Dense(1))
 
+    def sequences_list():
+        model = _seq(layers.LSTM(4), shape=(None, 3))
+        model.predict([np.zeros((10, 3)), np.zeros((24, 3)), np.zeros((30, 3))], verbose=0)
+
+    def scalar():
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", DeprecationWarning)  # NumPy 1.25 to 2.3 only warn
+            float(np.zeros((1, 1)))
+
     def cell_2d():
         _seq(layers.RNN(layers.LSTMCell(4)), shape=(7,))
 
@@ -232,6 +241,8 @@ def _cases():
             "beyond-errors-bidirectional-state",
         ),
         "cell-2d": (cell_2d, "cell on 2-D input", "beyond-errors-cell-2d"),
+        "sequences-list": (sequences_list, "cardinality of a list", "beyond-errors-cardinality"),
+        "scalar": (scalar, "not a scalar", "beyond-errors-scalar"),
     }
 
 
@@ -276,6 +287,8 @@ CASES = [
     "reshape",
     "bidirectional-state",
     "cell-2d",
+    "sequences-list",
+    "scalar",
 ]
 
 
