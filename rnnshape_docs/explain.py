@@ -117,8 +117,9 @@ def _ndim(m: re.Match):
     got = f"{format_shape(received)}, " if received else ""
     at_least = "at least " if m.groupdict().get("min") else ""
     what = f"{f'layer {layer!r}' if layer else 'the layer'} wants {at_least}{expected}-D input {_axes(expected)} but gets {got}{found}-D"
-    # A convolution (min_ndim) or a pooling layer one axis short: the channels axis is missing.
-    conv = bool(m.groupdict().get("min")) or bool(layer and re.search(r"conv|pool", layer))
+    # A convolution (min_ndim) one axis short, or a 2-D layer (pooling) given a sequence:
+    # the channels axis is missing. (3-D pooling after Attention is the ndim section's.)
+    conv = bool(m.groupdict().get("min")) or (expected, found) == (4, 3)
     if conv and expected == found + 1 and expected in (3, 4):
         per = received[1] if received and len(received) == 2 else "n"
         return (
@@ -449,7 +450,7 @@ MESSAGES: tuple[Message, ...] = (
         (
             (
                 r"Dimensions must be equal, but are (?P<a>\d+) and (?P<b>\d+) for '\{\{node "
-                r"(?P<node>[^}]*)\}\}'"
+                r"(?P<node>[^}]*)\}\}"
             ),
         ),
         lambda m: (
@@ -468,6 +469,22 @@ MESSAGES: tuple[Message, ...] = (
             f"{MORE}#beyond-errors-mse-steps"
             if "loss" in m.group("node")
             else f"{MORE}#beyond-errors-window-axis",
+        ),
+    ),
+    Message(
+        "attention widths",
+        (
+            (
+                r"Exception encountered when calling Attention\.call\(\).*?"
+                rf"Matrix size-incompatible: In\[0\]: (?P<a>{_SHAPE}), In\[1\]: (?P<b>{_SHAPE})"
+            ),
+        ),
+        _pair(
+            "Attention multiplies the query {a} by the key {b}: the query and the key (the value, "
+            "when no key is given) must be equally wide",
+            "give query and key the same width (a Dense before one of them), or use "
+            "MultiHeadAttention, which projects them itself",
+            f"{ERRORS}#beyond-errors-attention-width",
         ),
     ),
     Message(

@@ -155,7 +155,7 @@ def _cases():
         layers.Attention()(keras.Input((7, 3)))
 
     def lstm_input_length():
-        layers.LSTM(4, input_dim=3, input_length=7)
+        layers.LSTM(4, input_length=7)
 
     def time_distributed_2d():
         _seq(layers.LSTM(4), layers.TimeDistributed(layers.Dense(1)))
