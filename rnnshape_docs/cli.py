@@ -319,7 +319,7 @@ def run_explain(args: argparse.Namespace) -> int:
     if found is None:
         print(
             f"{PROG}: not a message rnnshape knows; the book's error gallery lists the ones it "
-            "explains (beyond/06-errors.html)",
+            "explains (tools/02-error-gallery.html)",
             file=sys.stderr,
         )
         return EXIT_DISAGREE

@@ -14,8 +14,8 @@ from typing import Any
 
 from rnnshape_docs.rules.base import format_shape
 
-ERRORS = "beyond/06-errors.html"
-MORE = "beyond/06-more-errors.html"
+ERRORS = "tools/02-error-gallery.html"
+MORE = "tools/02-error-gallery-more.html"
 CHECK = "tools/04-check-your-program.html#check-your-program"
 MAX_MESSAGE = 200_000  # a whole traceback fits; more is not a message
 
@@ -115,7 +115,43 @@ def _ndim(m: re.Match):
     expected, found = int(m.group("expected")), int(m.group("found"))
     received = parse_shape_text(m.group("shape")) if m.groupdict().get("shape") else None
     got = f"{format_shape(received)}, " if received else ""
-    what = f"{f'layer {layer!r}' if layer else 'the layer'} wants {expected}-D input {_axes(expected)} but gets {got}{found}-D"
+    at_least = "at least " if m.groupdict().get("min") else ""
+    what = f"{f'layer {layer!r}' if layer else 'the layer'} wants {at_least}{expected}-D input {_axes(expected)} but gets {got}{found}-D"
+    # A convolution (min_ndim) one axis short, or a 2-D layer (pooling) given a sequence:
+    # the channels axis is missing. (3-D pooling after Attention is the ndim section's.)
+    conv = bool(m.groupdict().get("min")) or (expected, found) == (4, 3)
+    if conv and expected == found + 1 and expected in (3, 4):
+        per = received[1] if received and len(received) == 2 else "n"
+        return (
+            layer,
+            expected,
+            received,
+            (
+                f"{what}: a convolution or pooling layer reads (samples, steps, channels) in 1-D, "
+                "(samples, height, width, channels) in 2-D; the channels axis is missing, or a 2-D "
+                "layer got a sequence"
+            ),
+            (
+                f"declare the channels axis, e.g. shape=({per}, 1), and give the data it "
+                "(X[..., None]); for a sequence, use the 1-D layers (Conv1D, MaxPooling1D)"
+            ),
+            f"{MORE}#beyond-errors-conv-rank",
+        )
+    if expected == 2 and found == 3:
+        return (
+            layer,
+            expected,
+            received,
+            (
+                f"{what}: a layer that reads one vector per sample (RepeatVector, for one) got a "
+                "sequence: the recurrent layer before it returns sequences"
+            ),
+            (
+                "return_sequences=False on the recurrent layer before it (an encoder hands over its "
+                "last output only)"
+            ),
+            f"{MORE}#beyond-errors-repeat-vector",
+        )
     if expected == 3 and found == 2:
         per = received[1] if received and len(received) == 2 else "n"
         return (
@@ -134,7 +170,7 @@ def _ndim(m: re.Match):
                 f"and reshape the data to (samples, {per}, 1); after Dense/Flatten/pooling: move it "
                 "after the recurrent layer (rnnshape check PROGRAM.py names the line)"
             ),
-            f"{ERRORS}#beyond-errors-stack",
+            f"{ERRORS}#beyond-errors-ndim",
         )
     if expected == 3 and found == 4:
         return (
@@ -209,7 +245,7 @@ def _expected_shape(m: re.Match):
                 f"{format_shape(received)}: one sample without its batch axis"
             ),
             "give a batch of one: model.predict(x[None]) (or x.reshape(1, ...))",
-            f"{ERRORS}#beyond-errors-2d-data",
+            f"{ERRORS}#beyond-errors-one-sample",
         )
     if swapped:
         return (
@@ -326,13 +362,14 @@ MESSAGES: tuple[Message, ...] = (
         (
             (
                 rf"Input \d+ (?:with name \S+ )?of layer {_NAME} is incompatible with the layer: expected "
-                rf"ndim=(?P<expected>\d+), found ndim=(?P<found>\d+)(?:\. Full shape received: (?P<shape>{_SHAPE}))?"
+                rf"(?P<min>min_)?ndim=(?P<expected>\d+), found ndim=(?P<found>\d+)"
+                rf"(?:\. Full shape received: (?P<shape>{_SHAPE}))?"
             ),
             (
                 r"Input \d+ is incompatible with layer (?P<layer>[\w/.-]+): expected "
                 r"ndim=(?P<expected>\d+), found ndim=(?P<found>\d+)"
             ),
-            r"expected ndim=(?P<expected>\d+), found ndim=(?P<found>\d+)",  # the words alone
+            r"expected (?P<min>min_)?ndim=(?P<expected>\d+), found ndim=(?P<found>\d+)",  # the words alone
         ),
         _ndim,
     ),
@@ -413,7 +450,7 @@ MESSAGES: tuple[Message, ...] = (
         (
             (
                 r"Dimensions must be equal, but are (?P<a>\d+) and (?P<b>\d+) for '\{\{node "
-                r"(?P<node>[^}]*)\}\}'"
+                r"(?P<node>[^}]*)\}\}"
             ),
         ),
         lambda m: (
@@ -432,6 +469,22 @@ MESSAGES: tuple[Message, ...] = (
             f"{MORE}#beyond-errors-mse-steps"
             if "loss" in m.group("node")
             else f"{MORE}#beyond-errors-window-axis",
+        ),
+    ),
+    Message(
+        "attention widths",
+        (
+            (
+                r"Exception encountered when calling Attention\.call\(\).*?"
+                rf"Matrix size-incompatible: In\[0\]: (?P<a>{_SHAPE}), In\[1\]: (?P<b>{_SHAPE})"
+            ),
+        ),
+        _pair(
+            "Attention multiplies the query {a} by the key {b}: the query and the key (the value, "
+            "when no key is given) must be equally wide",
+            "give query and key the same width (a Dense before one of them), or use "
+            "MultiHeadAttention, which projects them itself",
+            f"{ERRORS}#beyond-errors-attention-width",
         ),
     ),
     Message(
@@ -459,6 +512,40 @@ MESSAGES: tuple[Message, ...] = (
             "fit was given {a} input samples and {b} target samples: each input needs its target",
             "cut inputs and targets from the same rows (windows: one target per window)",
             CHECK,
+        ),
+    ),
+    Message(
+        "cardinality of a list",
+        (
+            r"Data cardinality is ambiguous.*?'?x'? sizes: (?P<sizes>\d+(?:, \d+)+)(?!.*?'?y'? sizes)",
+        ),
+        lambda m: (
+            None,
+            None,
+            m.group("sizes"),
+            (
+                f"a list of arrays was read as several inputs of one dataset, and their first axes "
+                f"({m.group('sizes')}) disagree: most often sequences of different lengths given "
+                "as a Python list"
+            ),
+            (
+                "pad them into one (samples, steps, features) array (keras.utils.pad_sequences, "
+                "dtype='float32') and mask the padding, or predict each as a batch of one"
+            ),
+            f"{MORE}#beyond-errors-cardinality",
+        ),
+    ),
+    Message(
+        "not a scalar",
+        (
+            r"only 0-dimensional arrays can be converted to Python scalars",
+            r"Conversion of an array with ndim > 0 to a scalar is deprecated",
+        ),
+        _fixed(
+            "float() or int() was given an array, such as a prediction for one sample: a (1, 1) "
+            "array, one row per sample and one column per output unit",
+            "say which element: prediction[0, 0], or prediction.item() for the only one",
+            f"{MORE}#beyond-errors-scalar",
         ),
     ),
     Message(
@@ -514,6 +601,7 @@ MESSAGES: tuple[Message, ...] = (
             {
                 "time_major": f"{ERRORS}#beyond-errors-time-major",
                 "batch_input_shape": f"{ERRORS}#beyond-errors-batch-input-shape",
+                "input_length": f"{MORE}#beyond-errors-lstm-input-length",
             }.get(m.group("key"), f"{ERRORS}#beyond-errors-input-shape"),
         ),
     ),
@@ -553,7 +641,9 @@ MESSAGES: tuple[Message, ...] = (
                 "take the output you need in the functional API (out, h, c = LSTM(..., "
                 "return_state=True)(x)), or drop return_state"
             ),
-            f"{ERRORS}#beyond-errors-return-state",
+            f"{MORE}#beyond-errors-bidirectional-state"
+            if m.group("b") == "5"
+            else f"{ERRORS}#beyond-errors-return-state",
         ),
     ),
     Message(
@@ -621,6 +711,121 @@ MESSAGES: tuple[Message, ...] = (
             "a Sequential model without an input shape is built only when it first sees data",
             "start it with keras.Input(shape=(steps, features)), or call it on data first",
             f"{MORE}#beyond-errors-unbuilt",
+        ),
+    ),
+    Message(
+        "merge shapes",
+        (
+            rf"Inputs have incompatible shapes\. Received shapes (?P<a>{_SHAPE}) and (?P<b>{_SHAPE})",
+        ),
+        _pair(
+            "a merge layer (Add, Subtract, Multiply, Average, Maximum, Minimum) combines its inputs "
+            "number by number, and got {a} and {b} (batch axis left out)",
+            "give the branches the same units, or Concatenate to keep both widths",
+            f"{MORE}#beyond-errors-merge-shapes",
+        ),
+    ),
+    Message(
+        "concatenate shapes",
+        (
+            (
+                r"A `Concatenate` layer requires inputs with matching shapes except for the "
+                r"concatenation axis\.(?: Received: input_shape=\[(?P<a>\([^)]*\)), (?P<b>\([^)]*\))"
+                r"\])?"
+            ),
+        ),
+        lambda m: (
+            None,
+            parse_shape_text(m.group("a")) if m.group("a") else None,
+            parse_shape_text(m.group("b")) if m.group("b") else None,
+            (
+                "Concatenate joins its inputs along the last axis, so every other axis must agree: "
+                "most often a sequence (samples, steps, features) met a vector (samples, units)"
+            ),
+            (
+                "RepeatVector(steps) on the vector to give it the time axis, or return_sequences "
+                "alike on both recurrent layers"
+            ),
+            f"{MORE}#beyond-errors-concatenate",
+        ),
+    ),
+    Message(
+        "attention list",
+        (
+            (
+                r"(?P<layer>\w*Attention) layer (?:must be called on a list of inputs|accepts inputs "
+                r"list of length 2 or 3)"
+            ),
+        ),
+        _fixed(
+            "Attention and AdditiveAttention are called on a list, [query, value] or "
+            "[query, value, key], not on one tensor",
+            "layer([query, value]), e.g. layer([x, x]) for self-attention",
+            f"{MORE}#beyond-errors-attention-list",
+            "layer",
+        ),
+    ),
+    Message(
+        "time distributed rank",
+        (
+            (
+                r"`TimeDistributed` Layer should be passed an `input_shape` with at least 3 "
+                rf"dimensions, received: (?P<shape>{_SHAPE})"
+            ),
+        ),
+        lambda m: (
+            "TimeDistributed",
+            3,
+            parse_shape_text(m.group("shape")),
+            (
+                f"TimeDistributed applies its layer once per time step and got "
+                f"{format_shape(parse_shape_text(m.group('shape')))}: no time axis (the recurrent "
+                "layer before it returns only its last output)"
+            ),
+            (
+                "return_sequences=True on the recurrent layer before it, or drop TimeDistributed for "
+                "one output per sequence"
+            ),
+            f"{MORE}#beyond-errors-time-distributed-2d",
+        ),
+    ),
+    Message(
+        "reshape size",
+        (
+            (
+                r"The total size of the tensor must be unchanged\. Received: "
+                rf"input_shape=(?P<a>{_SHAPE}), target_shape=(?P<b>{_SHAPE})"
+            ),
+        ),
+        _pair(
+            "Reshape only regroups each sample's numbers: {a} cannot become {b}, which holds "
+            "another number of them",
+            "a target whose sizes multiply to the same number, e.g. Reshape((steps, 1)) for one "
+            "feature per step",
+            f"{MORE}#beyond-errors-reshape",
+        ),
+    ),
+    Message(
+        "cell on 2-D input",
+        (
+            (
+                r"Shapes used to initialize variables must be fully-defined \(no `None` dimensions\)\. "
+                rf"Received: shape=(?P<a>{_SHAPE}) for variable path='(?P<path>[^']*)'"
+            ),
+        ),
+        lambda m: (
+            m.group("path"),
+            None,
+            parse_shape_text(m.group("a")),
+            (
+                f"the weights {m.group('path')!r} could not be made: the layer found no features "
+                "axis, most often keras.layers.RNN(cell) given 2-D input (samples, steps)"
+            ),
+            (
+                "declare the features axis, e.g. keras.Input(shape=(steps, 1)), and give the data it "
+                "(X[..., None])"
+            ),
+            f"{MORE}#beyond-errors-cell-2d",
         ),
     ),
     Message(

@@ -224,7 +224,7 @@ def explain_message(message: str) -> dict:
             f"{cli.PROG}: not a message rnnshape knows; the book's error gallery lists the ones "
             "it explains"
         )
-        result["page"] = "beyond/06-errors.html"
+        result["page"] = "tools/02-error-gallery.html"
         return result
     result["text"] = str(found)
     result["page"] = found.page

@@ -131,14 +131,62 @@ def _cases():
     def cudnn():
         layers.CuDNNLSTM(4)
 
+    def after_flatten():
+        _seq(layers.Flatten(), layers.LSTM(4))
+
+    def conv_rank():
+        _seq(layers.Conv1D(4, 3), shape=(7,))
+
+    def pool_rank():
+        _seq(layers.MaxPooling2D())
+
+    def repeat_vector():
+        _seq(layers.LSTM(4, return_sequences=True), layers.RepeatVector(5))
+
+    def merge_shapes():
+        i = keras.Input((7, 3))
+        layers.Add()([layers.Dense(4)(i), layers.Dense(8)(i)])
+
+    def concatenate():
+        i = keras.Input((7, 3))
+        layers.Concatenate()([layers.LSTM(4, return_sequences=True)(i), layers.LSTM(8)(i)])
+
+    def attention_list():
+        layers.Attention()(keras.Input((7, 3)))
+
+    def lstm_input_length():
+        layers.LSTM(4, input_length=7)
+
+    def time_distributed_2d():
+        _seq(layers.LSTM(4), layers.TimeDistributed(layers.Dense(1)))
+
+    def reshape():
+        _seq(layers.Reshape((24, 3)), shape=(24,))
+
+    def bidirectional_state():
+        _seq(layers.Bidirectional(layers.LSTM(4, return_state=True)), layers.Dense(1))
+
+    def sequences_list():
+        model = _seq(layers.LSTM(4), shape=(None, 3))
+        model.predict([np.zeros((10, 3)), np.zeros((24, 3)), np.zeros((30, 3))], verbose=0)
+
+    def scalar():
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", DeprecationWarning)  # NumPy 1.25 to 2.3 only warn
+            float(np.zeros((1, 1)))
+
+    def cell_2d():
+        _seq(layers.RNN(layers.LSTMCell(4)), shape=(7,))
+
     return {
-        "stack": (stack, "ndim", "beyond-errors-stack"),
-        "first-2d": (first_2d, "ndim", "beyond-errors-stack"),
+        "stack": (stack, "ndim", "beyond-errors-ndim"),
+        "first-2d": (first_2d, "ndim", "beyond-errors-ndim"),
+        "after-flatten": (after_flatten, "ndim", "beyond-errors-ndim"),
         "4d": (four_d, "ndim", "beyond-errors-4d"),
         "5d": (five_d, "ndim", "beyond-errors-5d"),
         "conv-lstm-4d": (conv_lstm_4d, "ndim", "beyond-errors-conv-lstm-4d"),
         "swapped": (swapped, "expected shape", "beyond-errors-window-axis"),
-        "one-sample": (one_sample, "expected shape", "beyond-errors-2d-data"),
+        "one-sample": (one_sample, "expected shape", "beyond-errors-one-sample"),
         "target-rank": (target_rank, "target and output", "beyond-errors-target"),
         "target-shape": (target_shape, "target and output", "beyond-errors-target"),
         "sparse-one-hot": (sparse_one_hot, "sparse target one-hot", "beyond-errors-sparse-one-hot"),
@@ -170,6 +218,31 @@ def _cases():
         "mha-value": (mha_value, "attention value missing", "beyond-errors-mha-value"),
         "unbuilt": (unbuilt, "unbuilt model", "beyond-errors-unbuilt"),
         "cudnn": (cudnn, "cudnn layer", "beyond-errors-cudnnlstm"),
+        "conv-rank": (conv_rank, "ndim", "beyond-errors-conv-rank"),
+        "pool-rank": (pool_rank, "ndim", "beyond-errors-conv-rank"),
+        "repeat-vector": (repeat_vector, "ndim", "beyond-errors-repeat-vector"),
+        "merge-shapes": (merge_shapes, "merge shapes", "beyond-errors-merge-shapes"),
+        "concatenate": (concatenate, "concatenate shapes", "beyond-errors-concatenate"),
+        "attention-list": (attention_list, "attention list", "beyond-errors-attention-list"),
+        "lstm-input-length": (
+            lstm_input_length,
+            "unrecognized keyword",
+            "beyond-errors-lstm-input-length",
+        ),
+        "time-distributed-2d": (
+            time_distributed_2d,
+            "time distributed rank",
+            "beyond-errors-time-distributed-2d",
+        ),
+        "reshape": (reshape, "reshape size", "beyond-errors-reshape"),
+        "bidirectional-state": (
+            bidirectional_state,
+            "several tensors into one layer",
+            "beyond-errors-bidirectional-state",
+        ),
+        "cell-2d": (cell_2d, "cell on 2-D input", "beyond-errors-cell-2d"),
+        "sequences-list": (sequences_list, "cardinality of a list", "beyond-errors-cardinality"),
+        "scalar": (scalar, "not a scalar", "beyond-errors-scalar"),
     }
 
 
@@ -202,6 +275,20 @@ CASES = [
     "mha-value",
     "unbuilt",
     "cudnn",
+    "after-flatten",
+    "conv-rank",
+    "pool-rank",
+    "repeat-vector",
+    "merge-shapes",
+    "concatenate",
+    "attention-list",
+    "lstm-input-length",
+    "time-distributed-2d",
+    "reshape",
+    "bidirectional-state",
+    "cell-2d",
+    "sequences-list",
+    "scalar",
 ]
 
 

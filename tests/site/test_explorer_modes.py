@@ -94,9 +94,9 @@ def test_error_mode_explains_the_message_and_links_its_gallery_section(browser, 
         assert shown == _command("explain", NDIM)
         link = page.locator("#explorer-result a.explorer-gallery-link")
         href = link.get_attribute("href")
-        assert href == "../beyond/06-errors.html#beyond-errors-stack"
-        target = (site_dir() / "beyond" / "06-errors.html").read_text()
-        assert 'id="beyond-errors-stack"' in target
+        assert href == "../tools/02-error-gallery.html#beyond-errors-ndim"
+        target = (site_dir() / "tools" / "02-error-gallery.html").read_text()
+        assert 'id="beyond-errors-ndim"' in target
         page.fill("#explorer-message", "not a keras message")
         page.wait_for_selector("#explorer-result .explorer-error-line")
         assert "not a message rnnshape knows" in page.text_content("#explorer-result")

@@ -160,7 +160,7 @@ def test_pages_wait_for_one_stylesheet_and_no_script_before_painting(browser, ba
     ]
     context = _context(browser)
     page = context.new_page()
-    for path in ("index.html", "chapters/02-several-features.html", "beyond/06-errors.html"):
+    for path in ("index.html", "chapters/02-several-features.html", "tools/02-error-gallery.html"):
         page.goto(base_url + path, wait_until="load")
         head = page.evaluate(
             """() => ({
@@ -270,44 +270,85 @@ def test_first_visit_paints_in_the_final_colour_mode(browser, base_url):
 
 
 # The error gallery, in two pages (each opens quickly on a phone).
-GALLERY = ("beyond/06-errors.html", "beyond/06-more-errors.html")
+GALLERY = ("tools/02-error-gallery.html", "tools/02-error-gallery-more.html")
 # A reader's message names their own layers: 'lstm_2' in the book is 'lstm_17' in theirs.
 _LAYER_NAME = re.compile(r"""(['"])([a-z][a-z0-9]*(?:_[a-z]+)*)_\d+\1""")
 
 
 def _search(page, base_url: str, query: str) -> list[str]:
-    """The pages the site's search lists for ``query``, as the search box would send it."""
+    """The results the site's search lists for ``query``, as the search box would send it:
+    each a path with its anchor, if any (``tools/02-error-gallery.html#beyond-errors-ndim``)."""
     page.goto(base_url + "search.html?q=" + quote(query), wait_until="domcontentloaded")
     page.locator("#search-results .search-summary").wait_for(timeout=20_000)
     links = page.locator("#search-results ul.search li a").evaluate_all(
         "links => links.map(a => a.href)"
     )
-    return [_path(base_url, href.split("?")[0].split("#")[0]) for href in links]
+    return [
+        _path(base_url, href) + (f"#{urlsplit(href).fragment}" if urlsplit(href).fragment else "")
+        for href in links
+    ]
 
 
-def test_pasting_any_gallery_message_finds_the_gallery(browser, base_url):
-    """Every error the gallery shows, pasted into the search as printed and as a reader's
-    notebook prints it (other layer names), lists the gallery page that shows it
-    (docs/_static/search_messages.js)."""
-    context = _context(browser)
-    page = context.new_page()
+# Each gallery section's first message as a reader pastes it: the first line, and for
+# "Exception encountered when calling X.call()." the line that says what went wrong too.
+_GALLERY_MESSAGES_JS = """() => [...document.querySelectorAll("section[id]")].flatMap(section => {
+    const out = section.querySelector(":scope > .cell .cell_output pre");
+    const lines = out ? out.textContent.split("\\n").map(l => l.trim()).filter(Boolean) : [];
+    if (!lines.length || !/^\\w+(Error|Exception)\\b/.test(lines[0])) return [];
+    const message = /Exception encountered when calling/.test(lines[0])
+        ? lines.slice(0, 2).join("\\n") : lines[0];
+    const chain = [];
+    for (let s = section; s; s = s.parentElement.closest("section[id]")) chain.push(s.id);
+    return [[chain, message, out.textContent]];
+})"""
+
+
+def _gallery_messages(page, base_url: str) -> list[tuple[str, list[str], str, str]]:
+    """(page, section ids from the innermost out, message as pasted, whole output) for each
+    gallery section whose first output is an error."""
     messages = []
     for gallery in GALLERY:
         page.goto(base_url + gallery)
-        found = page.evaluate(
-            """() => [...document.querySelectorAll("section[id]")].flatMap(section => {
-                const out = section.querySelector(":scope > .cell .cell_output pre");
-                const first = out ? out.textContent.trim().split("\\n")[0] : "";
-                return /^\\w+(Error|Exception)\\b/.test(first) ? [[section.id, first]] : [];
-            })"""
-        )
+        found = page.evaluate(_GALLERY_MESSAGES_JS)
         assert len(found) >= 8, (gallery, found)
-        messages += [(gallery, section, message) for section, message in found]
+        messages += [(gallery, chain, message, whole) for chain, message, whole in found]
+    return messages
+
+
+def test_pasting_any_gallery_message_lists_its_section_first(browser, base_url):
+    """Every error the gallery shows, pasted into the search as printed and as a reader's
+    notebook prints it (other layer names), lists first the gallery page that shows it,
+    linked to its section or the section holding it (docs/_static/search_messages.js)."""
+    context = _context(browser)
+    page = context.new_page()
+    messages = _gallery_messages(page, base_url)
     missed = []
-    for gallery, section, message in messages:
+    for gallery, chain, message, _ in messages:
         theirs = _LAYER_NAME.sub(lambda m: f"{m[1]}{m[2]}_17{m[1]}", message)
         for query in {message, theirs}:
-            if gallery not in _search(page, base_url, query):
-                missed.append((section, query))
+            results = _search(page, base_url, query)
+            first = results[0] if results else ""
+            path, _, anchor = first.partition("#")
+            if path != gallery or (anchor and anchor not in chain):
+                missed.append((chain[0], query, results[:3]))
     context.close()
+    assert len(messages) >= 40, len(messages)
     assert not missed, missed
+
+
+def test_explain_sends_every_gallery_message_to_its_section(browser, base_url):
+    """`rnnshape explain` (and the explorer's error mode) knows each error the gallery shows,
+    as printed in the built book, and links its section or the section holding it."""
+    from rnnshape_docs.explain import explain
+
+    context = _context(browser)
+    page = context.new_page()
+    messages = _gallery_messages(page, base_url)
+    context.close()
+    wrong = []
+    for gallery, chain, _, whole in messages:
+        found = explain(whole)
+        path, _, anchor = (found.page if found else "").partition("#")
+        if path != gallery or anchor not in chain:
+            wrong.append((chain[0], found.page if found else None, whole.splitlines()[0]))
+    assert not wrong, wrong
