@@ -125,9 +125,12 @@ def _examples(env) -> list[dict]:
         title = (
             env.titles[example["doc"]].astext() if example["doc"] in env.titles else example["doc"]
         )
+        label = f"{title}: {' → '.join(example['layers'])}"
+        if example["doc"] == env.config.root_doc:  # the front page's triage, not its title
+            label = f"Stuck on an error? {' → '.join(example['layers'])}"
         menu.append(
             {
-                "label": f"{title}: {' → '.join(example['layers'])}",
+                "label": label,
                 **{k: example[k] for k in ("input", "layers")},
             }
         )
