@@ -1,10 +1,10 @@
 """The install line the book prints works as written, in a fresh virtual environment.
 
 The front page and *Trace your own model* each link the package's wheel (shipped in the built
-site by docs/_ext/rnnshape_explorer.py) and print a `pip install` line for it. For each page
-this test downloads the linked wheel from the built site into an empty folder, makes a
-virtual environment and runs the page's line there, exactly as printed; then the command
-and `check_model` must work from that environment. To stay offline and fast, the new
+site by docs/_ext/rnnshape_explorer.py) and print a `pip install` line for it. The two must
+be the same line for the same file; this test copies that wheel from the built site into an
+empty folder, makes a virtual environment and runs the line there, exactly as printed; then
+the command and `check_model` must work from that environment. To stay offline and fast, the new
 environment sees the test environment's packages (Keras, TensorFlow, ...) through a `.pth`
 path (a venv made from a venv would otherwise see only the base Python's), and pip may not
 use an index (PIP_NO_INDEX): a requirement the wheel adds that is not already satisfied
@@ -56,10 +56,8 @@ def test_install_instructions_are_read_from_the_page():
     )
 
 
-@pytest.fixture(scope="module")
-def environment(tmp_path_factory) -> Path:
+def make_environment(where: Path) -> Path:
     """An empty virtual environment that sees the test environment's packages."""
-    where = tmp_path_factory.mktemp("reader") / "venv"
     venv.EnvBuilder(with_pip=True).create(where)
     inside = subprocess.run(
         [
@@ -76,13 +74,20 @@ def environment(tmp_path_factory) -> Path:
 
 
 @pytest.mark.skipif(not SITE, reason="no built site: RNNSHAPE_SITE is not set")
-@pytest.mark.parametrize("page", PAGES)
-def test_the_printed_install_line_works(page, environment, tmp_path):
-    html = (site_dir() / page).read_text(encoding="utf-8")
-    link, line = install_instructions(html)
-    wheel = (site_dir() / page).parent / link
-    assert wheel.is_file(), f"{page} links {link}, which the built site does not have"
-    shutil.copy(wheel, tmp_path / wheel.name)  # the reader's download folder
+def test_the_printed_install_line_works(tmp_path):
+    # Both pages must print the same line for the same file; it is then run once.
+    found = {}
+    for page in PAGES:
+        link, line = install_instructions((site_dir() / page).read_text(encoding="utf-8"))
+        wheel = ((site_dir() / page).parent / link).resolve()
+        assert wheel.is_file(), f"{page} links {link}, which the built site does not have"
+        found[page] = (wheel, line)
+    assert len(set(found.values())) == 1, f"the pages disagree: {found}"
+    wheel, line = found[PAGES[0]]
+    downloads = tmp_path / "downloads"  # the reader's download folder
+    downloads.mkdir()
+    shutil.copy(wheel, downloads / wheel.name)
+    environment = make_environment(tmp_path / "venv")
     bin_dir = environment / "bin"
     env = {
         **os.environ,
@@ -95,12 +100,13 @@ def test_the_printed_install_line_works(page, environment, tmp_path):
 
     def run(command: list[str]) -> str:
         done = subprocess.run(
-            command, cwd=tmp_path, env=env, capture_output=True, text=True, check=False
+            command, cwd=downloads, env=env, capture_output=True, text=True, check=False
         )
         assert done.returncode == 0, f"{shlex.join(command)}: {done.stderr.strip()[-2000:]}"
         return done.stdout
 
     run(shlex.split(line))  # as printed: `pip` is the environment's, found on PATH
+    assert shutil.which("rnnshape", path=str(bin_dir)), "the wheel installed no `rnnshape`"
     traced = run(["rnnshape", "trace", "--input", "2,5,3", "LSTM(4)", "Dense(1)"])
     assert "(2, 4)" in traced, traced
     assert "(2, 1)" in traced, traced
@@ -117,4 +123,3 @@ def test_the_printed_install_line_works(page, environment, tmp_path):
     assert Path(where.strip()).is_relative_to(environment), (
         f"rnnshape_docs came from {where.strip()}, not from the installed wheel"
     )
-    assert shutil.which("rnnshape", path=str(bin_dir)), "the wheel installed no `rnnshape`"
