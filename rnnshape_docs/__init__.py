@@ -22,3 +22,13 @@ __all__ = [
     "trace",
     "trace_model",
 ]
+
+
+def __getattr__(name: str):
+    # `from rnnshape_docs import check_model` works, but only that import pays for Keras
+    # (and TensorFlow): `import rnnshape_docs` alone stays free of them.
+    if name == "check_model":
+        from rnnshape_docs.keras_models import check_model
+
+        return check_model
+    raise AttributeError(f"module 'rnnshape_docs' has no attribute {name!r}")

@@ -370,7 +370,7 @@ def patterns(
         ("many-to-many, same length", sequence, (every, softmax), "categorical_crossentropy"),
         ("one-to-many", vector, (f"RepeatVector({steps})", every, "Dense(1)"), "mse"),
         (
-            "many-to-many, other length",
+            "encoder-decoder",
             sequence,
             (last, f"RepeatVector({out_steps})", every, "Dense(1)"),
             "mse",

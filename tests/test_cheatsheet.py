@@ -154,11 +154,11 @@ def test_the_four_patterns_and_their_targets():
         "many-to-one, classes",
         "many-to-many, same length",
         "one-to-many",
-        "many-to-many, other length",
+        "encoder-decoder",
     }
     assert sheet.find("many-to-one", "mse").targets == ((2, 1), (2,))
     assert sheet.find("many-to-one, classes", "categorical_crossentropy").targets == ((2, 5),)
-    encoder_decoder = sheet.find("many-to-many, other length", "mse")
+    encoder_decoder = sheet.find("encoder-decoder", "mse")
     assert encoder_decoder.output == (2, 5, 1)  # 5 steps out of 7 in
     one_to_many = sheet.find("one-to-many", "mse")
     assert one_to_many.input_shape == (2, 3)

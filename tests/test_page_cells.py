@@ -2,7 +2,9 @@
 
 Cells tagged ``remove-cell`` or ``remove-input`` are executed at build time but their code
 is not shown, so a visible cell must never use a name that only such a cell defines (a
-variable, or an import). The check is static (Python's ``ast``), so it needs no Keras.
+variable, or an import), and must show no build machinery (MyST-NB's ``glue``, Keras's
+private ``keras.src``, the book's test helpers). The checks are static (Python's ``ast``), so
+they need no Keras.
 """
 
 from __future__ import annotations
@@ -107,3 +109,55 @@ check(np)
 
 def test_every_page_has_cells_to_check() -> None:
     assert sum(bool(cells(page.read_text())) for page in PAGES) >= 15
+
+
+# What only the build needs, never in front of a reader: MyST-NB's glue (how the text quotes a
+# result), Keras's private modules, the book's own test helpers, and private names.
+MACHINERY_MODULES = ("myst_nb", "keras.src", "tensorflow.python", "tests", "conftest", "pytest")
+# Pages other branches rework, by their top label (kept across moves): issue 27 item 4 for them
+# is theirs; drop the entry once the page passes.
+MACHINERY_ELSEWHERE = {"beyond-cheat-sheet"}
+
+
+def machinery_in_visible_cells(text: str) -> list[tuple[int, str]]:
+    """(cell number, import) for each import of build machinery in a visible cell."""
+    found = []
+    for number, (tags, source) in enumerate(cells(text)):
+        if tags & HIDDEN:
+            continue
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+                names: list[str] = []
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                modules = [node.module]
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            for module in modules:
+                if any(module == m or module.startswith(m + ".") for m in MACHINERY_MODULES):
+                    found.append((number, module))
+            found += [(number, f"{modules[0]}.{name}") for name in names if name.startswith("_")]
+    return found
+
+
+def test_machinery_check_finds_what_it_must():
+    page = (
+        "```{code-cell} ipython3\nfrom myst_nb import glue\nimport keras.src.ops\n```\n"
+        "```{code-cell} ipython3\n:tags: [remove-cell]\nfrom myst_nb import glue\n```\n"
+        "```{code-cell} ipython3\nfrom rnnshape_docs.shapes import _private, trace\n```\n"
+    )
+    assert machinery_in_visible_cells(page) == [
+        (0, "myst_nb"),
+        (0, "keras.src.ops"),
+        (2, "rnnshape_docs.shapes._private"),
+    ]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(DOCS)))
+def test_no_build_machinery_in_visible_cells(page: Path) -> None:
+    text = page.read_text()
+    label = re.search(r"^\((.+)\)=$", text, re.MULTILINE)
+    if label and label.group(1) in MACHINERY_ELSEWHERE and machinery_in_visible_cells(text):
+        pytest.xfail(f"{label.group(1)}: reworked on another branch (issue 27 item 4)")
+    assert machinery_in_visible_cells(text) == [], "move it into a hidden cell (remove-cell)"

@@ -8,7 +8,8 @@
   build backend, no network), compiled for Pyodide's Python (pyodide_bytecode.py) and shipped
   with the pinned Pyodide files (pyodide_dist.py; its standard library with the modules the
   explorer imports compiled too) under _static/explorer/; the page's script loads both from
-  the site itself.
+  the site itself. The plain wheel is also shipped as _static/<its file name>, the readers'
+  download (docs/index.md, "Run the examples yourself").
 
 Nothing of this is loaded by any other page: the explorer's script is added to its page only.
 """
@@ -125,9 +126,12 @@ def _examples(env) -> list[dict]:
         title = (
             env.titles[example["doc"]].astext() if example["doc"] in env.titles else example["doc"]
         )
+        label = f"{title}: {' → '.join(example['layers'])}"
+        if example["doc"] == env.config.root_doc:  # the front page's triage, not its title
+            label = f"Stuck on an error? {' → '.join(example['layers'])}"
         menu.append(
             {
-                "label": f"{title}: {' → '.join(example['layers'])}",
+                "label": label,
                 **{k: example[k] for k in ("input", "layers")},
             }
         )
@@ -271,11 +275,19 @@ def _ship_runtime(app, exception) -> None:
     unpack(pyodide, tuple(name for name in FILES if name != STDLIB))
     with tempfile.TemporaryDirectory() as tmp:
         cache = Path(app.doctreedir).parent / "explorer-python"  # beside doctrees, in the build
-        wheel, stdlib = precompiled(build_wheel(Path(tmp)), cache)
+        built = build_wheel(Path(tmp))
+        # The same wheel, under its proper name, is the reader's download: the install line
+        # on the front page and on the trace page (pip needs the name-version-tags filename).
+        _write_if_changed(Path(app.outdir) / "_static" / built.name, built.read_bytes())
+        wheel, stdlib = precompiled(built, cache)
     # The standard library where Pyodide looks for it, with the explorer's modules compiled.
     for target, data in ((static / WHEEL_NAME, wheel), (pyodide / STDLIB, stdlib)):
-        if not target.is_file() or target.read_bytes() != data:
-            target.write_bytes(data)
+        _write_if_changed(target, data)
+
+
+def _write_if_changed(target: Path, data: bytes) -> None:
+    if not target.is_file() or target.read_bytes() != data:
+        target.write_bytes(data)
 
 
 def _add_policy(app, exception) -> None:
