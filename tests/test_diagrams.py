@@ -233,7 +233,8 @@ def test_narrow_reshape_arrow_joins_its_two_tensors():
     texts = {t.s: t for t in narrow.items if isinstance(t, Text)}
     shape, title = texts["(1, 4)"], texts["wrong:\nreshaped"]
     assert xa == xb
-    assert abs(xa - shape.x) < 0.3 and abs(xa - title.x) < 0.3
+    assert abs(xa - shape.x) < 0.3
+    assert abs(xa - title.x) < 0.3
     assert shape.y > ya > yb > title.y
 
 

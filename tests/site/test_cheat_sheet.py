@@ -39,6 +39,7 @@ def test_cheat_sheet_rules_fit(browser, base_url, screen, most):
     print(f"cheat sheet at {screen['viewport']['width']} px: {got['screens']:.2f} screens")
     assert got["screens"] <= most, got
     # The three long tables are there, generated, and folded away.
-    assert got["folded"] == 3 and got["open"] == 0, got
+    assert got["folded"] == 3, got
+    assert got["open"] == 0, got
     assert all(n > 0 for n in got["rows"]), got
     assert "cell" not in got["opens_with"].split(), got  # prose first, not a code cell
