@@ -221,6 +221,23 @@ def test_unknown_length():
     assert "any number of time steps" in d.caption
 
 
+def test_narrow_reshape_arrow_joins_its_two_tensors():
+    # On a phone the tensors stack; the arrow once ran down the figure's far side, apart
+    # from both. It runs from under the first tensor's shape to above the second's title.
+    from rnnshape_docs.layout import Arrow, Text
+
+    narrow = D.wrong_vs_right_reshape(WRONG, RIGHT).layout.narrow
+    assert narrow is not None
+    [arrow] = [i for i in narrow.items if isinstance(i, Arrow)]
+    (xa, ya), (xb, yb) = arrow.points
+    texts = {t.s: t for t in narrow.items if isinstance(t, Text)}
+    shape, title = texts["(1, 4)"], texts["wrong:\nreshaped"]
+    assert xa == xb
+    assert abs(xa - shape.x) < 0.3
+    assert abs(xa - title.x) < 0.3
+    assert shape.y > ya > yb > title.y
+
+
 def test_tensor_blocks_and_reshape_labels():
     text = text_of(D.wrong_vs_right_reshape(WRONG, RIGHT))
     for label in ("(1, 4)", "(1, 1, 4)", "(1, 7, 4)", "wrong", "right", "7 time steps"):

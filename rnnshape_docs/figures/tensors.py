@@ -186,7 +186,9 @@ def _tensor_row(items, notes, *, max_cells, arrows=(), measure=text_extent, narr
 
 def _tensor_rows(items, notes, *, max_cells, arrows, measure):
     """The narrow arrangement: each tensor drawn on its own, then placed left to right in
-    rows no wider than NARROW_WIDTH; an arrow to the next row runs down the right side."""
+    rows no wider than NARROW_WIDTH; an arrow to the next row runs down the gap between the
+    two rows, from under the first tensor to above the second (a line down the far side of
+    the figure floated apart from both on a phone)."""
     c = Canvas(measure)
     parts = []
     for (label, shape, names), note in zip(items, notes, strict=True):
@@ -195,39 +197,45 @@ def _tensor_rows(items, notes, *, max_cells, arrows, measure):
         span = _tensor(
             sub, label, shape, names, note, x=0.0, y_top=0.0, left_w=left_w, max_cells=max_cells
         )
-        parts.append((sub, span))
+        parts.append((sub, span, left_w))
     rows: list[list[int]] = [[]]
     width = 0.0
-    for k, (sub, _) in enumerate(parts):
+    for k, (sub, _, _) in enumerate(parts):
         w = sub.x1 - sub.x0
         if rows[-1] and width + 0.45 + w > NARROW_WIDTH:
             rows.append([])
             width = 0.0
         width += (0.45 if rows[-1] else 0.0) + w
         rows[-1].append(k)
-    spans, where = {}, {}
+    row_of = {k: r for r, row in enumerate(rows) for k in row}
+    # Rows joined by an arrow leave room for it (and its label) between them.
+    joined = {row_of[a] for a, b, _ in arrows if row_of[b] == row_of[a] + 1}
+    spans, centres, bottoms, tops = {}, {}, {}, {}
     y_top = 0.0
     for r, row in enumerate(rows):
         if r:  # below the previous row, the tallest title of this one clear of it
-            y_top = c.y0 - 0.35 - max(parts[k][0].y1 for k in row)
+            gap = 0.75 if r - 1 in joined else 0.35
+            y_top = c.y0 - gap - max(parts[k][0].y1 for k in row)
         x = 0.0
         for k in row:
-            sub, (s0, s1, sy) = parts[k]
+            sub, (s0, s1, sy), left_w = parts[k]
             dx = x - sub.x0
             c.place(sub, dx, y_top)
-            spans[k], where[k] = (s0 + dx, s1 + dx, sy + y_top), r
+            spans[k] = (s0 + dx, s1 + dx, sy + y_top)
+            centres[k] = (s0 + left_w + s1) / 2 + dx  # the block's centre, not its labels'
+            bottoms[k], tops[k] = sub.y0 + y_top, sub.y1 + y_top
             x += sub.x1 - sub.x0 + 0.45
-    x_side = c.x1 + 0.15
     for a, b, text in arrows:
-        if where[a] == where[b]:
+        if row_of[a] == row_of[b]:
             xa, xb = spans[a][1] + 0.05, spans[b][0] - 0.05
             y = min(spans[a][2], spans[b][2])
             c.arrow(xa + 0.02, y, xb, y)
             c.text((xa + xb) / 2, y + 0.05, text, size=SMALL, va="bottom")
         else:
-            ya, yb = spans[a][2], spans[b][2]
-            c.arrow(x_side, ya, x_side, yb)
-            c.text(x_side + 0.06, (ya + yb) / 2, text, size=SMALL, ha="left")
+            x = (centres[a] + centres[b]) / 2
+            ya, yb = bottoms[a] - 0.06, tops[b] + 0.06
+            c.arrow(x, ya, x, yb)
+            c.text(x + 0.08, (ya + yb) / 2, text, size=SMALL, ha="left", va="center")
     return c
 
 
