@@ -4,7 +4,9 @@ One page, driven as a reader drives it (the program or the message typed into it
 for every program of the test corpus (tests/programs) and every Keras message the book
 shows (the error outputs of its executed pages, so real Keras wrote them) with the
 recorded tf.keras 2 texts. The command is the package's own `main`, run in this process:
-pure Python, no Keras, so 200 comparisons cost seconds.
+pure Python, no Keras, so 200 comparisons cost seconds. The same page, after all of them,
+checks its Content-Security-Policy (docs/_ext/explorer_csp.py): no violation, and nothing
+sent to another origin from the page or its worker.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import re
 
 import pytest
 from _site import ROOT, site_dir
-from test_explorer_modes import _VIOLATIONS
+from test_explorer_modes import _SEND, _VIOLATIONS
 from test_explorer_page import Explorer
 
 from rnnshape_docs.explorer import run_command
@@ -47,12 +49,17 @@ def _recorded_messages() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def page(browser, base_url):
+def explorer(browser, base_url):
     visit = Explorer(browser, base_url)
     visit.context.add_init_script(_VIOLATIONS)
-    visit.open()
-    yield visit.page
-    visit.close()
+    visit.open()  # the stack mode, with its figure (a data: image)
+    yield visit
+    visit.close()  # no console error, no request to another host, none failed
+
+
+@pytest.fixture(scope="module")
+def page(explorer):
+    return explorer.page
 
 
 def _enter(page, mode: str, field: str, text: str) -> None:
@@ -125,6 +132,29 @@ def test_error_mode_shows_what_rnnshape_explain_prints(page):
     assert known >= 30, known
 
 
-def test_none_of_those_cases_broke_the_pages_policy(page):
-    """Some 100 programs and messages later: still not one Content-Security-Policy violation."""
+def test_the_page_works_under_its_policy_and_nothing_leaves_it(explorer, base_url):
+    """Some 100 programs and messages later, not one Content-Security-Policy violation;
+    the theme's own inline code runs; and no text can be sent to another origin."""
+    page = explorer.page
+    policy = page.get_attribute("meta[http-equiv='Content-Security-Policy']", "content")
+    assert "'unsafe-inline'" not in policy
+    for directive in ("connect-src 'self'", "default-src 'none'", "'wasm-unsafe-eval'"):
+        assert directive in policy
+    page.click(".theme-switch-button")  # the theme's own scripts, and its inline handlers
+    page.keyboard.press("Escape")
+    page.click("button.btn-fullscreen-button")
     assert page.evaluate("window.__violations") == []
+    # The same server under another name: another origin, which the test's router would see.
+    other = base_url.replace("127.0.0.1", "localhost") + "collect"
+    try:
+        # Neither the page nor its worker (where the pasted text goes) can send it anywhere.
+        assert page.evaluate(_SEND, other) == "refused"
+        (worker,) = page.workers
+        assert worker.evaluate(_SEND, other) == "refused"
+        assert page.evaluate("window.__violations") == [f"connect-src {other}"]
+        assert not explorer.problems["external"], "the policy let a request reach the network"
+        # The site's own origin stays open (the control: the refusals are the policy's).
+        assert page.evaluate("url => fetch(url).then((r) => r.ok)", base_url + "index.html")
+    finally:
+        # The browser reports each refusal on the console: expected here, and only those.
+        explorer.problems["console"] = [p for p in explorer.problems["console"] if other not in p]
