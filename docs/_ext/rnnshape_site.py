@@ -232,6 +232,15 @@ def _search_messages_script(app, pagename, templatename, context, doctree) -> No
         app.add_js_file("search_messages.js", defer="defer")  # runs after searchtools.js
 
 
+def _math_scroll_script(app, pagename, templatename, context, doctree) -> None:
+    """On pages with display math: docs/_static/math_scroll.js (a wide equation that
+    scrolls is a tab stop, as axe requires of a scrollable region)."""
+    from docutils import nodes
+
+    if doctree is not None and next(iter(doctree.findall(nodes.math_block)), None) is not None:
+        app.add_js_file("math_scroll.js", defer="defer")
+
+
 # --- No Font Awesome JavaScript -------------------------------------------------------------
 _FONTAWESOME_JS = re.compile(
     r'\n?[ \t]*<script defer src="[^"]*_static/scripts/fontawesome\.js(\?[^"]*)?"></script>'
@@ -499,6 +508,7 @@ def setup(app):
     app.connect("build-finished", _drop_fontawesome_js)
     app.connect("html-page-context", _defer_scripts, priority=900)
     app.connect("html-page-context", _search_messages_script)
+    app.connect("html-page-context", _math_scroll_script)
     app.connect("build-finished", _inline_basic_css)
     app.connect("build-finished", _bundle_stylesheets, priority=600)  # after basic.css inlined
     app.connect("build-finished", _subset_icon_fonts)
