@@ -465,8 +465,10 @@ def test_on_a_390_px_phone_the_result_is_a_table_of_cards(explorer, axe_js, mode
         assert "mask: made here" in rows.nth(0).text_content()
         assert page.text_content("#explorer-result .explorer-totals").startswith("parameters: ")
         page.evaluate(axe_js)
+        # The theme's back-to-top button shows while scrolled, mid-fade: not the explorer's
         found = page.evaluate(
-            "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)"
+            "axe.run({exclude: [['#pst-back-to-top']]}, {resultTypes: ['violations']})"
+            ".then(r => r.violations)"
         )
         assert not [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in found]
         page.screenshot(

@@ -206,7 +206,7 @@ function render(data) {
   if (key === shown) return;
   shown = key;
   const parts = [];
-  if (data.table !== null) {
+  if (data.table !== null && data.rows) {
     // The trace as a table (one card per row on a phone, rnnshape.css), built from text
     // cells with textContent; the command's own text below it, folded.
     parts.push(traceTable(data));
@@ -215,6 +215,11 @@ function render(data) {
     const folded = element("details", { className: "explorer-text" });
     folded.append(element("summary", {}, "As the rnnshape command prints it"), pre);
     parts.push(folded);
+  } else if (data.table !== null) {
+    // A model file: the command's text, as it prints it
+    const pre = element("pre", { className: "explorer-table", tabIndex: 0 }, data.table);
+    pre.setAttribute("aria-label", "Trace table: name, layer, input, output, params, why");
+    parts.push(pre);
   } else {
     const line = element("p", { className: "explorer-error" });
     line.append(element("span", { className: "explorer-error-line" }, data.error));
