@@ -332,7 +332,7 @@ def test_pasting_any_gallery_message_lists_its_section_first(browser, base_url):
             if path != gallery or (anchor and anchor not in chain):
                 missed.append((chain[0], query, results[:3]))
     context.close()
-    assert len(messages) >= 40, len(messages)
+    assert len(messages) >= 38, len(messages)  # 40 when this was written
     assert not missed, missed
 
 
