@@ -114,9 +114,6 @@ def test_every_page_has_cells_to_check() -> None:
 # What only the build needs, never in front of a reader: MyST-NB's glue (how the text quotes a
 # result), Keras's private modules, the book's own test helpers, and private names.
 MACHINERY_MODULES = ("myst_nb", "keras.src", "tensorflow.python", "tests", "conftest", "pytest")
-# Pages other branches rework, by their top label (kept across moves): issue 27 item 4 for them
-# is theirs; drop the entry once the page passes.
-MACHINERY_ELSEWHERE = {"beyond-cheat-sheet"}
 
 
 def machinery_in_visible_cells(text: str) -> list[tuple[int, str]]:
@@ -157,7 +154,4 @@ def test_machinery_check_finds_what_it_must():
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(DOCS)))
 def test_no_build_machinery_in_visible_cells(page: Path) -> None:
     text = page.read_text()
-    label = re.search(r"^\((.+)\)=$", text, re.MULTILINE)
-    if label and label.group(1) in MACHINERY_ELSEWHERE and machinery_in_visible_cells(text):
-        pytest.xfail(f"{label.group(1)}: reworked on another branch (issue 27 item 4)")
     assert machinery_in_visible_cells(text) == [], "move it into a hidden cell (remove-cell)"
