@@ -507,7 +507,8 @@ MESSAGES: tuple[Message, ...] = (
     ),
     Message(
         "cardinality",
-        (r"Data cardinality is ambiguous.*?'?x'? sizes: (?P<a>\d+).*?'?y'? sizes: (?P<b>\d+)",),
+        # One input size against the targets'; several input sizes are the list case below.
+        (r"Data cardinality is ambiguous.*?'?x'? sizes: (?P<a>\d+)\s+'?y'? sizes: (?P<b>\d+)",),
         _sizes(
             "fit was given {a} input samples and {b} target samples: each input needs its target",
             "cut inputs and targets from the same rows (windows: one target per window)",
@@ -516,9 +517,7 @@ MESSAGES: tuple[Message, ...] = (
     ),
     Message(
         "cardinality of a list",
-        (
-            r"Data cardinality is ambiguous.*?'?x'? sizes: (?P<sizes>\d+(?:, \d+)+)(?!.*?'?y'? sizes)",
-        ),
+        (r"Data cardinality is ambiguous.*?'?x'? sizes: (?P<sizes>\d+(?:, \d+)+)",),
         lambda m: (
             None,
             None,

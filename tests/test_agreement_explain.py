@@ -170,6 +170,11 @@ def _cases():
         model = _seq(layers.LSTM(4), shape=(None, 3))
         model.predict([np.zeros((10, 3)), np.zeros((24, 3)), np.zeros((30, 3))], verbose=0)
 
+    def sequences_list_fit():  # the same list given to fit with its targets: 'y' sizes too
+        model = _seq(layers.LSTM(4), layers.Dense(1), shape=(None, 3))
+        xs = [np.zeros((10, 3)), np.zeros((24, 3)), np.zeros((30, 3))]
+        _fit(model, xs, np.zeros((10, 1)))
+
     def scalar():
         with warnings.catch_warnings():
             warnings.simplefilter("error", DeprecationWarning)  # NumPy 1.25 to 2.3 only warn
@@ -242,6 +247,11 @@ def _cases():
         ),
         "cell-2d": (cell_2d, "cell on 2-D input", "beyond-errors-cell-2d"),
         "sequences-list": (sequences_list, "cardinality of a list", "beyond-errors-cardinality"),
+        "sequences-list-fit": (
+            sequences_list_fit,
+            "cardinality of a list",
+            "beyond-errors-cardinality",
+        ),
         "scalar": (scalar, "not a scalar", "beyond-errors-scalar"),
     }
 
@@ -288,6 +298,7 @@ CASES = [
     "bidirectional-state",
     "cell-2d",
     "sequences-list",
+    "sequences-list-fit",
     "scalar",
 ]
 
