@@ -684,7 +684,11 @@ class _Walk:
             raise self._error(
                 f"{self._called(layer)}, {text}, called on {got}: {exc}", layer
             ) from None
-        self.done[(node.layer, node.call)] = _Done(outputs, layer, call, names, sources)
+        # An operation keeps no mask: only layers compute one (Keras 3 sets `_keras_mask` in
+        # Layer.__call__, never in an Operation's), and it says nothing when one is lost.
+        arrives = any(self._masked(r) for r in refs)
+        masked = (False,) * len(outputs)
+        self.done[(node.layer, node.call)] = _Done(outputs, layer, call, names, sources, masked)
         self.steps.append(
             CallStep(
                 self._name(node.layer),
@@ -696,6 +700,9 @@ class _Walk:
                 why,
                 names,
                 params=(0, 0),  # an operation holds no weights
+                mask="dropped" if arrives else "",
+                masked=masked,
+                mask_in=arrives,
             )
         )
 
