@@ -303,6 +303,15 @@ def test_check_with_assume_traces_past_custom_layers():
     assert model.trace.outputs == ((None, 1),)
 
 
+def test_check_with_assume_checks_the_data_past_custom_layers():
+    # The data checks trace the model again on the data's shape: the stated layer goes too.
+    fitted = (
+        "import numpy as np\n" + PROGRAM + "X = np.zeros((100, 12))\nmodel.fit(X, np.zeros(100))\n"
+    )
+    result = check_program(fitted, assume={"scale": (None, 12, 8), "last": (None, 8)})
+    assert [f.code for f in result.findings if f.severity == "error"] == ["RS102"]
+
+
 def test_check_refuses_an_assume_naming_no_layer():
     with pytest.raises(ProgramError, match="no layer the program makes"):
         check_program(PROGRAM, assume={"scal": (None, 12, 8)})

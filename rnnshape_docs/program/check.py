@@ -305,6 +305,10 @@ class Program(Checks):
                 )
         return spec, ""
 
+    def assumed_in(self, graph: ModelGraph) -> dict[str, tuple]:
+        """The stated outputs (--assume) of the layers ``graph`` holds."""
+        return {k: v for k, v in self.assume.items() if k in graph.layers}
+
     def graph_of(
         self, model: ModelObj, input_shapes: tuple, stand_ins: StandIns | None = None
     ) -> tuple[ModelGraph | None, str, int]:
@@ -468,7 +472,7 @@ class Program(Checks):
             result = trace_graph(
                 graph,
                 input_shapes=shapes if model.graph is not None else None,
-                assume={k: v for k, v in self.assume.items() if k in graph.layers},
+                assume=self.assumed_in(graph),
             )
         except ShapeError as exc:
             if stand_ins.reached(str(exc)):

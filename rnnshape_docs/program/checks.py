@@ -320,7 +320,7 @@ class Checks:
         if graph is None:
             return None
         try:
-            return trace_graph(graph)
+            return trace_graph(graph, assume=self.assumed_in(graph))
         except ShapeError:
             return None
 
