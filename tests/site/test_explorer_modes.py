@@ -255,7 +255,9 @@ def test_hostile_input_in_every_field_is_only_text_and_the_page_keeps_answering(
         _settled(page)
         assert "more than a program" in page.text_content("#explorer-result .explorer-error-line")
         _drop(page, "train.py", bytes(range(256)) * 64)
-        page.wait_for_function("document.getElementById('explorer-code').value.length < 20000")
+        page.wait_for_function(
+            "() => document.getElementById('explorer-code').value.length < 20000"
+        )
         _settled(page)
         # ... and a binary file as a model.
         page.set_input_files(
