@@ -577,20 +577,7 @@ def _as_chain(model: ModelTrace) -> Trace | None:
     for s in model.steps:
         if s.inputs != current[:1] and s.inputs != current:
             return None
-        steps.append(
-            Step(
-                s.layer,
-                s.inputs[0],
-                s.outputs,
-                s.why,
-                spec=s.spec,
-                names=s.names,
-                params=s.params,
-                mask=s.mask,
-                masked=s.masked,
-                mask_in=s.mask_in,
-            )
-        )
+        steps.append(Step.of(s))
         current = s.outputs
     if current != model.outputs:
         return None

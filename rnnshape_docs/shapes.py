@@ -57,6 +57,22 @@ class Step:
     masked: tuple[bool, ...] = field(default=(), compare=False)
     mask_in: bool = field(default=False, compare=False)
 
+    @classmethod
+    def of(cls, call) -> Step:
+        """The chain's row for a call of the one walk (`graph.CallStep`) on one input."""
+        return cls(
+            call.layer,
+            call.inputs[0],
+            call.outputs,
+            call.why,
+            spec=call.spec,
+            names=call.names,
+            params=call.params,
+            mask=call.mask,
+            masked=call.masked,
+            mask_in=call.mask_in,
+        )
+
 
 @dataclass(frozen=True)
 class Trace:
@@ -306,18 +322,4 @@ def chain_graph(specs: Sequence[LayerSpec], input_shape: Shape) -> ModelGraph:
 
 def _walk(specs: Sequence[LayerSpec], shape: Shape) -> tuple[Step, ...]:
     traced = trace_graph(chain_graph(specs, shape), chain=True)
-    return tuple(
-        Step(
-            s.layer,
-            s.inputs[0],
-            s.outputs,
-            s.why,
-            spec=s.spec,
-            names=s.names,
-            params=s.params,
-            mask=s.mask,
-            masked=s.masked,
-            mask_in=s.mask_in,
-        )
-        for s in traced.steps
-    )
+    return tuple(Step.of(s) for s in traced.steps)
