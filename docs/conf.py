@@ -57,6 +57,7 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 # keys only on cell source, and because nb_execution_cache_path is an "env" config value,
 # Sphinx re-reads (and so re-executes) every page when the key changes.
 sys.path.insert(0, str(DOCS / "_ext"))  # this book's extensions and helpers
+import moved_pages
 from execution_cache import cache_key
 
 _cache_root = BUILD / "jupyter_cache"
@@ -82,6 +83,7 @@ extensions = [
     "rnnshape_site",
     "rnnshape_figure_files",
     "rnnshape_explorer",
+    "sphinx_reredirects",
 ]
 # No intersphinx: the build must need no network, and nothing links to other projects'
 # inventories. If it ever does, store the objects.inv files under docs/_inventories/ and
@@ -89,6 +91,9 @@ extensions = [
 
 exclude_patterns = ["_build", "build", "**.ipynb_checkpoints", "Thumbs.db", ".DS_Store"]
 nitpicky = True
+
+# Old addresses of moved and merged pages keep working (docs/_ext/moved_pages.py).
+redirects = moved_pages.redirects()
 
 # --- MyST and MyST-NB ----------------------------------------------------------------------
 myst_enable_extensions = ["colon_fence", "dollarmath", "deflist"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -22,6 +23,20 @@ CHROMIUM_ARGS = [
 NOT_PAGES = ("_static/", "_sources/", "_images/", "_downloads/")
 
 
+def _moved_pages() -> dict[str, str]:
+    spec = importlib.util.spec_from_file_location(
+        "moved_pages", ROOT / "docs" / "_ext" / "moved_pages.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.MOVED
+
+
+# Old addresses of moved pages: small pages that send the reader on, not pages of the book
+# (test_moved_pages.py follows each one).
+MOVED = _moved_pages()
+
+
 def site_dir() -> Path:
     return Path(SITE).resolve()
 
@@ -35,6 +50,7 @@ def book_pages() -> list[str]:
         p.relative_to(root).as_posix()
         for p in root.rglob("*.html")
         if not p.relative_to(root).as_posix().startswith(NOT_PAGES)
+        and p.relative_to(root).with_suffix("").as_posix() not in MOVED
     )
 
 
