@@ -1,8 +1,10 @@
 """How many weights a layer holds once built, as ``model.summary()`` counts them (issue 24,
 item 5): trainable and non-trainable, from the layer's configuration and its input shapes.
 
-`count` returns ``(trainable, non_trainable)``, or None for a layer whose count is not
-worked out here (its row then shows no count rather than a wrong one). Keras's own
+`count` returns ``(trainable, non_trainable)`` for every layer the catalog knows (a lookup
+or text layer's vocabulary is a table, not a weight: 0), or None where a size it needs is
+unknown (the rules refuse those layers first; a row stated with ``--assume`` is never
+counted: its weights cannot be known). A row with None shows ``?``. Keras's own
 ``count_params()`` is the truth: tests/test_agreement_catalog.py checks every count, and
 `keras_models.check_model` every row of every model it checks. The walk (`graph`) puts the
 count on each row.
