@@ -419,6 +419,10 @@ CASES = [
     ("EinsumDense('ab->ac', 4)", (2, 3), "refused"),
     ("EinsumDense('abc,cd->abd', (7, 4), bias_axes='x')", SEQ, "refused"),
     ("EinsumDense('abc,cd->abd', (None, 4), bias_axes='bd')", SEQ, "refused"),  # sized None
+    ("EinsumDense('ab,bc->ac', 4, lora_rank=2, kernel_constraint='non_neg')", (2, 3), "refused"),
+    ("Dense(3, lora_rank=2)", SEQ, "ok"),
+    ("Dense(3, lora_rank=2, kernel_constraint='non_neg')", SEQ, "refused"),
+    ("Dense(3, lora_rank=-1)", SEQ, "refused"),
     ("ReversibleEmbedding(10, 4)", (2, 5), "ok"),
     # preprocessing by output_mode
     ("CategoryEncoding(5, output_mode='one_hot')", (2,), "ok"),
@@ -469,6 +473,7 @@ INT_CASES = [
         "ok",
     ),
     ("ReversibleEmbedding(10, 4)", (2, 5), "ok"),
+    ("Embedding(10, 4, lora_rank=2, embeddings_constraint='non_neg')", (2, 5), "refused"),
 ]
 STRING_CASES = [
     ("StringLookup(vocabulary=['a', 'b'])", (2, 3), "ok"),
@@ -711,7 +716,6 @@ WEIGHT_CASES = {
         ),
         ("TimeDistributed(Dense(3))", (2, 4, 5)),
         ("Dense(3, trainable=False)", SEQ),
-        ("Dense(3, lora_rank=2)", SEQ),
         ("Dense(3, lora_rank=1, use_bias=False)", (2, 5)),
         ("Dense(3, lora_rank=2, trainable=False)", (2, 5)),
         ("Conv1D(6, 3, groups=3)", (2, 7, 6)),

@@ -12,7 +12,15 @@ from __future__ import annotations
 
 import re
 
-from rnnshape_docs.rules.base import Call, Refusal, Result, Shape, format_shape, positive_int
+from rnnshape_docs.rules.base import (
+    Call,
+    Refusal,
+    Result,
+    Shape,
+    format_shape,
+    lora,
+    positive_int,
+)
 from rnnshape_docs.specs import LayerSpec
 
 _MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
@@ -174,6 +182,7 @@ def einsum_weights(spec: LayerSpec, shape: Shape) -> tuple[tuple[int, ...], tupl
 def _einsum(spec: LayerSpec, shape: Shape):
     """(output, Keras's symbolic output, kernel shape, bias sizes), or a Refusal where Keras's
     build fails."""
+    lora(spec, "kernel_constraint")
     equation = spec.get("equation")
     if not isinstance(equation, str):
         raise Refusal(f"equation must be a string such as 'ab,bc->ac', got {equation!r}")
@@ -258,7 +267,7 @@ def _einsum_bias(spec: LayerSpec, keras_out: list, out_map: dict) -> tuple[int, 
     for d in dict.fromkeys(axes):
         if d not in out_map:
             raise Refusal(
-                f"bias_axes={axes!r}: axis {d!r} is not in {equation!r}'s output; name only "
+                f"bias_axes={axes!r}: {d!r} is not an output axis of {equation!r}; name only "
                 "output axes"
             )
         if keras_out[out_map[d]] is None:
