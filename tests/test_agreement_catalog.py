@@ -417,6 +417,12 @@ CASES = [
     ("EinsumDense('abc,cd->abd', (6, 4))", SEQ, "refused"),
     ("EinsumDense('ab,bc->ac', 4)", (2, None), "refused"),
     ("EinsumDense('ab->ac', 4)", (2, 3), "refused"),
+    ("EinsumDense('abc,cd->abd', (7, 4), bias_axes='x')", SEQ, "refused"),
+    ("EinsumDense('abc,cd->abd', (None, 4), bias_axes='bd')", SEQ, "refused"),  # sized None
+    ("EinsumDense('ab,bc->ac', 4, lora_rank=2, kernel_constraint='non_neg')", (2, 3), "refused"),
+    ("Dense(3, lora_rank=2)", SEQ, "ok"),
+    ("Dense(3, lora_rank=2, kernel_constraint='non_neg')", SEQ, "refused"),
+    ("Dense(3, lora_rank=-1)", SEQ, "refused"),
     ("ReversibleEmbedding(10, 4)", (2, 5), "ok"),
     # preprocessing by output_mode
     ("CategoryEncoding(5, output_mode='one_hot')", (2,), "ok"),
@@ -467,6 +473,7 @@ INT_CASES = [
         "ok",
     ),
     ("ReversibleEmbedding(10, 4)", (2, 5), "ok"),
+    ("Embedding(10, 4, lora_rank=2, embeddings_constraint='non_neg')", (2, 5), "refused"),
 ]
 STRING_CASES = [
     ("StringLookup(vocabulary=['a', 'b'])", (2, 3), "ok"),
@@ -684,60 +691,123 @@ def test_new_layers_in_saved_models_agree_with_keras(name, tmp_path):
 
 # --------------------------------------------------------------------------- parameters
 
-#: Layers whose weights params.count does not work out yet (it returns None for them).
-NOT_COUNTED = {
-    "EinsumDense",
-    "Normalization",
-    "SpectralNormalization",
-    "MelSpectrogram",
-    "STFTSpectrogram",
-    "Discretization",
-    "IntegerLookup",
-    "StringLookup",
-    "TextVectorization",
-    "HashedCrossing",
-    "GroupQueryAttention",
-}
 
-PARAM_CASES = [(layer, shape) for layer, shape, expect in CASES if expect == "ok"] + [
-    ("LSTM(4)", SEQ),
-    ("LSTM(4, use_bias=False, return_sequences=True)", SEQ),
-    ("GRU(4)", SEQ),
-    ("GRU(4, reset_after=False)", SEQ),
-    ("SimpleRNN(5)", SEQ),
-    ("Bidirectional(LSTM(3))", SEQ),
-    ("Bidirectional(GRU(3), backward_layer=SimpleRNN(2, go_backwards=True), merge_mode=None)", SEQ),
-    ("TimeDistributed(Dense(3))", (2, 4, 5)),
-    ("Dense(3, trainable=False)", SEQ),
-    ("Embedding(10, 4)", (2, 5)),
-    ("Conv1D(6, 3, groups=3)", (2, 7, 6)),
-    ("Conv2D(4, 3, use_bias=False)", IMAGE),
-    ("ConvLSTM2D(3, 3)", (2, 3, 8, 8, 2)),
-    ("ConvLSTM1D(3, 2, use_bias=False)", (2, 3, 8, 2)),
-    ("BatchNormalization()", SEQ),
-    ("BatchNormalization(axis=1, scale=False)", SEQ),
-    ("LayerNormalization()", SEQ),
-    ("LayerNormalization(axis=(1, 2), center=False)", SEQ),
-]
-
-
-@pytest.mark.parametrize(("layer", "shape"), PARAM_CASES, ids=str)
-def test_parameter_counts_agree_with_keras(layer, shape):
-    from rnnshape_docs import params
-
-    spec = parse(layer)
-    counted = params.count(spec, [shape])
-    name = specs_catalog.ALIASES.get(spec.name, spec.name)
-    if counted is None:
-        assert name in NOT_COUNTED, f"{layer}: no count"
-        return
-    assert name not in NOT_COUNTED, f"{name} is counted now: take it off NOT_COUNTED"
-    built = _quiet(lambda: to_keras_layer(layer))
-    _quiet(lambda: built(keras.Input(batch_shape=shape)))
+def keras_weights(built) -> tuple[int, int]:
+    """A built Keras layer's (trainable, non-trainable) weights, checked against
+    count_params()."""
     trainable = sum(math.prod(w.shape) for w in built.trainable_weights)
     frozen = sum(math.prod(w.shape) for w in built.non_trainable_weights)
-    assert counted == (trainable, frozen)
-    assert sum(counted) == built.count_params()
+    assert trainable + frozen == built.count_params()
+    return trainable, frozen
+
+
+#: Cases for the weights beyond the shape cases, by the dtype of the input.
+WEIGHT_CASES = {
+    "float32": [
+        ("LSTM(4)", SEQ),
+        ("LSTM(4, use_bias=False, return_sequences=True)", SEQ),
+        ("GRU(4)", SEQ),
+        ("GRU(4, reset_after=False)", SEQ),
+        ("SimpleRNN(5)", SEQ),
+        ("Bidirectional(LSTM(3))", SEQ),
+        (
+            "Bidirectional(GRU(3), backward_layer=SimpleRNN(2, go_backwards=True), merge_mode=None)",
+            SEQ,
+        ),
+        ("TimeDistributed(Dense(3))", (2, 4, 5)),
+        ("Dense(3, trainable=False)", SEQ),
+        ("Dense(3, lora_rank=1, use_bias=False)", (2, 5)),
+        ("Dense(3, lora_rank=2, trainable=False)", (2, 5)),
+        ("Conv1D(6, 3, groups=3)", (2, 7, 6)),
+        ("Conv2D(4, 3, use_bias=False)", IMAGE),
+        ("ConvLSTM2D(3, 3)", (2, 3, 8, 8, 2)),
+        ("ConvLSTM1D(3, 2, use_bias=False)", (2, 3, 8, 2)),
+        ("BatchNormalization()", SEQ),
+        ("BatchNormalization(axis=1, scale=False)", SEQ),
+        ("LayerNormalization()", SEQ),
+        ("LayerNormalization(axis=(1, 2), center=False)", SEQ),
+        # EinsumDense: the kernel's axes from the equation, the bias's from bias_axes, LoRA
+        ("EinsumDense('abc,cd->abd', (7, 4), bias_axes='bd')", SEQ),
+        ("EinsumDense('abc,cd->abd', (None, 4), bias_axes='d')", SEQ),
+        ("EinsumDense('...b,bc->...c', 4, bias_axes='c')", (2, 4, 5, 3)),
+        ("EinsumDense('ab...,bc->ac...', (4, 3), bias_axes='c')", SEQ),
+        ("EinsumDense('abc,cde->abde', (7, 2, 4), bias_axes='e', lora_rank=2)", SEQ),
+        ("EinsumDense('abcd,de->abce', (8, 8, 5), lora_rank=3, trainable=False)", IMAGE),
+        # Normalization: a mean, a variance (per value of the kept axes) and a count, unless given
+        ("Normalization()", SEQ),
+        ("Normalization(axis=(1, 2))", SEQ),
+        ("Normalization(axis=None)", SEQ),
+        ("Normalization(axis=-2, invert=True)", IMAGE),
+        ("Normalization(axis=(1, 3))", VOLUME),
+        ("Normalization(mean=[0.0, 1.0, 2.0], variance=[1.0, 1.0, 2.0])", SEQ),
+        # SpectralNormalization: the layer's weights, and a vector as wide as its kernel's last axis
+        ("SpectralNormalization(Dense(5, use_bias=False))", (2, 6)),
+        ("SpectralNormalization(Conv1D(4, 3, groups=1))", SEQ),
+        ("SpectralNormalization(Conv3D(2, 3))", VOLUME),
+        ("SpectralNormalization(Conv1DTranspose(4, 3))", SEQ),
+        ("SpectralNormalization(Conv2DTranspose(2, 3, data_format='channels_first'))", IMAGE),
+        ("SpectralNormalization(EinsumDense('abc,cde->abde', (7, 2, 4)))", SEQ),
+        ("SpectralNormalization(Dense(4), trainable=False)", SEQ),
+        # spectrograms: STFT's DFT kernels (trainable unless said); Mel's filters are no weights
+        ("STFTSpectrogram(frame_length=10, window=None, mode='real')", (2, 100, 2)),
+        (
+            "STFTSpectrogram(frame_length=10, fft_length=64, window=None, mode='imag')",
+            (2, 100, 1),
+        ),
+        (
+            "STFTSpectrogram(frame_length=32, window=None, mode='psd', trainable=False)",
+            (2, 100, 1),
+        ),
+        ("STFTSpectrogram(window=None, mode='angle')", (2, 300, 1)),
+        ("MelSpectrogram(fft_length=128, sequence_length=100, num_mel_bins=32)", (2, 400)),
+        # preprocessing: bins and vocabularies are tables, not weights, however large
+        ("Discretization(num_bins=6)", (2, 3)),
+        ("Discretization(bin_boundaries=[0.0, 1.0, 2.0, 5.0], output_mode='count')", (2, 3)),
+    ],
+    "int32": [
+        ("Embedding(10, 4)", (2, 5)),
+        ("Embedding(10, 4, lora_rank=3)", (2, 5)),
+        ("SpectralNormalization(Embedding(10, 4))", (2, 5)),
+        (f"IntegerLookup(vocabulary={list(range(1, 13))}, output_mode='one_hot')", (2, 1)),
+        (
+            "IntegerLookup(max_tokens=50, output_mode='multi_hot', pad_to_max_tokens=True)",
+            (2, 4),
+        ),
+        (
+            "IntegerLookup(vocabulary=[4, 5, 6], output_mode='tf_idf', idf_weights=[0.1, 0.2, 0.3])",
+            (2, 4),
+        ),
+    ],
+    "string": [
+        ("StringLookup(vocabulary=['a', 'b', 'c', 'd', 'e'], output_mode='count')", (2, 3)),
+        ("StringLookup(max_tokens=30, num_oov_indices=3)", (2, 3)),
+        ("TextVectorization(max_tokens=100, output_sequence_length=8)", (2,)),
+        (
+            "TextVectorization(vocabulary=['a', 'b'], output_mode='tf_idf', idf_weights=[1.0, 2.0], ngrams=2)",
+            (2,),
+        ),
+    ],
+}
+#: Every layer the shape cases accept, and the weight cases: (layer, shape, dtype).
+PARAM_CASES = [
+    (layer, shape, dtype)
+    for cases, dtype in ((CASES, "float32"), (INT_CASES, "int32"), (STRING_CASES, "string"))
+    for layer, shape, expect in cases
+    if expect == "ok"
+] + [(layer, shape, dtype) for dtype, cases in WEIGHT_CASES.items() for layer, shape in cases]
+
+
+@pytest.mark.parametrize(("layer", "shape", "dtype"), PARAM_CASES, ids=str)
+def test_parameter_counts_agree_with_keras(layer, shape, dtype):
+    """Every layer the shape cases build holds the weights params.count says (none is left
+    uncounted), trainable and non-trainable apart."""
+    from rnnshape_docs import params
+
+    counted = params.count(parse(layer), [shape])
+    assert counted is not None, f"{layer}: no count"
+    built = _quiet(lambda: to_keras_layer(layer))
+    _quiet(lambda: built(keras.Input(batch_shape=shape, dtype=dtype)))
+    assert counted == keras_weights(built)
 
 
 @pytest.mark.parametrize(
@@ -748,8 +818,19 @@ def test_parameter_counts_agree_with_keras(layer, shape):
             "MultiHeadAttention(2, 4, value_dim=3, use_bias=False)",
             ((2, 5, 6), (2, 7, 3), (2, 7, 8)),
         ),
+        ("MultiHeadAttention(2, 4, output_shape=5)", ((2, 5, 6), (2, 7, 3))),
+        ("MultiHeadAttention(3, 2, output_shape=(3, 5), use_gate=True)", ((2, 5, 6), (2, 7, 3))),
+        (
+            "MultiHeadAttention(2, 4, value_dim=3, use_gate=True, use_bias=False)",
+            ((2, 5, 6), (2, 7, 3), (2, 7, 8)),
+        ),
+        ("GroupQueryAttention(4, 4, 2)", ((2, 5, 6), (2, 7, 6))),
+        ("GroupQueryAttention(3, 6, 3, use_gate=True)", ((2, 5, 6), (2, 7, 6), (2, 7, 6))),
+        ("GroupQueryAttention(2, 4, 1, use_bias=False)", ((2, 5, 8), (2, 3, 8))),
+        ("GroupQueryAttention(4, 2, 2, use_gate=True, use_bias=False)", ((2, 5, 6), (2, 7, 6))),
         ("Attention(use_scale=True, score_mode='concat')", ((2, 5, 6), (2, 7, 6))),
         ("AdditiveAttention()", ((2, 5, 6), (2, 7, 6))),
+        ("HashedCrossing(5, output_mode='one_hot')", ((2, 1), (2, 1))),
     ],
     ids=str,
 )
@@ -757,12 +838,13 @@ def test_attention_parameter_counts_agree_with_keras(layers, inputs):
     from rnnshape_docs import params
 
     built = to_keras_layer(layers)
-    tensors = [keras.Input(batch_shape=s) for s in inputs]
-    if layers.startswith("MultiHead"):
-        built(tensors[0], tensors[1], *(tensors[2:]))
+    dtype = "int32" if layers.startswith("Hashed") else "float32"
+    tensors = [keras.Input(batch_shape=s, dtype=dtype) for s in inputs]
+    if "QueryAttention" in layers or layers.startswith("MultiHead"):
+        built(*tensors)  # query, value, key
     else:
-        built(tensors)
-    assert params.count(parse(layers), inputs) == (built.count_params(), 0)
+        built(tuple(tensors) if layers.startswith("Hashed") else tensors)
+    assert params.count(parse(layers), inputs) == keras_weights(built)
 
 
 # --------------------------------------------------------------------------- masks

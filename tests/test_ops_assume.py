@@ -205,9 +205,14 @@ def test_assume_states_the_output_and_the_row_says_so(tmp_path, capsys, monkeypa
     row = next(line for line in out.splitlines() if line.startswith("out "))
     assert "(None, 6, 1)" in row
     assert "stated (--assume), not derived" in row
+    # its weights are unknown too: no count on its row, and the total says what it leaves out
+    assert out.splitlines()[-1].endswith("(not counted: Lambda(...))")
     status, out, _ = run(capsys, path, "--assume", "out=None,6,1", "--json")
     entry = json.loads(out)["layers"][-1]
     assert entry["stated"] is True
+    assert entry["params"] is None
+    assert json.loads(out)["params"]["total"] is None
+    assert json.loads(out)["params"]["unknown"] == ["Lambda(...)"]
     assert entry["outputs"] == [[None, 6, 1]]
     assert all("stated" not in e for e in json.loads(out)["layers"][:-1])
 

@@ -98,6 +98,19 @@ def positive_int(spec: LayerSpec, key: str, value: object) -> int:
     return value
 
 
+def lora(spec: LayerSpec, constraint: str) -> None:
+    """Keras enables LoRA (``lora_rank``) when it builds the layer, and refuses it for a
+    rank that is not positive or beside a constraint on the weights it adapts."""
+    if not spec.get("lora_rank"):
+        return
+    positive_int(spec, "lora_rank", spec.get("lora_rank"))
+    if spec.get(constraint) is not None:
+        raise Refusal(
+            f"lora_rank cannot go with {constraint} (Keras: LoRA is incompatible with a "
+            "constraint on the weights it adapts); drop one of them"
+        )
+
+
 def one_int(spec: LayerSpec, key: str, default: object) -> int:
     """An int-or-1-tuple argument (kernel_size, strides, ...), as a positive int."""
     value = spec.get(key, default)

@@ -12,6 +12,7 @@ from rnnshape_docs.rules.base import (
     data_format,
     flag,
     format_shape,
+    lora,
     ndim_name,
     positive_int,
     steps_text,
@@ -21,6 +22,7 @@ from rnnshape_docs.specs import LayerSpec
 
 def dense(spec: LayerSpec, shape: Shape) -> Result:
     units = positive_int(spec, "units", spec.get("units"))
+    lora(spec, "kernel_constraint")
     if len(shape) < 2:
         raise Refusal(
             f"Dense needs at least 2 axes (batch, features) but gets {format_shape(shape)}"
@@ -123,6 +125,7 @@ def global_pooling(spec: LayerSpec, shape: Shape) -> Result:
 def embedding(spec: LayerSpec, shape: Shape) -> Result:
     positive_int(spec, "input_dim", spec.get("input_dim"))
     dim = positive_int(spec, "output_dim", spec.get("output_dim"))
+    lora(spec, "embeddings_constraint")
     why = f"replaces each integer id by a learned {dim}-wide vector"
     return ((*shape, dim),), ("output",), why
 

@@ -12,7 +12,15 @@ from __future__ import annotations
 
 import re
 
-from rnnshape_docs.rules.base import Call, Refusal, Result, Shape, format_shape, positive_int
+from rnnshape_docs.rules.base import (
+    Call,
+    Refusal,
+    Result,
+    Shape,
+    format_shape,
+    lora,
+    positive_int,
+)
 from rnnshape_docs.specs import LayerSpec
 
 _MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
@@ -156,6 +164,25 @@ def discretization(spec: LayerSpec, shape: Shape) -> Result:
 def einsum_dense(spec: LayerSpec, shape: Shape) -> Result:
     """The kernel's sizes as Keras's _analyze_einsum_string gives them, then the output the
     einsum really gives (Keras 3.15's symbolic shape differs for some ellipsis equations)."""
+    out, keras_out, _, _ = _einsum(spec, shape)
+    equation = spec.get("equation")
+    why = f"einsum {equation!r} with a learned kernel: {format_shape(shape)} -> {format_shape(out)}"
+    if tuple(keras_out) != out and None not in out:
+        why += f" (Keras 3.15's symbolic shape says {format_shape(tuple(keras_out))}; a run gives this)"
+    return (out,), ("output",), why
+
+
+def einsum_weights(spec: LayerSpec, shape: Shape) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """EinsumDense's kernel shape and its bias's sizes (empty without ``bias_axes``), as its
+    build makes them (`params` counts them)."""
+    _, _, kernel, bias = _einsum(spec, shape)
+    return kernel, bias
+
+
+def _einsum(spec: LayerSpec, shape: Shape):
+    """(output, Keras's symbolic output, kernel shape, bias sizes), or a Refusal where Keras's
+    build fails."""
+    lora(spec, "kernel_constraint")
     equation = spec.get("equation")
     if not isinstance(equation, str):
         raise Refusal(f"equation must be a string such as 'ab,bc->ac', got {equation!r}")
@@ -226,10 +253,30 @@ def einsum_dense(spec: LayerSpec, shape: Shape) -> Result:
         out = (*shape[:elided], *sizes)
     else:  # elided axes (if any) follow the named ones, as in the input
         out = (*sizes, *shape[len(shape) - elided :])
-    why = f"einsum {equation!r} with a learned kernel: {format_shape(shape)} -> {format_shape(out)}"
-    if tuple(keras_out) != out and None not in out:
-        why += f" (Keras 3.15's symbolic shape says {format_shape(tuple(keras_out))}; a run gives this)"
-    return (out,), ("output",), why
+    return out, keras_out, tuple(kernel[d] for d in weight), _einsum_bias(spec, keras_out, out_map)
+
+
+def _einsum_bias(spec: LayerSpec, keras_out: list, out_map: dict) -> tuple[int, ...]:
+    """The bias's sizes: Keras sizes each axis in ``bias_axes`` from its output_shape."""
+    axes, equation = spec.get("bias_axes"), spec.get("equation")
+    if axes is None:
+        return ()
+    if not isinstance(axes, str) or not axes:
+        raise Refusal(f"bias_axes must be output axes of {equation!r} such as 'c', got {axes!r}")
+    sizes = []
+    for d in dict.fromkeys(axes):
+        if d not in out_map:
+            raise Refusal(
+                f"bias_axes={axes!r}: {d!r} is not an output axis of {equation!r}; name only "
+                "output axes"
+            )
+        if keras_out[out_map[d]] is None:
+            raise Refusal(
+                f"bias_axes={axes!r}: Keras sizes the bias's axis {d!r} from output_shape, "
+                f"where it is None; give its size there"
+            )
+        sizes.append(keras_out[out_map[d]])
+    return tuple(sizes)
 
 
 def reversible_embedding(spec: LayerSpec, call: Call) -> Result:
