@@ -114,6 +114,11 @@ def test_text_writes_the_op_as_python_does():
         text("Mean", {"axis": 1, "keepdims": False}, [a]) == "ops.mean(a, axis=1, keepdims=False)"
     )
     assert text("Concatenate", {"axis": -1}, [[a, b]]) == "ops.concatenate([a, b], axis=-1)"
+    assert [text(op, {}, [a]) for op in ("Negative", "Absolute", "LogicalNot")] == [
+        "-a",
+        "abs(a)",
+        "~a",
+    ]
 
 
 # --------------------------------------------------------------------------- in a model file

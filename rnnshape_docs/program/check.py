@@ -219,6 +219,19 @@ class Program(Checks):
             )
         )
 
+    def unary_plus(self, node: ast.UnaryOp) -> None:
+        """``+x`` on a symbolic tensor: KerasTensor has no ``__pos__``, so Keras raises."""
+        operand = ast.unparse(node.operand)
+        self.findings.append(
+            LayerRefused.at(
+                node.lineno,
+                f"+{operand}: Keras has no unary + for a symbolic tensor (TypeError: bad "
+                "operand type for unary +: 'KerasTensor')",
+                f"{operand} (drop the +)",
+                edit=replace(node, operand),
+            )
+        )
+
     def eager_call(self, layer: LayerObj, x: Array, node: ast.AST) -> Any:
         return Unknown("a layer called on data")
 
