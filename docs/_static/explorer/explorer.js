@@ -244,7 +244,7 @@ function render(data) {
 // Code mode: what `rnnshape check` prints, each finding an element with data-line, a button
 // that applies its fix to the program, and the program listed with each finding's line marked.
 function renderCode(data, code) {
-  const key = JSON.stringify(data);
+  const key = JSON.stringify([data, assumed]); // the stated shapes are listed too
   if (key === shown) return;
   shown = key;
   if (data.error !== null) {
