@@ -29,9 +29,6 @@ let shown = null; // the JSON last rendered, so an unchanged result is not re-an
 // class, a Lambda), "NAME=SHAPE" each, as `rnnshape check --assume`; in the fragment as
 // &assume=NAME%3DSHAPE, once per output, in order.
 let assumed = [];
-// A model file the reader dropped or chose, kept in this page only (a link cannot carry a
-// file): its name, its bytes, and the output shapes stated for its layers (--assume).
-let modelFile = null;
 const timings = { firstTrace: null, traces: [], figures: [] };
 window.__explorerTimings = timings;
 
@@ -357,7 +354,9 @@ function statedList(stated, unused, state) {
   const list = element("ul", { className: "explorer-stated" });
   list.setAttribute("aria-label", "Output shapes you stated");
   for (const name of names) {
-    const shapes = stated.filter((a) => a.startsWith(`${name}=`)).map((a) => a.slice(name.length + 1));
+    const shapes = stated
+      .filter((a) => a.startsWith(`${name}=`))
+      .map((a) => a.slice(name.length + 1));
     const item = element("li", { className: "explorer-stated-layer" });
     item.dataset.layer = name;
     item.append(`${name}: `, element("code", {}, shapes.join("; ")));
@@ -603,16 +602,17 @@ async function traceWhatIsPending() {
   }
 }
 
+// A model file the reader dropped or chose is kept in this page only (a link cannot carry a
+// file): its name, its bytes, and the output shapes stated for its layers (--assume).
 async function traceFile(file) {
   if (!ready || !file) return;
-  modelFile = { name: file.name, bytes: await file.arrayBuffer(), assume: [] };
+  const model = { name: file.name, bytes: await file.arrayBuffer(), assume: [] };
   setMode("stack"); // the file's field is the stack mode's
-  await traceModelFile();
+  await traceModelFile(model);
 }
 
-// The model file on show, traced (again, when the reader states a shape for it).
-async function traceModelFile() {
-  const job = modelFile;
+// The model file traced (again, when the reader states a shape for it or takes one back).
+async function traceModelFile(job) {
   pending = null; // the file replaces whatever text was waiting to be traced
   const token = ++issued;
   result.setAttribute("aria-busy", "true");
@@ -626,7 +626,7 @@ async function traceModelFile() {
   render(data);
   const state = (list) => {
     job.assume = list;
-    traceModelFile();
+    traceModelFile(job);
   };
   result.append(
     ...(data.assumable ?? []).map((name) => assumeField(name, job.assume, state)),
@@ -676,7 +676,6 @@ async function start() {
 
 function edited(event) {
   examplesMenu.value = ""; // the fields no longer hold the example the menu names
-  modelFile = null; // nor is a model file on show any more
   update(event);
 }
 
