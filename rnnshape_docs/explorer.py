@@ -107,24 +107,42 @@ def capabilities_json() -> str:
     return json.dumps({"model_files": _model_files() is not None})
 
 
-def explore_file(data: bytes, filename: str) -> dict:
-    """What the page shows for a dropped or chosen model file (read, never run)."""
+def explore_file(data: bytes, filename: str, assume_text: str = "") -> dict:
+    """What the page shows for a dropped or chosen model file (read, never run).
+
+    ``assume_text`` states the output shape of a layer rnnshape cannot know, as for
+    `check_code` (``scale=None,12,8``, separated by spaces or semicolons: ``--assume``).
+    Besides `explore`'s keys: ``assumable`` (the layer where the trace stopped, whose output
+    shape the reader could state) and ``command`` (the same trace in a terminal).
+    """
     result: dict = {"table": None, "error": None, "fix": None, "svg": None, "layers": []}
+    stated = assume_text.replace(";", " ").split()
+    result["assumable"] = []
+    result["command"] = " ".join(
+        [cli.PROG, "trace", _shell_word(filename), *(f"--assume {_shell_word(a)}" for a in stated)]
+    )
     model_files = _model_files()
     if model_files is None:
         result["error"] = f"{cli.PROG}: error: this copy of rnnshape does not read model files"
         return result
     try:
-        result["table"] = str(model_files.trace_bytes(data, filename))
-    except ShapeError as exc:
+        assume = cli.assumed(stated)
+        result["table"] = str(model_files.trace_bytes(data, filename, assume=assume))
+    except (ShapeError, cli.UsageError) as exc:
         result["error"] = f"{cli.PROG}: error: {cli._one_line(exc)}"
+        result["assumable"] = _assumable(result["error"])
     return result
 
 
-def explore_file_json(path: str, filename: str) -> str:
+def explore_file_json(path: str, filename: str, assume_text: str = "") -> str:
     """`explore_file` on the file the page wrote to ``path`` (Pyodide's memory file system)."""
     with open(path, "rb") as file:
-        return json.dumps(explore_file(file.read(), filename))
+        return json.dumps(explore_file(file.read(), filename, assume_text))
+
+
+def _shell_word(text: str) -> str:
+    """``text`` as one word of a POSIX shell's command line (quoted unless it is plain)."""
+    return text if re.fullmatch(r"[\w.,=/:+-]+", text) else "'" + text.replace("'", "'\\''") + "'"
 
 
 def _model_files():
@@ -151,7 +169,8 @@ def check_code(code: str, shapes_text: str = "", assume_text: str = "") -> dict:
     Keys: ``text`` (or None), ``error`` (one line, or None), ``findings`` (``line``,
     ``severity``, ``code``, ``message``, ``fix``, ``fix_line``, ``fixed``: the whole program
     with that fix made, or None), ``lines`` (the program's line count), ``assumable`` (the
-    layers whose output shape the reader could state, where a trace stopped).
+    layers whose output shape the reader could state, where a trace stopped), ``unused`` (the
+    layers ``assume_text`` names that the program does not make: checked without them).
     """
     from rnnshape_docs.program import ProgramError, check_program
     from rnnshape_docs.program.findings import apply_edits
@@ -164,6 +183,7 @@ def check_code(code: str, shapes_text: str = "", assume_text: str = "") -> dict:
         "findings": [],
         "lines": code.count("\n") + 1,
         "assumable": [],
+        "unused": [],
     }
     if not code.strip():
         result["error"] = f"{cli.PROG}: error: no program: paste or type the code that fails"
@@ -177,7 +197,10 @@ def check_code(code: str, shapes_text: str = "", assume_text: str = "") -> dict:
     try:
         shapes = cli._stated_shapes(shapes_text.replace(";", " ").split())
         assume = cli.assumed(assume_text.replace(";", " ").split())
-        checked = check_program(code, shapes=shapes, filename="program.py", assume=assume)
+        # A shape stated for a layer the edited code no longer makes is reported, not an error.
+        checked = check_program(
+            code, shapes=shapes, filename="program.py", assume=assume, unused_assume="ignore"
+        )
     except (ProgramError, cli.UsageError, ShapeError) as exc:
         result["error"] = f"{cli.PROG}: error: {cli._one_line(exc)}"
         return result
@@ -186,19 +209,25 @@ def check_code(code: str, shapes_text: str = "", assume_text: str = "") -> dict:
     result["text"] = checked.text(80)
     result["models"] = checked.text(80, findings=False)
     result["summary"] = NO_FINDINGS
+    result["unused"] = list(checked.unused_assume)
     for finding in checked.findings:
         entry = finding.to_json()
         entry["fixed"] = apply_edits(code, [finding.edit]) if finding.edit is not None else None
         entry.pop("edit", None)
         result["findings"].append(entry)
-        stop = _ASSUMABLE.search(finding.message)
-        if stop and stop.group(1) not in result["assumable"]:
-            result["assumable"].append(stop.group(1))
+        for name in _assumable(finding.message):
+            if name not in result["assumable"]:
+                result["assumable"].append(name)
     return result
 
 
-# Where a trace stops at a layer rnnshape cannot know, the finding says how to state it.
+# Where a trace stops at a layer rnnshape cannot know, the message says how to state it.
 _ASSUMABLE = re.compile(r"--assume ([\w./-]+)=SHAPE")
+
+
+def _assumable(message: str) -> list[str]:
+    """The layers whose output shape ``message`` asks the reader to state (``--assume``)."""
+    return _ASSUMABLE.findall(message)
 
 
 def check_code_json(code: str, shapes_text: str = "", assume_text: str = "") -> str:

@@ -160,3 +160,58 @@ def test_keras_3_has_no_tokenizer_as_the_checker_says():
     assert importlib.util.find_spec("keras.preprocessing.text") is None
     assert hasattr(keras.layers, "TextVectorization")
     assert hasattr(keras.utils, "pad_sequences")
+
+
+# Unary operators on symbolic tensors (issue 24): -x, abs(x) and ~x are operations Keras
+# records (Negative, Absolute, LogicalNot); the program reader makes the same ops, by the
+# same names, as the model-file path reads from the saved model. (+x: the corpus's
+# unary_plus_tensor pair, which Keras refuses.)
+UNARY = """\
+import keras
+from keras import layers
+
+inp = keras.Input((12, 3))
+seq = layers.LSTM(8, return_sequences=True)(inp)
+mag = abs(-seq)
+mask = ~keras.ops.cast(seq, "bool")
+last = keras.ops.abs(-seq[:, -1])
+model = keras.Model(inp, [layers.LSTM(4)(mag), mask, last])
+"""
+
+
+@pytest.mark.keras
+def test_unary_operators_are_read_as_the_ops_keras_records(tmp_path):
+    import keras
+
+    from rnnshape_docs import trace_model
+    from rnnshape_docs.keras_models import check_model
+    from rnnshape_docs.model_files import trace_file
+
+    keras.backend.clear_session()  # Keras's names, as a fresh process gives them
+    namespace: dict = {}
+    exec(compile(UNARY, "unary.py", "exec"), namespace)  # noqa: S102 (our own program)
+    model = namespace["model"]
+    check_model(model)  # the rules against a real run, call by call
+    live = trace_model(model)
+    model.save(tmp_path / "model.keras")
+    read = check_program(UNARY).models[0].trace
+    assert read is not None
+    ops = {s.name: s.layer for s in read.steps if "lstm" not in s.name}
+    assert ops == {
+        "negative": "-lstm",
+        "absolute": "abs(negative)",
+        "cast": "ops.cast(lstm, dtype='bool')",
+        "logical_not": "~cast",
+        "get_item": "lstm[:, -1]",
+        "negative_1": "-get_item",
+        "absolute_1": "abs(negative_1)",
+    }
+    saved = trace_file(tmp_path / "model.keras")
+    for other in (live, saved):  # the same rows (the walks may order independent calls apart)
+        assert _by_name(read.to_json()) == _by_name(other.to_json())
+        assert read.outputs == other.outputs
+    keras.backend.clear_session()
+
+
+def _by_name(traced: dict) -> dict:
+    return {row["name"]: row for row in traced.pop("layers")} | traced

@@ -114,6 +114,11 @@ def test_text_writes_the_op_as_python_does():
         text("Mean", {"axis": 1, "keepdims": False}, [a]) == "ops.mean(a, axis=1, keepdims=False)"
     )
     assert text("Concatenate", {"axis": -1}, [[a, b]]) == "ops.concatenate([a, b], axis=-1)"
+    assert [text(op, {}, [a]) for op in ("Negative", "Absolute", "LogicalNot")] == [
+        "-a",
+        "abs(a)",
+        "~a",
+    ]
 
 
 # --------------------------------------------------------------------------- in a model file
@@ -347,6 +352,40 @@ def test_explorer_offers_to_state_where_the_trace_stops():
     assert done["assumable"] == []
     assert "stated (--assume)" in done["models"]
     assert check_code(PROGRAM, "", "scale=None,x")["error"].startswith("rnnshape: error: --assume")
+
+
+def test_explorer_reports_a_shape_stated_for_a_layer_the_edited_code_no_longer_makes():
+    from rnnshape_docs.explorer import check_code
+
+    renamed = PROGRAM.replace("Scale()(x)", "Scale(name='double')(x)")
+    shown = check_code(renamed, "", "scale=None,12,8")
+    assert shown["error"] is None  # checked as if not stated (the command refuses it)
+    assert shown["unused"] == ["scale"]
+    assert shown["assumable"] == ["double"]
+    assert shown["text"] == check_code(renamed)["text"]
+    assert check_code(PROGRAM, "", "scale=None,12,8")["unused"] == []
+    with pytest.raises(ProgramError):
+        check_program(renamed, assume={"scale": (None, 12, 8)})
+
+
+def test_explorer_states_a_shape_for_a_model_file(tmp_path, capsys, monkeypatch):
+    from rnnshape_docs.explorer import explore_file
+
+    data = json.dumps(lambda_model()).encode()
+    stopped = explore_file(data, "my model.json")
+    assert stopped["assumable"] == ["out"]
+    assert stopped["command"] == "rnnshape trace 'my model.json'"
+    on = explore_file(data, "my model.json", "out=None,6,1")
+    assert on["error"] is None
+    assert on["assumable"] == []
+    assert on["command"] == "rnnshape trace 'my model.json' --assume out=None,6,1"
+    monkeypatch.setenv("COLUMNS", "80")
+    path = tmp_path / "my model.json"
+    path.write_bytes(data)
+    status, out, _ = run(capsys, path, "--assume", "out=None,6,1")
+    assert (status, out.rstrip("\n")) == (0, on["table"])
+    bad = explore_file(data, "m.json", "out=None,x")
+    assert bad["error"].startswith("rnnshape: error: --assume")
 
 
 def test_explorer_fragment_carries_assume():

@@ -256,6 +256,15 @@ def _min(reader, args, kwargs, node):
     return UNKNOWN
 
 
+def _abs(reader, args, kwargs, node):
+    value = args[0] if len(args) == 1 and not kwargs else None
+    if isinstance(value, Tensor):  # KerasTensor.__abs__: Keras records an Absolute op
+        return keras_calls.operation(reader, "Absolute", [value], {}, node)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return abs(value)
+    return UNKNOWN
+
+
 def _nothing(reader, args, kwargs, node):
     return None
 
@@ -273,4 +282,5 @@ _BUILTINS = {
     "builtins.max": _max,
     "builtins.min": _min,
     "builtins.print": _nothing,
+    "builtins.abs": _abs,
 }

@@ -73,6 +73,7 @@ def check_program(
     shapes: dict[str, tuple] | None = None,
     filename: str = "<program>",
     assume: dict[str, Any] | None = None,
+    unused_assume: str = "refuse",
 ) -> ProgramCheck:
     """Read ``text`` (a program or a notebook's JSON), never running it, and check its shapes.
 
@@ -80,7 +81,8 @@ def check_program(
     assigned to ``X`` that shape. ``assume`` states the output shape of a layer rnnshape
     cannot know (a custom class, a Lambda) by its name in the model: ``{"scale": (None, 8)}``.
     Raises `ProgramError` (one line) when the text cannot be read, or ``assume`` names no
-    layer the program makes.
+    layer the program makes; with ``unused_assume="ignore"`` such names are left out and
+    listed in the result's ``unused_assume`` (the explorer, where the code is being edited).
     """
     source = read_source(text, filename)
     tree = parse_source(source)
@@ -100,6 +102,10 @@ def check_program(
         program.findings.append(NotRead.at(reader.line, reader.stopped))
     program.finish()
     unknown = sorted(set(stated) - program.layer_names)
+    if unknown and unused_assume == "ignore":  # stated for no layer: changes no reading
+        result = program.result()
+        result.unused_assume = tuple(unknown)
+        return result
     if unknown:
         raise ProgramError(
             f"--assume names {unknown[0]!r}, which is no layer the program makes; give the "
@@ -216,6 +222,19 @@ class Program(Checks):
                 f"NumPy cannot reshape an array of {sizes.elements(a.shape):,} elements "
                 f"{shape_text(a.shape)} into {shape_text(shape)} "
                 f"({sizes.elements(shape):,} elements)",
+            )
+        )
+
+    def unary_plus(self, node: ast.UnaryOp) -> None:
+        """``+x`` on a symbolic tensor: KerasTensor has no ``__pos__``, so Keras raises."""
+        operand = ast.unparse(node.operand)
+        self.findings.append(
+            LayerRefused.at(
+                node.lineno,
+                f"+{operand}: Keras has no unary + for a symbolic tensor (TypeError: bad "
+                "operand type for unary +: 'KerasTensor')",
+                f"{operand} (drop the +)",
+                edit=replace(node, operand),
             )
         )
 

@@ -427,6 +427,10 @@ OPERATORS = {
     "MatMult": "Matmul",
 }
 
+# ... and for a unary operator (KerasTensor.__neg__, __invert__; abs(x) is __abs__, a builtin).
+# KerasTensor has no __pos__: +x raises TypeError, a finding.
+UNARY_OPERATORS = {"USub": "Negative", "Invert": "LogicalNot"}
+
 # keras.ops functions: (the op class Keras records, how many leading arguments are the
 # call's (tensors), the op's own parameters in order with their defaults).
 _REQUIRED = object()
@@ -452,8 +456,10 @@ OPS_FUNCTIONS: dict[str, tuple[str, int, tuple[tuple[str, Any], ...]]] = {
     },
     **{
         name: (name.capitalize(), 1, ())
-        for name in ("relu", "sigmoid", "tanh", "exp", "log", "sqrt", "square", "abs", "negative")
+        for name in ("relu", "sigmoid", "tanh", "exp", "log", "sqrt", "square", "negative")
     },
+    "abs": ("Absolute", 1, ()),  # keras.ops.abs is ops.absolute: Keras records Absolute
+    "absolute": ("Absolute", 1, ()),
     "softmax": ("Softmax", 1, (("axis", -1),)),
 }
 
@@ -470,6 +476,17 @@ def binary_operator(reader, op: ast.operator, left: Any, right: Any, node) -> An
     if name is None or not (_is_operand(left) and _is_operand(right)):
         return Unknown("the result of an operator on a tensor")
     return operation(reader, name, [left, right], {}, node)
+
+
+def unary_operator(reader, op: ast.unaryop, operand: Tensor, node) -> Any:
+    """``-x`` and ``~x`` on a symbolic tensor; ``+x``, which Keras refuses, is a finding."""
+    if isinstance(op, ast.UAdd):
+        reader.program.unary_plus(node)
+        return operand  # read as the fix has it: without the +
+    name = UNARY_OPERATORS.get(type(op).__name__)
+    if name is None:
+        return Unknown("the result of an operator on a tensor")
+    return operation(reader, name, [operand], {}, node)
 
 
 def _ops_function(reader, args, kwargs, node):

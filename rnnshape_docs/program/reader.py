@@ -347,6 +347,10 @@ class Reader:
                 return -value
             if isinstance(value, Sym):
                 return sizes.mul(value, -1)
+        if isinstance(value, Tensor):  # -x, ~x on a symbolic tensor: recorded as keras.ops ops
+            from rnnshape_docs.program import keras_calls
+
+            return keras_calls.unary_operator(self, node.op, value, node)
         if isinstance(value, Array):
             return value
         return UNKNOWN

@@ -58,6 +58,7 @@ class ProgramCheck:
     models: list[CheckedModel]
     arrays: list[tuple[str, int, Array]]
     findings: list[Finding]
+    unused_assume: tuple[str, ...] = ()  # stated (--assume) for no layer the program makes
 
     @property
     def errors(self) -> list[Finding]:

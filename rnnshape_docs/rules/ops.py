@@ -409,6 +409,7 @@ _OPERATORS = {
     "LessEqual": "<=",
     "Matmul": "@",
 }
+_PREFIX = {"Negative": "-", "LogicalNot": "~"}  # -x, ~x (abs(x) is Python's builtin)
 _FUNCTIONS = {"TrueDivide": "divide", "GetItem": "get_item", "ExpandDims": "expand_dims"}
 _SHOWN_CONFIG = ("axis", "keepdims", "newshape", "axes", "dtype")
 
@@ -444,8 +445,10 @@ def text(op: str, config: dict[str, Any], operands: list[Any]) -> str:
             raw = operands[1]
             keys = raw if isinstance(raw, list | tuple) else [raw]
             return f"{_operand_text(operands[0])}[{', '.join(_key_text(k) for k in keys)}]"
-        if op == "Negative" and len(operands) == 1:
-            return f"-{_operand_text(operands[0])}"
+        if op in _PREFIX and len(operands) == 1:
+            return f"{_PREFIX[op]}{_operand_text(operands[0])}"
+        if op == "Absolute" and len(operands) == 1:
+            return f"abs({_operand_text(operands[0])})"
     except Refusal:
         pass
     args = [_operand_text(o) for o in operands]

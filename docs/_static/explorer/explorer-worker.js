@@ -5,7 +5,7 @@
 // rnnshape_docs.explorer returns, as text.
 //
 // Messages in: {start: {pyodide, wheel}} once, then {id, call, args} for a function of
-// rnnshape_docs.explorer, or {id, file: {bytes, name}} for a model file. Out: {ready, model_files}
+// rnnshape_docs.explorer, or {id, file: {bytes, name, assume}} for a model file. Out: {ready, model_files}
 // or {failed} once, then {id, value} or {id, error}.
 
 let explorer = null;
@@ -30,7 +30,7 @@ function answer({ call, args, file }) {
   if (file) {
     // The reader's file, copied into Pyodide's in-memory file system: it leaves no machine.
     pyodide.FS.writeFile("/tmp/explorer-model", new Uint8Array(file.bytes));
-    return explorer.explore_file_json("/tmp/explorer-model", file.name);
+    return explorer.explore_file_json("/tmp/explorer-model", file.name, file.assume ?? "");
   }
   const value = explorer[call](...args);
   return value === undefined ? null : value; // None: no figure

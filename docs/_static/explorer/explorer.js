@@ -241,13 +241,13 @@ function render(data) {
 // Code mode: what `rnnshape check` prints, each finding an element with data-line, a button
 // that applies its fix to the program, and the program listed with each finding's line marked.
 function renderCode(data, code) {
-  const key = JSON.stringify(data);
+  const key = JSON.stringify([data, assumed]); // the stated shapes are listed too
   if (key === shown) return;
   shown = key;
   if (data.error !== null) {
     const line = element("p", { className: "explorer-error" });
     line.append(element("span", { className: "explorer-error-line" }, data.error));
-    result.replaceChildren(line);
+    result.replaceChildren(line, ...statedList(assumed, [], stateForCode));
     return;
   }
   const parts = [];
@@ -293,7 +293,8 @@ function renderCode(data, code) {
     if (worst !== "error") marked.set(finding.line, finding.severity);
   }
   if (data.findings.length) parts.push(list);
-  for (const name of data.assumable ?? []) parts.push(assumeField(name));
+  for (const name of data.assumable ?? []) parts.push(assumeField(name, assumed, stateForCode));
+  parts.push(...statedList(assumed, data.unused ?? [], stateForCode));
   // The program, numbered, with a mark in the gutter of each line a finding names.
   const listing = element("pre", { className: "explorer-listing", tabIndex: 0 });
   listing.setAttribute("aria-label", "The program, with the lines the findings name marked");
@@ -314,7 +315,8 @@ function renderCode(data, code) {
 
 // Where the trace stops at a layer rnnshape cannot know: a field to state its output shape
 // (batch first; several outputs separated by ";"), then the trace goes on from it.
-function assumeField(name) {
+// ``state(list)`` takes the new list of stated shapes ("NAME=SHAPE" each) and traces again.
+function assumeField(name, stated, state) {
   const form = element("p", { className: "explorer-assume" });
   form.dataset.layer = name;
   const input = element("input", { type: "text", className: "explorer-assume-shape" });
@@ -324,24 +326,62 @@ function assumeField(name) {
   label.append(input);
   const apply = element("button", { type: "button", className: "btn explorer-assume-apply" });
   apply.textContent = `Trace on from ${name}`;
-  const state = () => {
+  const go = () => {
     const shapes = input.value.split(";").map((s) => s.trim().replace(/\s+/g, ""));
     if (!shapes.some((s) => s)) return;
-    assumed = [
-      ...assumed.filter((a) => !a.startsWith(`${name}=`)),
+    state([
+      ...stated.filter((a) => !a.startsWith(`${name}=`)),
       ...shapes.filter((s) => s).map((s) => `${name}=${s}`),
-    ];
-    update();
+    ]);
   };
-  apply.addEventListener("click", state);
+  apply.addEventListener("click", go);
   input.addEventListener("keydown", (event) => {
     if (event.key === "Enter") {
       event.preventDefault();
-      state();
+      go();
     }
   });
   form.append(label, " ", apply);
   return form;
+}
+
+// The shapes the reader stated, one item per layer, each with a button that takes it back
+// (a wrong shape is stated again from the field that then returns). ``unused``: the layers
+// the code no longer makes (renamed or deleted): said so, and left out of the check.
+function statedList(stated, unused, state) {
+  const names = [...new Set(stated.map((a) => a.slice(0, a.indexOf("="))))];
+  if (!names.length) return [];
+  const list = element("ul", { className: "explorer-stated" });
+  list.setAttribute("aria-label", "Output shapes you stated");
+  for (const name of names) {
+    const shapes = stated
+      .filter((a) => a.startsWith(`${name}=`))
+      .map((a) => a.slice(name.length + 1));
+    const item = element("li", { className: "explorer-stated-layer" });
+    item.dataset.layer = name;
+    item.append(`${name}: `, element("code", {}, shapes.join("; ")));
+    if (unused.includes(name)) {
+      item.dataset.unused = "";
+      item.append(
+        " ",
+        element("strong", {}, "unused:"),
+        ` the program makes no layer named ${name}; the check goes on without it.`,
+      );
+    }
+    const remove = element("button", { type: "button", className: "btn explorer-unstate" });
+    remove.textContent = "Remove";
+    remove.setAttribute("aria-label", `Remove the shape stated for ${name}`);
+    remove.addEventListener("click", () => state(stated.filter((a) => !a.startsWith(`${name}=`))));
+    item.append(" ", remove);
+    list.append(item);
+  }
+  return [list];
+}
+
+// Code mode's stated shapes live in `assumed` (and in the fragment).
+function stateForCode(list) {
+  assumed = list;
+  update();
 }
 
 // Selecting a finding: its line is scrolled into view in the listing and selected in the
@@ -562,17 +602,50 @@ async function traceWhatIsPending() {
   }
 }
 
+// A model file the reader dropped or chose is kept in this page only (a link cannot carry a
+// file): its name, its bytes, and the output shapes stated for its layers (--assume).
 async function traceFile(file) {
   if (!ready || !file) return;
-  const bytes = await file.arrayBuffer();
+  const model = { name: file.name, bytes: await file.arrayBuffer(), assume: [] };
+  setMode("stack"); // the file's field is the stack mode's
+  await traceModelFile(model);
+}
+
+// The model file traced (again, when the reader states a shape for it or takes one back).
+async function traceModelFile(job) {
   pending = null; // the file replaces whatever text was waiting to be traced
   const token = ++issued;
-  // Handed to the worker, this page's own thread: the file goes to no server.
-  const text = await ask({ file: { bytes, name: file.name } }, [bytes]);
+  result.setAttribute("aria-busy", "true");
+  // A copy handed to the worker, this page's own thread: the file goes to no server.
+  const bytes = job.bytes.slice(0);
+  const file = { bytes, name: job.name, assume: job.assume.join(" ") };
+  const text = await ask({ file }, [bytes]);
   if (token !== issued) return;
-  render(JSON.parse(text));
+  const data = JSON.parse(text);
+  shown = null;
+  render(data);
+  const state = (list) => {
+    job.assume = list;
+    traceModelFile(job);
+  };
+  result.append(
+    ...(data.assumable ?? []).map((name) => assumeField(name, job.assume, state)),
+    ...statedList(job.assume, [], state),
+    fileNote(data.command),
+  );
   result.removeAttribute("aria-busy");
   showFigure(null); // the figure is of stacks typed in the form
+}
+
+// What a link can and cannot keep of a model file, and the same trace in a terminal.
+function fileNote(command) {
+  const note = element("p", { className: "explorer-file-note" });
+  note.append(
+    "Read in this page from your file. A link cannot carry a file, so this address does not " +
+      "keep this trace; in a terminal, the same: ",
+    element("code", { className: "explorer-command" }, command),
+  );
+  return note;
 }
 
 // --- Start ----------------------------------------------------------------------------------
