@@ -606,9 +606,7 @@ async function traceWhatIsPending() {
 // file): its name, its bytes, and the output shapes stated for its layers (--assume).
 async function traceFile(file) {
   if (!ready || !file) return;
-  const model = { name: file.name, bytes: await file.arrayBuffer(), assume: [] };
-  setMode("stack"); // the file's field is the stack mode's
-  await traceModelFile(model);
+  await traceModelFile({ name: file.name, bytes: await file.arrayBuffer(), assume: [] });
 }
 
 // The model file traced (again, when the reader states a shape for it or takes one back).
