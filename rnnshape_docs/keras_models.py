@@ -8,7 +8,8 @@ in `rnnshape_docs.shapes` never import it. Three jobs:
 - `check_model(model)`: for a model a book page built in plain Keras code (Sequential or
   functional), trace it with the rules, run it, and fail loudly on any disagreement.
 
-And `show_error(make)`, which prints what Keras raises as the pages quote it.
+And `show_error(make)`, which prints what Keras raises as the pages quote it, and
+`print_warnings()`, which does the same for what Keras warns.
 """
 
 from __future__ import annotations
@@ -69,6 +70,33 @@ def show_error(
         print(textwrap.fill(shown, width=width) if width else shown)
         return text
     raise AssertionError("this example was expected to fail")
+
+
+_printing_warnings: list[warnings.catch_warnings] = []
+
+
+def print_warnings() -> list[Warning]:
+    """Until `stop_printing_warnings()`: print each warning on stdout as a notebook shows it
+    (its category, then its message, wrapped to 72 columns), not on stderr, where the book's
+    build fails on it; return the list that keeps them. A page calls the two in hidden
+    cells around the visible cell whose warning it shows."""
+    caught: list[Warning] = []
+
+    def show(message: Warning | str, category: type[Warning], *args: object, **kwargs: object):
+        caught.append(message)
+        print(textwrap.fill(f"{category.__name__}: {message}", width=72))
+
+    saved = warnings.catch_warnings()
+    saved.__enter__()
+    _printing_warnings.append(saved)
+    warnings.simplefilter("always")
+    warnings.showwarning = show
+    return caught
+
+
+def stop_printing_warnings() -> None:
+    """Warnings filtered and shown again as before the last `print_warnings()`."""
+    _printing_warnings.pop().__exit__(None, None, None)
 
 
 class ShapeMismatch(AssertionError):
