@@ -8,6 +8,7 @@ built book is checked by tests/site/test_served_figures.py.
 from __future__ import annotations
 
 import base64
+import os
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -84,6 +85,12 @@ def test_a_page_is_rewritten_and_its_files_written_where_pathto_points(tmp_path)
     assert files == sorted(F.file_name(s) for s in (SEQUENCES.svg(), SEQUENCES.svg("narrow")))
     assert (tmp_path / "_figures" / F.file_name(SEQUENCES.svg())).read_bytes() == SEQUENCES.svg()
     assert all(f"../_figures/{name}" in context["body"] for name in files)
+    # As readable as any file the build writes (mkstemp alone gives 0600: no web server
+    # running as another user could serve the figures).
+    umask = os.umask(0)
+    os.umask(umask)
+    modes = {oct(p.stat().st_mode & 0o777) for p in (tmp_path / "_figures").iterdir()}
+    assert modes == {oct(0o666 & ~umask)}
 
 
 def test_files_no_page_points_at_are_dropped_after_the_build(tmp_path):

@@ -62,6 +62,11 @@ def _write_atomically(path: Path, data: bytes) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".fig-", dir=path.parent)
+    # mkstemp makes the file readable by its owner only (0600): a web server running as
+    # another user could not serve it. Give it the mode any file written here gets.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
     with os.fdopen(fd, "wb") as f:
         f.write(data)
     os.replace(tmp, path)

@@ -54,3 +54,14 @@ def test_every_figure_file_is_there_and_pointed_at():
     served = set((site_dir() / "_figures").iterdir())
     assert not pointed - served, f"missing: {sorted(pointed - served)}"
     assert not served - pointed, f"no page shows: {sorted(served - pointed)}"
+
+
+def test_every_file_of_the_site_is_readable_by_the_web_server():
+    """A host serves the site as a user other than the one who built it: every file must
+    be readable by others (the figures were once written 0600)."""
+    private = [
+        p.relative_to(site_dir()).as_posix()
+        for p in site_dir().rglob("*")
+        if p.is_file() and not p.stat().st_mode & 0o004
+    ]
+    assert not private, f"files only their owner can read: {private[:10]}"
