@@ -111,7 +111,9 @@ class ExplorerDirective(Directive):
 
 
 def _examples(env) -> list[dict]:
+    from rnnshape_docs import ShapeError, trace
     from rnnshape_docs.explorer import WEATHER
+    from rnnshape_docs.shapes import parse_shape
 
     menu = [
         {
@@ -120,15 +122,24 @@ def _examples(env) -> list[dict]:
             "layers": list(WEATHER[1]),
         }
     ]
+    listed = {(WEATHER[0], tuple(WEATHER[1]))}
     for example in sorted(
         env.__dict__.get("rnnshape_explorer_examples", []), key=lambda e: e["doc"]
     ):
+        stack = (example["input"], tuple(example["layers"]))
+        if stack in listed:  # several pages link the same stack: the menu lists it once
+            continue
+        listed.add(stack)
         title = (
             env.titles[example["doc"]].astext() if example["doc"] in env.titles else example["doc"]
         )
         label = f"{title}: {' → '.join(example['layers'])}"
         if example["doc"] == env.config.root_doc:  # the front page's triage, not its title
             label = f"Stuck on an error? {' → '.join(example['layers'])}"
+        try:
+            trace(example["layers"], parse_shape(example["input"]))
+        except ShapeError:  # a stack the page shows failing, on purpose
+            label += " (the error)"
         menu.append(
             {
                 "label": label,
