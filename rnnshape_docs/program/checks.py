@@ -851,6 +851,29 @@ class Checks:
                 )
             )
             return Unknown("predictions")
+        if (
+            stated is not None
+            and x_node is not None
+            and len(x.shape) + 2 == len(stated)
+            and stated[-1] == 1
+            and all(
+                sizes.known_equal(a, b) for a, b in zip(x.shape, stated[1:-1], strict=True)
+            )
+        ):
+            # One series window of plain values: neither the batch axis nor the features axis.
+            whole = ast.unparse(x_node)
+            inner = ", ".join(sizes.text(s) for s in stated[1:])
+            fix = f"{whole}.reshape((1, {inner}))"
+            self.findings.append(
+                PredictSample.at(
+                    line,
+                    f"{name} {shape_text(x.shape)} is one sample without its batch axis and "
+                    f"without its features axis of 1; the model takes batches {shape_text(stated)}",
+                    fix,
+                    edit=replace(x_node, fix),
+                )
+            )
+            return Unknown("predictions")
         trace = self.check_input(model, x, line, x_node, role="input to predict")
         if trace is None:
             return Unknown("predictions")
