@@ -856,9 +856,7 @@ class Checks:
             and x_node is not None
             and len(x.shape) + 2 == len(stated)
             and stated[-1] == 1
-            and all(
-                sizes.known_equal(a, b) for a, b in zip(x.shape, stated[1:-1], strict=True)
-            )
+            and all(sizes.known_equal(a, b) for a, b in zip(x.shape, stated[1:-1], strict=True))
         ):
             # One series window of plain values: neither the batch axis nor the features axis.
             whole = ast.unparse(x_node)
