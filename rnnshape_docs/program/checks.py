@@ -302,6 +302,10 @@ class Checks:
                         line,
                         f"{name} {shape_text(data)}: {data[k]} is assumed to be {stated[k]}, as the "
                         f"model declares; state it with --shape {name}=...",
+                        # Whatever the size is, the data's own shape is the right declaration.
+                        f"if it is not, declare shape={name}.shape[1:]"
+                        if name.isidentifier()
+                        else "",
                     )
                 )
             elif isinstance(stated[k], Sym) and isinstance(data[k], int):
