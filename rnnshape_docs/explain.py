@@ -290,7 +290,8 @@ def _expected_shape(m: re.Match):
         ),
         (
             "reshape the data to the declared shape, or declare the shape the data has "
-            "(input_shape=X.shape[1:]); rnnshape check PROGRAM.py compares the two for you"
+            "(input_shape=X.shape[1:]); a model with several inputs takes its arrays in the "
+            "order of Model(inputs=[...]); rnnshape check PROGRAM.py compares them for you"
         ),
         f"{ERRORS}#beyond-errors-2d-data",
     )
