@@ -247,6 +247,26 @@ def _expected_shape(m: re.Match):
             "give a batch of one: model.predict(x[None]) (or x.reshape(1, ...))",
             f"{ERRORS}#beyond-errors-one-sample",
         )
+    if (
+        expected
+        and received
+        and len(received) + 2 == len(expected)
+        and expected[-1] == 1
+        and all(e is None or r == e for r, e in zip(received, expected[1:-1], strict=True))
+    ):
+        inner = ", ".join("-1" if e is None else str(e) for e in expected[1:])
+        return (
+            layer,
+            expected,
+            received,
+            (
+                f"the model takes batches {format_shape(expected)} and is given "
+                f"{format_shape(received)}: one sample (a window of single values) without its "
+                "batch axis and without its features axis of 1"
+            ),
+            f"give a batch of one: model.predict(x.reshape(1, {inner}))",
+            f"{ERRORS}#beyond-errors-one-sample",
+        )
     if swapped:
         return (
             layer,
@@ -270,7 +290,8 @@ def _expected_shape(m: re.Match):
         ),
         (
             "reshape the data to the declared shape, or declare the shape the data has "
-            "(input_shape=X.shape[1:]); rnnshape check PROGRAM.py compares the two for you"
+            "(input_shape=X.shape[1:]); a model with several inputs takes its arrays in the "
+            "order of Model(inputs=[...]); rnnshape check PROGRAM.py compares them for you"
         ),
         f"{ERRORS}#beyond-errors-2d-data",
     )
@@ -337,6 +358,45 @@ def _fixed(kind_text: str, fix: str, page: str, layer_group: str | None = None):
         return layer, None, None, kind_text, fix, page
 
     return explain
+
+
+def _sparse_same_rank(m: re.Match):
+    """A sparse loss whose target has as many axes as the output: one-hot rows when the last
+    axes agree; otherwise the message cannot tell one-hot rows of another width from one class
+    id per time step against one output per sequence, and says both."""
+    target, output = parse_shape_text(m.group("a")), parse_shape_text(m.group("b"))
+    last = (target[-1], output[-1]) if target and output else (None, None)
+    if None in last or last[0] == last[1]:
+        return (
+            None,
+            target,
+            output,
+            (
+                f"sparse_categorical_crossentropy reads integer class ids, but the target "
+                f"{format_shape(target)} has as many axes as the output {format_shape(output)}: "
+                "it holds one-hot rows"
+            ),
+            "loss='categorical_crossentropy' for one-hot targets, or give the integer ids",
+            f"{MORE}#beyond-errors-sparse-one-hot",
+        )
+    return (
+        None,
+        target,
+        output,
+        (
+            f"sparse_categorical_crossentropy wants one class id per output row, and the target "
+            f"{format_shape(target)} has as many axes as the output {format_shape(output)} with "
+            f"another last axis: either {last[0]} class ids per sample, one per time step, "
+            f"against one output per sequence, or one-hot rows of {last[0]} classes against "
+            f"{last[1]} outputs"
+        ),
+        (
+            "one label per time step: return_sequences=True on the last recurrent layer (the "
+            f"output becomes (samples, steps, {last[1]})); one-hot rows: "
+            f"loss='categorical_crossentropy' and a last Dense of {last[0]} units"
+        ),
+        f"{MORE}#beyond-errors-sparse-per-sequence",
+    )
 
 
 def _pair(what: str, fix: str, page: str, first: str = "a", second: str = "b"):
@@ -412,12 +472,7 @@ MESSAGES: tuple[Message, ...] = (
                 rf"target\.shape=(?P<a>{_SHAPE}), output\.shape=(?P<b>{_SHAPE})"
             ),
         ),
-        _pair(
-            "sparse_categorical_crossentropy reads integer class ids, but the target {a} has "
-            "as many axes as the output {b}: it holds one-hot rows",
-            "loss='categorical_crossentropy' for one-hot targets, or give the integer ids",
-            f"{MORE}#beyond-errors-sparse-one-hot",
-        ),
+        lambda m: _sparse_same_rank(m),
     ),
     Message(
         "logits and labels",

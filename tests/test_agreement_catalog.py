@@ -261,6 +261,12 @@ CASES = [
     ("SpectralNormalization(Dense(4))", SEQ, "ok"),
     ("SpectralNormalization(Conv2D(4, 3))", IMAGE, "ok"),
     ("SpectralNormalization(Conv2D(4, 3))", SEQ, "refused"),
+    ("SpectralNormalization(Convolution2D(4, 3))", IMAGE, "ok"),  # an alias has the kernel too
+    ("SpectralNormalization(Convolution1DTranspose(4, 3))", SEQ, "ok"),
+    ("SpectralNormalization(DepthwiseConv2D(3))", IMAGE, "ok"),
+    ("SpectralNormalization(DepthwiseConv1D(3))", SEQ, "ok"),
+    ("SpectralNormalization(SeparableConv2D(4, 3))", IMAGE, "refused"),  # two kernels, no `kernel`
+    ("SpectralNormalization(SeparableConvolution1D(4, 3))", SEQ, "refused"),
     # convolutions
     ("Convolution1D(4, 3)", SEQ, "ok"),
     ("Convolution2D(4, 3, padding='same')", IMAGE, "ok"),

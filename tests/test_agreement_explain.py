@@ -69,6 +69,17 @@ def _cases():
     def one_sample():
         _seq(layers.LSTM(4), shape=(24, 3)).predict(np.zeros((24, 3)), verbose=0)
 
+    def one_window():  # a window of single values: neither batch nor features axis
+        _seq(layers.LSTM(4), shape=(24, 1)).predict(np.zeros((24,)), verbose=0)
+
+    def sparse_per_step():  # one class id per step against one output per sequence
+        _fit(
+            _seq(layers.LSTM(4), layers.Dense(3, activation="softmax")),
+            np.zeros((4, 7, 3)),
+            np.zeros((4, 7)),
+            "sparse_categorical_crossentropy",
+        )
+
     def target_rank():
         _fit(
             _seq(layers.LSTM(4), layers.Dense(3, activation="softmax")),
@@ -192,12 +203,18 @@ def _cases():
         "conv-lstm-4d": (conv_lstm_4d, "ndim", "beyond-errors-conv-lstm-4d"),
         "swapped": (swapped, "expected shape", "beyond-errors-window-axis"),
         "one-sample": (one_sample, "expected shape", "beyond-errors-one-sample"),
+        "one-window": (one_window, "expected shape", "beyond-errors-one-sample"),
         "target-rank": (target_rank, "target and output", "beyond-errors-target"),
         "target-shape": (target_shape, "target and output", "beyond-errors-target"),
         "sparse-one-hot": (sparse_one_hot, "sparse target one-hot", "beyond-errors-sparse-one-hot"),
         "sparse-per-sequence": (
             sparse_per_sequence,
             "sparse target per sequence",
+            "beyond-errors-sparse-per-sequence",
+        ),
+        "sparse-per-step": (
+            sparse_per_step,
+            "sparse target one-hot",
             "beyond-errors-sparse-per-sequence",
         ),
         "cardinality": (cardinality, "cardinality", "check-your-program"),
@@ -260,6 +277,7 @@ def _cases():
 BACKEND_KINDS = {
     ("jax", "swapped"): ("matrix size-incompatible",),
     ("jax", "sparse-one-hot"): ("sparse target per sequence",),
+    ("jax", "sparse-per-step"): ("sparse target per sequence",),
 }
 
 CASES = [
@@ -270,10 +288,12 @@ CASES = [
     "conv-lstm-4d",
     "swapped",
     "one-sample",
+    "one-window",
     "target-rank",
     "target-shape",
     "sparse-one-hot",
     "sparse-per-sequence",
+    "sparse-per-step",
     "cardinality",
     "stateful",
     "stateful-batch",

@@ -95,6 +95,15 @@ def check_program(
     for node in ast.walk(tree):
         if isinstance(node, ast.stmt) and not hasattr(node, "body"):  # a simple statement
             program.statement_end[node.lineno] = node.end_lineno or node.lineno
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            # A stated shape is the array's last one (what fit gets): an earlier X, before a
+            # reshape, keeps the shape the code gives it.
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                for name in ast.walk(target):
+                    if isinstance(name, ast.Name) and name.id in program.shapes:
+                        last = program.stated_line.get(name.id, 0)
+                        program.stated_line[name.id] = max(last, node.lineno)
     reader = Reader(program)
     program.reader = reader
     reader.run(tree)
@@ -120,6 +129,7 @@ class Program(Checks):
     def __init__(self, source: Source, shapes: dict[str, tuple]):
         self.source = source
         self.shapes = {k: tuple(v) for k, v in shapes.items()}
+        self.stated_line: dict[str, int] = {}  # the line of each stated name's last assignment
         self.findings: list[Finding] = []
         self.arrays: list[tuple[str, int, Array]] = []
         self.models: list[ModelObj] = []
@@ -187,7 +197,7 @@ class Program(Checks):
                     )
                 )
             stated = self.shapes.get(name)
-            if stated is not None:
+            if stated is not None and self.stated_line.get(name, line) == line:
                 value = Array(
                     tuple(stated), value.dtype, value.line, value.labels, value.classes, value.frame
                 )

@@ -302,6 +302,10 @@ class Checks:
                         line,
                         f"{name} {shape_text(data)}: {data[k]} is assumed to be {stated[k]}, as the "
                         f"model declares; state it with --shape {name}=...",
+                        # Whatever the size is, the data's own shape is the right declaration.
+                        f"if it is not, declare shape={name}.shape[1:]"
+                        if name.isidentifier()
+                        else "",
                     )
                 )
             elif isinstance(stated[k], Sym) and isinstance(data[k], int):
@@ -848,6 +852,27 @@ class Checks:
             self.findings.append(
                 PredictSample.at(
                     line, message, f"{whole}[None]", edit=replace(x_node, f"{whole}[None]")
+                )
+            )
+            return Unknown("predictions")
+        if (
+            stated is not None
+            and x_node is not None
+            and len(x.shape) + 2 == len(stated)
+            and stated[-1] == 1
+            and all(sizes.known_equal(a, b) for a, b in zip(x.shape, stated[1:-1], strict=True))
+        ):
+            # One series window of plain values: neither the batch axis nor the features axis.
+            whole = ast.unparse(x_node)
+            inner = ", ".join(sizes.text(s) for s in stated[1:])
+            fix = f"{whole}.reshape((1, {inner}))"
+            self.findings.append(
+                PredictSample.at(
+                    line,
+                    f"{name} {shape_text(x.shape)} is one sample without its batch axis and "
+                    f"without its features axis of 1; the model takes batches {shape_text(stated)}",
+                    fix,
+                    edit=replace(x_node, fix),
                 )
             )
             return Unknown("predictions")

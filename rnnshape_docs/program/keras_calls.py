@@ -11,6 +11,7 @@ import ast
 from typing import Any
 
 from rnnshape_docs.program import numpy_calls, sizes
+from rnnshape_docs.program.edits import replace
 from rnnshape_docs.program.layers import tensors_in
 from rnnshape_docs.program.values import (
     UNKNOWN,
@@ -66,9 +67,53 @@ def call_layer(reader, layer: LayerObj, args, kwargs, node) -> Any:
         if isinstance(inputs, Array):
             return reader.program.eager_call(layer, inputs, node)
         return Unknown("a tensor")
+    if isinstance(inputs, Tensor) and inputs.several > 1:
+        _several_into_one(reader, layer, inputs, node)
+        inputs = Tensor(inputs.node, 0)  # read on as if fixed: one finding per fault
     extra = {k: v for k, v in kwargs.items() if isinstance(v, Tensor | list | ListVal)}
     index = reader.program.add_node(layer, inputs, extra, _line(node))
-    return Tensor(index, 0)
+    return Tensor(index, 0, several=_outputs(layer))
+
+
+# The states a recurrent layer returns after its output with return_state=True.
+_STATES = {"LSTM": 2, "ConvLSTM1D": 2, "ConvLSTM2D": 2, "ConvLSTM3D": 2, "GRU": 1, "SimpleRNN": 1}
+
+
+def _outputs(layer: LayerObj) -> int:
+    """How many tensors the layer's call returns (Keras gives a list when more than one)."""
+    if layer.class_name in _STATES:
+        return 1 + _STATES[layer.class_name] if layer.kwargs.get("return_state") is True else 1
+    if layer.class_name == "Bidirectional":
+        inner = layer.kwargs.get("layer", layer.args[0] if layer.args else None)
+        if not isinstance(inner, LayerObj) or inner.class_name not in _STATES:
+            return 0  # not known: read as one tensor, as before
+        merged = "merge_mode" in layer.kwargs and layer.kwargs["merge_mode"] is None
+        states = 2 * _STATES[inner.class_name] if inner.kwargs.get("return_state") is True else 0
+        return (2 if merged else 1) + states
+    return 1
+
+
+def _several_into_one(reader, layer: LayerObj, given: Tensor, node) -> None:
+    """A layer given the whole list a return_state call returned: Keras refuses it (the layer
+    expects one input and gets them all); the first of them is the output."""
+    from rnnshape_docs.program.findings import LayerRefused
+
+    arg = node.args[0] if isinstance(node, ast.Call) and node.args else None
+    first = f"{arg.id}[0]" if isinstance(arg, ast.Name) else None
+    producer = reader.program.nodes[given.node][0]
+    made = producer.source
+    source = ast.unparse(made) if made is not None else producer.class_name
+    reader.add(
+        LayerRefused.at(
+            _line(node),
+            f"{layer.class_name} takes one tensor but is given "
+            f"{arg.id + ', ' if first else ''}the list of {given.several} tensors that "
+            f"{source} returns (return_state=True adds the states after the output; "
+            "merge_mode=None returns each direction apart)",
+            first or "take the output: out, *states = ... (or drop return_state=True)",
+            edit=replace(arg, first) if first else None,
+        )
+    )
 
 
 # keras.layers.concatenate([a, b]) and friends: a merge layer made and called at once.
@@ -407,6 +452,10 @@ def attribute(reader, owner: Any, attr: str, node) -> Any:
 
 
 def subscript(reader, owner: Any, key: Any, node) -> Any:
+    if isinstance(owner, Tensor) and owner.several > 1 and isinstance(key, int):
+        if -owner.several <= key < owner.several:  # outputs[0] of the list Keras returned
+            return Tensor(owner.node, key % owner.several)
+        return UNKNOWN
     if isinstance(owner, Tensor):  # x[:, -1] on a symbolic tensor: Keras's GetItem
         keys = list(key) if isinstance(key, tuple) else key
         return operation(reader, "GetItem", [owner, keys], {}, node)

@@ -626,6 +626,14 @@ def _frame(reader, args, kwargs, node):
     data = args[0] if args else kwargs.get("data")
     if isinstance(data, Array):
         return _with(data, frame=True)
+    if isinstance(data, dict) and data:  # {"col": column, ...}: one column per key
+        cols = list(data.values())
+        if all(isinstance(c, Array) and c.shape is not None and len(c.shape) == 1 for c in cols):
+            rows = {c.shape[0] for c in cols}
+            if len(rows) == 1:
+                dtypes = {c.dtype for c in cols}
+                dtype = dtypes.pop() if len(dtypes) == 1 else None
+                return Array((rows.pop(), len(cols)), dtype, _line(node), frame=True)
     return Array(None, None, _line(node), frame=True)
 
 

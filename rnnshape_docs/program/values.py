@@ -97,6 +97,9 @@ class Tensor:
     node: int  # index into Program.nodes; -1 and an input id for keras.Input
     index: int = 0
     input_id: int = -1
+    # When the call returned several tensors (return_state=True...) and this value is all of
+    # them, as Keras's list: how many. A layer given it gets that many tensors.
+    several: int = field(default=0, compare=False)
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from rnnshape_docs.rules.base import Refusal, Result, Shape, format_shape, ndim_name, positive_int
 from rnnshape_docs.specs import LayerSpec
-from rnnshape_docs.specs_catalog import IMAGE_LAYERS
+from rnnshape_docs.specs_catalog import ALIASES, IMAGE_LAYERS
 
 #: One-line reasons; "{axis}" is filled with the axis the layer reads.
 _WHY = {
@@ -147,7 +147,9 @@ def _normalization(spec: LayerSpec, shape: Shape) -> None:
 def spectral_normalization(spec: LayerSpec, shape: Shape) -> Result:
     """SpectralNormalization(layer): the wrapped layer's shape (its kernel is rescaled)."""
     inner: LayerSpec = spec.params["layer"]
-    if inner.name not in _KERNEL_LAYERS:
+    # Keras asks the built layer for a kernel (or embeddings), so an alias of such a layer
+    # (Convolution2D) has one too.
+    if ALIASES.get(inner.name, inner.name) not in _KERNEL_LAYERS:
         raise Refusal(
             f"SpectralNormalization rescales a layer's kernel, and {inner.name} has none; "
             "wrap a Dense, convolution or Embedding layer"
@@ -172,6 +174,8 @@ _KERNEL_LAYERS = (
     "Conv1DTranspose",
     "Conv2DTranspose",
     "Conv3DTranspose",
+    "DepthwiseConv1D",
+    "DepthwiseConv2D",
 )
 
 RULES = dict.fromkeys((*_WHY, *IMAGE_LAYERS), same_shape)
