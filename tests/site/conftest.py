@@ -10,6 +10,12 @@ CI environment variable set, as CI services do). Settings:
 - RNNSHAPE_CHROMIUM: the browser binary (/usr/bin/chromium, Debian's `chromium` package).
 - RNNSHAPE_AXE_JS: axe-core's axe.min.js (default: the copy axe-playwright-python ships).
 - RNNSHAPE_SITE_REPORT: where screenshots and the findings file go (build/site-report).
+
+`nox -s browser` runs them on two workers (pytest-xdist, ``--dist loadgroup``), one
+Chromium each: a page's load waits for the network to be idle and axe runs on one core, so
+two pages at a time use both. The tests of a module with module-scoped fixtures (one
+explorer page, one report file) stay on one worker, and each worker's accessibility findings
+come back to the one that writes the report.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (--dist loadgroup)
 def pytest_collection_modifyitems(config, items):
     """Skip, with the reason, what cannot run here; in CI a missing browser fails the run."""
     ours = [item for item in items if HERE in item.path.resolve().parents]
@@ -48,9 +55,20 @@ def pytest_collection_modifyitems(config, items):
         if needs and _in_ci():
             raise pytest.UsageError(f"CI: the site tests must run here, but there is {reason}")
     else:
+        _group_modules_that_share_fixtures(ours)
         return
     for item in needs:
         item.add_marker(pytest.mark.skip(reason=f"site test: {reason}"), append=False)
+
+
+def _group_modules_that_share_fixtures(items) -> None:
+    """A module whose tests share a module-scoped fixture (one explorer page started once, a
+    report written at the module's end) runs on one xdist worker: its group is the module."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        defs = info.name2fixturedefs.values() if info else ()
+        if any(d[-1].scope == "module" for d in defs if d):
+            item.add_marker(pytest.mark.xdist_group(item.path.stem))
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -101,8 +119,17 @@ def findings() -> list[dict]:
     return _FINDINGS
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """An xdist worker is done: its findings join the controller's."""
+    _FINDINGS.extend(json.loads(getattr(node, "workeroutput", {}).get("a11y_findings", "[]")))
+
+
 def pytest_sessionfinish(session, exitstatus):
     if not SITE:
+        return
+    if (sent := getattr(session.config, "workeroutput", None)) is not None:  # a worker
+        sent["a11y_findings"] = json.dumps(_FINDINGS)
         return
     out = report_dir() / "a11y-findings.json"
     out.write_text(json.dumps(_FINDINGS, indent=1, sort_keys=True) + "\n", encoding="utf-8")
