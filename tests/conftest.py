@@ -52,6 +52,4 @@ class _MustRun:
 
 
 def pytest_configure(config):
-    # The site tests group some modules onto one xdist worker; known without xdist installed too.
-    config.addinivalue_line("markers", "xdist_group(name): run these tests on one xdist worker")
     config.pluginmanager.register(_MustRun(), "rnnshape-must-run")

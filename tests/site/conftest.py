@@ -11,11 +11,11 @@ CI environment variable set, as CI services do). Settings:
 - RNNSHAPE_AXE_JS: axe-core's axe.min.js (default: the copy axe-playwright-python ships).
 - RNNSHAPE_SITE_REPORT: where screenshots and the findings file go (build/site-report).
 
-`nox -s browser` runs them on two workers (pytest-xdist, ``--dist loadgroup``), one
+`nox -s browser` runs them on one worker per core (pytest-xdist, ``--dist loadfile``), one
 Chromium each: a page's load waits for the network to be idle and axe runs on one core, so
-two pages at a time use both. The tests of a module with module-scoped fixtures (one
-explorer page, one report file) stay on one worker, and each worker's accessibility findings
-come back to the one that writes the report.
+two pages at a time use both. A module's tests stay on one worker (several share one
+explorer page, or write one report file), and each worker's accessibility findings come
+back to the process that writes the report.
 """
 
 from __future__ import annotations
@@ -39,7 +39,6 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (--dist loadgroup)
 def pytest_collection_modifyitems(config, items):
     """Skip, with the reason, what cannot run here; in CI a missing browser fails the run."""
     ours = [item for item in items if HERE in item.path.resolve().parents]
@@ -55,20 +54,9 @@ def pytest_collection_modifyitems(config, items):
         if needs and _in_ci():
             raise pytest.UsageError(f"CI: the site tests must run here, but there is {reason}")
     else:
-        _group_modules_that_share_fixtures(ours)
         return
     for item in needs:
         item.add_marker(pytest.mark.skip(reason=f"site test: {reason}"), append=False)
-
-
-def _group_modules_that_share_fixtures(items) -> None:
-    """A module whose tests share a module-scoped fixture (one explorer page started once, a
-    report written at the module's end) runs on one xdist worker: its group is the module."""
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        defs = info.name2fixturedefs.values() if info else ()
-        if any(d[-1].scope == "module" for d in defs if d):
-            item.add_marker(pytest.mark.xdist_group(item.path.stem))
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
