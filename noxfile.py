@@ -184,6 +184,13 @@ def browser(session: nox.Session) -> None:
         "pytest",
         "-p",
         "no:cacheprovider",
+        # One worker and one Chromium per core: a page's load is mostly waiting for the
+        # network to go idle, and axe runs on one core. A module's tests stay on one worker
+        # (some share one explorer page; tests/site/conftest.py); `-- -n 0`: one process.
+        "-n",
+        "auto",
+        "--dist",
+        "loadfile",
         "tests/site",
         *session.posargs,
         env={"RNNSHAPE_SITE": str(site), "RNNSHAPE_SITE_REPORT": str(BUILD / "site-report")},

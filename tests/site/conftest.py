@@ -10,6 +10,12 @@ CI environment variable set, as CI services do). Settings:
 - RNNSHAPE_CHROMIUM: the browser binary (/usr/bin/chromium, Debian's `chromium` package).
 - RNNSHAPE_AXE_JS: axe-core's axe.min.js (default: the copy axe-playwright-python ships).
 - RNNSHAPE_SITE_REPORT: where screenshots and the findings file go (build/site-report).
+
+`nox -s browser` runs them on one worker per core (pytest-xdist, ``--dist loadfile``), one
+Chromium each: a page's load waits for the network to be idle and axe runs on one core, so
+two pages at a time use both. A module's tests stay on one worker (several share one
+explorer page, or write one report file), and each worker's accessibility findings come
+back to the process that writes the report.
 """
 
 from __future__ import annotations
@@ -101,8 +107,17 @@ def findings() -> list[dict]:
     return _FINDINGS
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """An xdist worker is done: its findings join the controller's."""
+    _FINDINGS.extend(json.loads(getattr(node, "workeroutput", {}).get("a11y_findings", "[]")))
+
+
 def pytest_sessionfinish(session, exitstatus):
     if not SITE:
+        return
+    if (sent := getattr(session.config, "workeroutput", None)) is not None:  # a worker
+        sent["a11y_findings"] = json.dumps(_FINDINGS)
         return
     out = report_dir() / "a11y-findings.json"
     out.write_text(json.dumps(_FINDINGS, indent=1, sort_keys=True) + "\n", encoding="utf-8")

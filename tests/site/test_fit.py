@@ -2,7 +2,8 @@
 
 On a phone nothing scrolls sideways (a wide table scrolls inside its own box) and the
 book's tables fit the column; on both, a cell's output shows its whole text (its long
-lines wrap instead of hiding behind a scrollbar). On a phone, in light and dark mode, the
+lines wrap instead of hiding behind a scrollbar): on the desktop, test_pages.test_page
+checks that on the page it has loaded anyway. On a phone, in light and dark mode, the
 same axe-core audit as on the desktop; a 390 px screenshot of every page goes to
 build/site-report/screenshots/<page>-phone-<mode>.png, beside the desktop ones.
 """
@@ -11,10 +12,9 @@ from __future__ import annotations
 
 import pytest
 from _site import book_pages, report_dir
-from test_pages import FAILING_IMPACTS, MODES, _open
+from test_pages import _CUT_OUTPUTS, _WIDE_BOOK_TABLES, FAILING_IMPACTS, MODES, _open
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 
 # The innermost elements that stick out of the page's width, not inside a box that scrolls
 # (or clips) sideways and not fixed to the screen (an off-canvas sidebar): what makes the
@@ -41,19 +41,6 @@ _STICKING_OUT = """() => {
                    `(right edge ${Math.round(el.getBoundingClientRect().right)} px): ` +
                    el.textContent.trim().slice(0, 60));
 }"""
-
-# Output <pre> blocks whose text is wider than their box (hidden behind a scrollbar).
-_CUT_OUTPUTS = """() => [...document.querySelectorAll('div.cell_output pre')]
-    .filter(pre => pre.scrollWidth > pre.clientWidth + 1)
-    .map(pre => `${pre.scrollWidth} px of text in a ${pre.clientWidth} px box: ` +
-                pre.textContent.trim().split('\\n')[0].slice(0, 60))"""
-
-# The book's own tables (rnnshape_docs.tables.Table) wider than the column they sit in.
-_WIDE_BOOK_TABLES = """() => [...document.querySelectorAll('table.rnnshape-table')]
-    .filter(t => t.getBoundingClientRect().width > t.parentElement.clientWidth + 1)
-    .map(t => `${Math.round(t.getBoundingClientRect().width)} px table in a ` +
-              `${t.parentElement.clientWidth} px column: ` +
-              [...t.querySelectorAll('th')].map(th => th.textContent).join(', '))"""
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -86,15 +73,5 @@ def test_phone(browser, base_url, axe_js, page_path, mode):
             if v["impact"] in FAILING_IMPACTS
         ]
         assert not failing, f"accessibility violations on a phone: {failing}"
-    finally:
-        context.close()
-
-
-@pytest.mark.parametrize("page_path", book_pages())
-def test_desktop_outputs_show_their_whole_text(browser, base_url, page_path):
-    context, page, _ = _open(browser, base_url, page_path, "light", **DESKTOP)
-    try:
-        assert not (cut := page.evaluate(_CUT_OUTPUTS)), f"outputs cut off: {cut}"
-        assert not (wide := page.evaluate(_WIDE_BOOK_TABLES)), f"tables too wide: {wide}"
     finally:
         context.close()

@@ -16,6 +16,20 @@ FAILING_IMPACTS = {"moderate", "serious", "critical"}
 EMPTY_ALTS = {"", "image", "img", "figure", "fig", "picture", "diagram", "plot", "svg", "png"}
 
 
+# Output <pre> blocks whose text is wider than their box (hidden behind a scrollbar).
+_CUT_OUTPUTS = """() => [...document.querySelectorAll('div.cell_output pre')]
+    .filter(pre => pre.scrollWidth > pre.clientWidth + 1)
+    .map(pre => `${pre.scrollWidth} px of text in a ${pre.clientWidth} px box: ` +
+                pre.textContent.trim().split('\\n')[0].slice(0, 60))"""
+
+# The book's own tables (rnnshape_docs.tables.Table) wider than the column they sit in.
+_WIDE_BOOK_TABLES = """() => [...document.querySelectorAll('table.rnnshape-table')]
+    .filter(t => t.getBoundingClientRect().width > t.parentElement.clientWidth + 1)
+    .map(t => `${Math.round(t.getBoundingClientRect().width)} px table in a ` +
+              `${t.parentElement.clientWidth} px column: ` +
+              [...t.querySelectorAll('th')].map(th => th.textContent).join(', '))"""
+
+
 def _open(browser, base_url: str, page_path: str, mode: str, **screen):
     """Load one page in the given colour mode; return the page and what went wrong.
 
@@ -147,5 +161,9 @@ def test_page(browser, base_url, axe_js, findings, page_path, mode):
         assert not failing, "serious or critical accessibility violations:\n" + "\n".join(
             map(str, failing)
         )
+        # On the desktop (test_fit checks the phone): each output shows its whole text, and
+        # the book's tables fit their column.
+        assert not (cut := page.evaluate(_CUT_OUTPUTS)), f"outputs cut off: {cut}"
+        assert not (wide := page.evaluate(_WIDE_BOOK_TABLES)), f"tables too wide: {wide}"
     finally:
         context.close()
