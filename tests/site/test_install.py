@@ -1,9 +1,11 @@
 """The install line the book prints works as written, in a fresh virtual environment.
 
 The front page and *Trace your own model* each link the package's wheel (shipped in the built
-site by docs/_ext/rnnshape_explorer.py) and print a `pip install` line for it. The two must
-be the same line for the same file; this test copies that wheel from the built site into an
-empty folder, makes a virtual environment and runs the line there, exactly as printed; then
+site by docs/_ext/rnnshape_explorer.py) and print a `pip install` line for it (with the
+`[keras]` extra); *Trace your own model* also prints the line without the extra, for a reader
+who keeps their own TensorFlow. Both pages must print the same `[keras]` line for the same
+file; this test copies that wheel from the built site into an empty folder and, for each
+line printed, makes a virtual environment and runs the line there, exactly as printed; then
 the command and `check_model` must work from that environment. To stay offline and fast, the new
 environment sees the test environment's packages (Keras, TensorFlow, ...) through a `.pth`
 path (a venv made from a venv would otherwise see only the base Python's), and pip may not
@@ -31,8 +33,8 @@ PRE = re.compile(r"<pre[^>]*>(.*?)</pre>", re.DOTALL)
 WHEEL_LINK = re.compile(r'<a [^>]*href="([^"]+\.whl)"')
 
 
-def install_instructions(html: str) -> tuple[str, str]:
-    """(the wheel's link, the pip line) as the page prints them."""
+def install_instructions(html: str) -> tuple[str, list[str]]:
+    """(the wheel's link, the pip lines) as the page prints them."""
     links = set(WHEEL_LINK.findall(html))
     assert len(links) == 1, f"expected one link to a wheel, found {sorted(links)}"
     lines = [
@@ -41,8 +43,8 @@ def install_instructions(html: str) -> tuple[str, str]:
         for line in unescape(re.sub(r"<[^>]+>", "", block)).splitlines()
         if line.strip().startswith("pip install") and ".whl" in line
     ]
-    assert len(lines) == 1, f"expected one `pip install` line for the wheel, found {lines}"
-    return links.pop(), lines[0]
+    assert lines, "no `pip install` line for the wheel"
+    return links.pop(), lines
 
 
 def test_install_instructions_are_read_from_the_page():
@@ -52,7 +54,7 @@ def test_install_instructions_are_read_from_the_page():
     )
     assert install_instructions(html) == (
         "_static/p-1.0-py3-none-any.whl",
-        'pip install "p-1.0-py3-none-any.whl[keras]"',
+        ['pip install "p-1.0-py3-none-any.whl[keras]"'],
     )
 
 
@@ -73,17 +75,30 @@ def make_environment(where: Path) -> Path:
     return where
 
 
-@pytest.mark.skipif(not SITE, reason="no built site: RNNSHAPE_SITE is not set")
-def test_the_printed_install_line_works(tmp_path):
-    # Both pages must print the same line for the same file; it is then run once.
-    found = {}
+def _printed_lines() -> list[tuple[Path, str]]:
+    """(wheel, line) for every distinct install line of the two pages; both must print the
+    same `[keras]` line for the same file."""
+    found, with_keras = set(), {}
     for page in PAGES:
-        link, line = install_instructions((site_dir() / page).read_text(encoding="utf-8"))
+        link, lines = install_instructions((site_dir() / page).read_text(encoding="utf-8"))
         wheel = ((site_dir() / page).parent / link).resolve()
         assert wheel.is_file(), f"{page} links {link}, which the built site does not have"
-        found[page] = (wheel, line)
-    assert len(set(found.values())) == 1, f"the pages disagree: {found}"
-    wheel, line = found[PAGES[0]]
+        with_keras[page] = (wheel, [line for line in lines if "[keras]" in line])
+        found |= {(wheel, line) for line in lines}
+    assert len({(w, tuple(ls)) for w, ls in with_keras.values()}) == 1, (
+        f"the pages disagree on the [keras] line: {with_keras}"
+    )
+    assert len(with_keras[PAGES[0]][1]) == 1, f"one [keras] line expected: {with_keras}"
+    return sorted(found, key=lambda found: "[keras]" not in found[1])
+
+
+@pytest.mark.skipif(not SITE, reason="no built site: RNNSHAPE_SITE is not set")
+@pytest.mark.parametrize("index", [0, 1], ids=["with-keras", "without-extra"])
+def test_the_printed_install_line_works(tmp_path, index):
+    lines = _printed_lines()
+    if index >= len(lines):
+        pytest.skip("the pages print one install line")
+    wheel, line = lines[index]
     downloads = tmp_path / "downloads"  # the reader's download folder
     downloads.mkdir()
     shutil.copy(wheel, downloads / wheel.name)
