@@ -1,7 +1,7 @@
 """The shape explorer in the book: its page, its runtime, and the links that open it.
 
 - ``{explorer}`` (a directive, on docs/tools/03-explorer.md) writes the explorer's form.
-  Its menu holds the weather model and every stack an ``{explore}`` role names.
+  Its menu holds the course model and every stack an ``{explore}`` role names.
 - ``{explore}`1,7,3 | LSTM(4) | LSTM(4)``` (a role: input shape, then the layers, split by
   ``|``) is an "Open in the explorer" link whose URL fragment holds that stack.
 - At build time the package's own wheel is built from the checkout (hatchling, the project's
@@ -117,7 +117,7 @@ def _examples(env) -> list[dict]:
 
     menu = [
         {
-            "label": "The weather model (two SimpleRNNs, any length)",
+            "label": "The course model (two SimpleRNNs, any length)",
             "input": WEATHER[0],
             "layers": list(WEATHER[1]),
         }

@@ -209,7 +209,7 @@ def test_the_fix_reaches_inside_bidirectional(explorer):
 def test_the_examples_menu_loads_an_example(explorer):
     page = explorer.page
     labels = page.locator("#explorer-example option").all_text_contents()
-    assert len(labels) >= 9, labels  # the weather model and one per Check yourself block
+    assert len(labels) >= 9, labels  # the course model and one per Check yourself block
     page.select_option("#explorer-example", index=len(labels) - 1)
     shown = explorer.shown()
     input_text = page.input_value("#explorer-input")
