@@ -138,6 +138,8 @@ def _kernel_width(spec: LayerSpec, shape: Shape) -> int | None:
         return einsum_weights(spec, shape)[0][-1]
     if name.endswith("Transpose"):  # kernel (..., filters, input channels)
         return _channels(spec, shape)
+    if name.startswith("Depthwise"):  # kernel (..., input channels, depth_multiplier)
+        return spec.get("depth_multiplier")
     if name.startswith("Conv"):
         return spec.get("filters")
     return None
