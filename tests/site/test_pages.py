@@ -30,6 +30,15 @@ _WIDE_BOOK_TABLES = """() => [...document.querySelectorAll('table.rnnshape-table
               [...t.querySelectorAll('th')].map(th => th.textContent).join(', '))"""
 
 
+def _cancelled_figure(url: str, failure: str | None) -> bool:
+    """A figure request the browser itself cancelled (net::ERR_ABORTED), not a failure of the
+    site: a <picture> drops an in-flight variant when the viewport changes (the full-page
+    screenshot resizes it) or when the lazy images are made eager. Seen in CI on 2 workers;
+    a figure that really fails still fails the test: `broken` (an image with no pixels), a
+    4xx response, and test_served_figures (every file a page points at exists)."""
+    return failure == "net::ERR_ABORTED" and "/_figures/" in url
+
+
 def _open(browser, base_url: str, page_path: str, mode: str, **screen):
     """Load one page in the given colour mode; return the page and what went wrong.
 
@@ -65,7 +74,7 @@ def _open(browser, base_url: str, page_path: str, mode: str, **screen):
         "requestfailed",
         lambda r: (
             problems["failed"].append(f"{r.url}: {r.failure}")
-            if urlsplit(r.url).netloc == local
+            if urlsplit(r.url).netloc == local and not _cancelled_figure(r.url, r.failure)
             else None
         ),
     )
